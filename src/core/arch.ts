@@ -1,0 +1,97 @@
+// The candidate architecture: a decoder-only language model, as plain structured-clone data.
+// Families follow Hugging Face's modelling code so that parameter counts match `num_parameters()`:
+//   gpt2  — GPT2LMHeadModel: pre-LayerNorm, GELU MLP, learned positions, biases everywhere, final LN.
+//   opt   — OPTForCausalLM: learned positions with an offset of 2 rows, biases everywhere, optional
+//           word-embedding projection (OPT-350M: word_embed_proj_dim 512 vs hidden 1024) and
+//           post-LayerNorm (do_layer_norm_before=false, which also drops the final LayerNorm).
+//   llama — LlamaForCausalLM: RMSNorm, SwiGLU MLP (gate, up, down), rotary positions (no table),
+//           grouped-query attention through nKvHead, no biases, tied or untied output head.
+
+export type Family = 'gpt2' | 'opt' | 'llama';
+export const FAMILIES: readonly Family[] = ['gpt2', 'opt', 'llama'];
+
+export interface LayerSpec {
+  nHead: number;
+  /** Key/value heads (llama grouped-query attention). Defaults to nHead; ignored by gpt2/opt. */
+  nKvHead?: number;
+  /** Hidden width of the feed-forward block (n_inner / ffn_dim / intermediate_size). */
+  dInner: number;
+}
+
+export interface Arch {
+  family: Family;
+  vocabSize: number;
+  /** Maximum positions: the learned position table's size (gpt2, opt) and the KV cache length. */
+  contextLength: number;
+  dModel: number;
+  /** Output head shares the token table (gpt2 and opt always do in Hugging Face). */
+  tieEmbeddings: boolean;
+  layers: LayerSpec[];
+  /** opt only: word_embed_proj_dim when it differs from dModel (adds project_in / project_out). */
+  embedDim?: number;
+  /** opt only: 'post' is do_layer_norm_before=false (OPT-350M): LayerNorm after each residual
+   *  add and no final LayerNorm. Default 'pre'. */
+  normPosition?: 'pre' | 'post';
+}
+
+export const kvHeads = (layer: LayerSpec): number => layer.nKvHead ?? layer.nHead;
+export const headDim = (arch: Arch, layer: LayerSpec): number => arch.dModel / layer.nHead;
+/** Width of the K (and of the V) projection output of a layer. */
+export const kvDim = (arch: Arch, layer: LayerSpec): number =>
+  arch.family === 'llama' ? (arch.dModel / layer.nHead) * kvHeads(layer) : arch.dModel;
+
+/** True when every layer has the same nHead, nKvHead and dInner. */
+export function isHomogeneous(arch: Arch): boolean {
+  const [first] = arch.layers;
+  return arch.layers.every(
+    (l) => l.nHead === first.nHead && kvHeads(l) === kvHeads(first) && l.dInner === first.dInner,
+  );
+}
+
+/** Canonical key: identical archs give identical keys (dedup, URLs). Compact for runs of equal layers. */
+export function archKey(arch: Arch): string {
+  const llama = arch.family === 'llama';
+  const parts: string[] = [];
+  let prev = '';
+  let run = 0;
+  const flush = () => {
+    if (run > 0) parts.push(run > 1 ? `${prev}*${run}` : prev);
+  };
+  for (const l of arch.layers) {
+    const s = llama ? `${l.nHead}.${kvHeads(l)}.${l.dInner}` : `${l.nHead}.${l.dInner}`;
+    if (s === prev) run++;
+    else {
+      flush();
+      prev = s;
+      run = 1;
+    }
+  }
+  flush();
+  let head = `${arch.family}:v${arch.vocabSize}:c${arch.contextLength}:d${arch.dModel}:${arch.tieEmbeddings ? 't' : 'u'}`;
+  if (arch.family === 'opt') {
+    if (arch.embedDim !== undefined && arch.embedDim !== arch.dModel) head += `:e${arch.embedDim}`;
+    if (arch.normPosition === 'post') head += ':post';
+  }
+  return `${head}|${parts.join(',')}`;
+}
+
+/** A homogeneous arch in one call (tests, presets, enumeration). */
+export function homogeneous(
+  base: Omit<Arch, 'layers'>,
+  nLayer: number,
+  layer: LayerSpec,
+): Arch {
+  return { ...base, layers: Array.from({ length: nLayer }, () => ({ ...layer })) };
+}
+
+/** One-line human summary: "12L d768 h12 ffn3072" or "16L d512 h2-8 ffn1019-1987". */
+export function archSummary(arch: Arch): string {
+  const range = (xs: number[]) => {
+    const lo = Math.min(...xs);
+    const hi = Math.max(...xs);
+    return lo === hi ? `${lo}` : `${lo}-${hi}`;
+  };
+  const heads = range(arch.layers.map((l) => l.nHead));
+  const kv = arch.family === 'llama' ? `/kv${range(arch.layers.map(kvHeads))}` : '';
+  return `${arch.layers.length}L d${arch.dModel} h${heads}${kv} ffn${range(arch.layers.map((l) => l.dInner))}`;
+}

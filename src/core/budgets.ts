@@ -1,0 +1,69 @@
+// Budgets (constraints) and objectives over an Evaluation.
+import { metric, type Evaluation, type MetricId } from './evaluate';
+import type { Workload } from './latency';
+import type { Sense } from './pareto';
+
+export interface Budgets {
+  /** Max total parameters (MeRino's budget: 64M). */
+  paramsTotal?: number;
+  /** Max decoder (non-embedding) parameters. */
+  paramsDecoder?: number;
+  /** Max FLOPs of one decode step. */
+  flopsPerToken?: number;
+  /** Max bytes: weights at the chosen dtype + KV cache + peak activations. */
+  memoryBytes?: number;
+  /** Max latency (ms) of the chosen workload and source. */
+  latencyMs?: number;
+}
+
+export const BUDGET_KEYS = ['paramsTotal', 'paramsDecoder', 'flopsPerToken', 'memoryBytes', 'latencyMs'] as const;
+export type BudgetKey = (typeof BUDGET_KEYS)[number];
+
+/** MeRino-like default: at most 64M total parameters. */
+export const DEFAULT_BUDGETS: Budgets = { paramsTotal: 64e6 };
+
+export interface Objective {
+  metric: MetricId;
+  sense: Sense;
+}
+
+export const DEFAULT_OBJECTIVES: Objective[] = [
+  { metric: 'decoder-params', sense: 'max' },
+  { metric: 'latency', sense: 'min' },
+];
+
+/** MeRino mode: maximise entropy, minimise latency, under the budgets. */
+export const MERINO_OBJECTIVES: Objective[] = [
+  { metric: 'entropy', sense: 'max' },
+  { metric: 'latency', sense: 'min' },
+];
+
+function budgetValue(e: Evaluation, key: BudgetKey, workload: Workload): number {
+  switch (key) {
+    case 'paramsTotal':
+      return e.params.total;
+    case 'paramsDecoder':
+      return e.params.decoder;
+    case 'flopsPerToken':
+      return e.flops.decodeStep;
+    case 'memoryBytes':
+      return e.memory.total;
+    case 'latencyMs':
+      return workload === 'prefill' ? e.latency.prefillMs : e.latency.decodeMs;
+  }
+}
+
+/** Total relative excess over the budgets: 0 when feasible, sum of (value / limit - 1) otherwise. */
+export function violation(e: Evaluation, budgets: Budgets, workload: Workload): number {
+  let v = 0;
+  for (const key of BUDGET_KEYS) {
+    const limit = budgets[key];
+    if (limit === undefined) continue;
+    const value = budgetValue(e, key, workload);
+    if (value > limit) v += value / limit - 1;
+  }
+  return v;
+}
+
+export const objectiveValues = (e: Evaluation, objectives: readonly Objective[], workload: Workload): number[] =>
+  objectives.map((o) => metric(e, o.metric, workload));

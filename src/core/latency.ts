@@ -1,0 +1,87 @@
+// Analytic latency: a roofline per kernel, our own model (not from a paper).
+// Each kernel takes max(FLOPs / peak FLOP/s, bytes moved / bandwidth) plus a fixed launch
+// overhead; a forward is the sum over its kernels. Weights and activations are fp32 (what the
+// tfjs builder runs). The device profile comes from micro-benchmarks on the device (src/bench)
+// or from a stated default; results are labelled 'analytic' wherever they are shown.
+import { kvDim, type Arch } from './arch';
+import { tokenEmbedDim } from './params';
+
+export interface DeviceProfile {
+  /** Sustained matmul throughput, GFLOP/s. */
+  gflops: number;
+  /** Sustained memory bandwidth, GB/s (1e9 bytes/s). */
+  gbps: number;
+  /** Fixed cost per kernel launch / op dispatch, ms. */
+  overheadMsPerKernel: number;
+  /** Where the numbers come from, shown with every analytic latency. */
+  label: string;
+}
+
+/** Stated default until the device is calibrated: roughly tfjs-wasm with threads on a laptop core pair. */
+export const DEFAULT_PROFILE: DeviceProfile = {
+  gflops: 30,
+  gbps: 10,
+  overheadMsPerKernel: 0.01,
+  label: 'default profile (uncalibrated: 30 GFLOP/s, 10 GB/s, 10 µs/kernel)',
+};
+
+export type Workload = 'prefill' | 'decode';
+export const WORKLOADS: readonly Workload[] = ['prefill', 'decode'];
+
+const BYTES = 4;
+
+/** Kernels per block in a plain tfjs-ops decoder (norms, matmuls, softmax, activation, adds). */
+export function kernelsPerLayer(arch: Arch): number {
+  return arch.family === 'llama' ? 16 : 14;
+}
+
+/**
+ * Analytic latency in ms of running `tokens` new tokens with `cached` tokens in the KV cache
+ * (prefill of T: tokens=T, cached=0; decode at t: tokens=1, cached=t).
+ */
+export function analyticLatencyMs(arch: Arch, profile: DeviceProfile, tokens: number, cached: number): number {
+  const flopRate = profile.gflops * 1e9;
+  const byteRate = profile.gbps * 1e9;
+  const roof = (flops: number, bytes: number) => Math.max(flops / flopRate, (bytes * BYTES) / byteRate);
+  const d = arch.dModel;
+  const T = tokens;
+  const keys = cached + tokens;
+  const pairs = T * cached + (T * (T + 1)) / 2;
+  const glu = arch.family === 'llama' ? 2 : 1;
+  let seconds = 0;
+  for (const layer of arch.layers) {
+    const kv = kvDim(arch, layer);
+    const f = layer.dInner;
+    const h = layer.nHead;
+    seconds += roof(0, 2 * T * d); // norm 1
+    seconds += roof(2 * T * d * (d + 2 * kv), d * (d + 2 * kv) + T * d + T * (d + 2 * kv)); // q, k, v
+    seconds += roof(2 * pairs * d, T * d + keys * kv + h * T * keys); // scores
+    seconds += roof(0, 2 * h * T * keys); // softmax
+    seconds += roof(2 * pairs * d, h * T * keys + keys * kv + T * d); // probs x V
+    seconds += roof(2 * T * d * d, d * d + 2 * T * d); // output projection
+    seconds += roof(0, 3 * T * d) * 2; // two residual adds
+    seconds += roof(0, 2 * T * d); // norm 2
+    seconds += roof(2 * T * d * f * glu, glu * d * f + T * d + glu * T * f); // up (and gate)
+    seconds += roof(0, (1 + glu) * T * f); // activation (and product)
+    seconds += roof(2 * T * f * d, f * d + T * f + T * d); // down
+  }
+  const e = tokenEmbedDim(arch);
+  seconds += roof(0, 2 * T * d); // embedding gather + position add
+  seconds += roof(0, 2 * d); // final norm (last position)
+  seconds += roof(2 * arch.vocabSize * e, arch.vocabSize * e + e + arch.vocabSize); // logits
+  const kernels = arch.layers.length * kernelsPerLayer(arch) + 4;
+  return seconds * 1000 + kernels * profile.overheadMsPerKernel;
+}
+
+export interface LatencyEstimate {
+  prefillMs: number;
+  decodeMs: number;
+}
+
+/** Both workloads: prefill of `tokens` tokens and one decode step with `tokens` tokens cached. */
+export function analyticLatency(arch: Arch, profile: DeviceProfile, tokens: number): LatencyEstimate {
+  return {
+    prefillMs: analyticLatencyMs(arch, profile, tokens, 0),
+    decodeMs: analyticLatencyMs(arch, profile, 1, tokens),
+  };
+}

@@ -1,0 +1,226 @@
+// Multi-objective evolutionary search, NSGA-II style (Deb et al., IEEE TEC 2002) with LTS's
+// variation operators (core/operators) and Deb's feasibility-first constraint handling.
+// `runSearch` is a generator: it yields a snapshot after every generation, so a worker can
+// stream progress and stop between generations. Same config (and seed), same result.
+import { addToArchive, makeArchive, type Archive, type Candidate } from './archive';
+import { objectiveValues, violation, type Budgets, type Objective } from './budgets';
+import { DEFAULT_EVAL, evaluate, type EvalSettings } from './evaluate';
+import { cloneGenome, compileSpace, repair, toArch, type CompiledSpace, type Genome } from './genome';
+import { crossover, DEFAULT_OPERATORS, mutate, sampleGenome, type OperatorParams } from './operators';
+import { crowdingDistance, hypervolume, nonDominatedSort, toMin } from './pareto';
+import { makeRng, randInt, type Rng } from './random';
+import { DEFAULT_SPACE, type SearchSpace } from './space';
+import { archKey } from './arch';
+
+export type SearchAlgorithm = 'nsga2' | 'random';
+
+export interface SearchConfig {
+  space: SearchSpace;
+  objectives: Objective[];
+  budgets: Budgets;
+  eval: EvalSettings;
+  /** Unique archs to evaluate. */
+  evaluations: number;
+  populationSize: number;
+  seed: number;
+  operators: OperatorParams;
+  algorithm: SearchAlgorithm;
+}
+
+export const DEFAULT_SEARCH: SearchConfig = {
+  space: DEFAULT_SPACE,
+  objectives: [
+    { metric: 'decoder-params', sense: 'max' },
+    { metric: 'latency', sense: 'min' },
+  ],
+  budgets: { paramsTotal: 64e6 },
+  eval: DEFAULT_EVAL,
+  evaluations: 20000,
+  populationSize: 100,
+  seed: 1,
+  operators: DEFAULT_OPERATORS,
+  algorithm: 'nsga2',
+};
+
+export interface SearchSnapshot {
+  generation: number;
+  evaluated: number;
+  feasible: number;
+  /** Feasible non-dominated candidates found so far, sorted by the first objective. */
+  frontier: Candidate[];
+  /** Hypervolume of the frontier against `reference` (objectives in natural units). */
+  hypervolume: number;
+  reference: number[];
+  /** Reservoir sample of all evaluations (dominated and infeasible included), at most 2000. */
+  sample: Candidate[];
+  done: boolean;
+}
+
+interface Ctx {
+  config: SearchConfig;
+  cs: CompiledSpace;
+  rng: Rng;
+  archive: Archive;
+}
+
+function evaluateGenome(ctx: Ctx, g: Genome): Candidate | undefined {
+  const arch = toArch(ctx.cs, g);
+  const key = archKey(arch);
+  if (ctx.archive.seen.has(key)) return undefined;
+  ctx.archive.seen.add(key);
+  const e = evaluate(arch, ctx.config.eval);
+  const { objectives, eval: ev, budgets } = ctx.config;
+  const c: Candidate = {
+    ...e,
+    id: ctx.archive.evaluated,
+    objectives: objectiveValues(e, objectives, ev.workload),
+    violation: violation(e, budgets, ev.workload),
+  };
+  addToArchive(ctx.archive, c, ctx.rng);
+  return c;
+}
+
+/**
+ * Hypervolume reference point, stated: per objective, the worse of its values at the space's
+ * smallest arch (every index 0) and largest arch (every index last). Fixed per config, so
+ * hypervolumes of runs on the same config compare.
+ */
+export function referencePoint(config: SearchConfig, cs: CompiledSpace = compileSpace(config.space)): number[] {
+  const s = cs.space;
+  const last = (xs: number[]) => xs.length - 1;
+  const small: Genome = { l: 0, d: 0, layers: [] };
+  small.layers = Array.from({ length: cs.layerGenes }, () => ({ h: 0, f: 0, kv: 0 }));
+  const large: Genome = {
+    l: last(s.nLayer),
+    d: last(s.dModel),
+    layers: Array.from({ length: cs.layerGenes }, () => ({ h: last(s.nHead), f: last(s.dInner), kv: last(s.nKvHead ?? [0]) })),
+  };
+  const vals = [small, large].map((g) => {
+    const e = evaluate(toArch(cs, repair(cs, cloneGenome(g))), config.eval);
+    return objectiveValues(e, config.objectives, config.eval.workload);
+  });
+  return config.objectives.map((o, k) =>
+    o.sense === 'max' ? Math.min(vals[0][k], vals[1][k]) : Math.max(vals[0][k], vals[1][k]),
+  );
+}
+
+export function frontierHypervolume(front: readonly Candidate[], config: SearchConfig, reference: number[]): number {
+  const senses = config.objectives.map((o) => o.sense);
+  return hypervolume(
+    front.map((c) => toMin(c.objectives, senses)),
+    toMin(reference, senses),
+  );
+}
+
+function snapshot(ctx: Ctx, generation: number, reference: number[], done: boolean): SearchSnapshot {
+  const senses = ctx.config.objectives.map((o) => o.sense);
+  const frontier = [...ctx.archive.front].sort(
+    (a, b) => (senses[0] === 'max' ? -1 : 1) * (a.objectives[0] - b.objectives[0]),
+  );
+  return {
+    generation,
+    evaluated: ctx.archive.evaluated,
+    feasible: ctx.archive.feasible,
+    frontier,
+    hypervolume: frontierHypervolume(frontier, ctx.config, reference),
+    reference,
+    sample: [...ctx.archive.sample],
+    done,
+  };
+}
+
+interface Member {
+  g: Genome;
+  c: Candidate;
+}
+
+/** Binary tournament on (front rank, crowding distance). */
+function tournament(rng: Rng, pop: Member[], rank: Int32Array, crowd: Float64Array): Member {
+  const a = randInt(rng, pop.length);
+  const b = randInt(rng, pop.length);
+  if (rank[a] !== rank[b]) return pop[rank[a] < rank[b] ? a : b];
+  return pop[crowd[a] >= crowd[b] ? a : b];
+}
+
+/** Keep the best `n` of `pool` by non-dominated rank, then crowding distance. */
+function select(pool: Member[], n: number, senses: Objective['sense'][]): { pop: Member[]; rank: Int32Array; crowd: Float64Array } {
+  const pts = pool.map((m) => toMin(m.c.objectives, senses));
+  const fronts = nonDominatedSort(pts, pool.map((m) => m.c.violation));
+  const chosen: { i: number; rank: number; crowd: number }[] = [];
+  for (let r = 0; r < fronts.length && chosen.length < n; r++) {
+    const dist = crowdingDistance(pts, fronts[r]);
+    const members = fronts[r].map((i) => ({ i, rank: r, crowd: dist.get(i)! }));
+    if (chosen.length + members.length > n) members.sort((a, b) => b.crowd - a.crowd || a.i - b.i);
+    chosen.push(...members.slice(0, n - chosen.length));
+  }
+  return {
+    pop: chosen.map((x) => pool[x.i]),
+    rank: Int32Array.from(chosen.map((x) => x.rank)),
+    crowd: Float64Array.from(chosen.map((x) => x.crowd)),
+  };
+}
+
+function* nsga2(ctx: Ctx, reference: number[]): Generator<SearchSnapshot, SearchSnapshot> {
+  const { config, cs, rng } = ctx;
+  const n = Math.max(4, config.populationSize);
+  const senses = config.objectives.map((o) => o.sense);
+  const maxAttempts = (k: number) => k * 50;
+  let pool: Member[] = [];
+  for (let tries = 0; pool.length < n && tries < maxAttempts(n) && ctx.archive.evaluated < config.evaluations; tries++) {
+    const g = sampleGenome(cs, rng);
+    const c = evaluateGenome(ctx, g);
+    if (c) pool.push({ g, c });
+  }
+  let { pop, rank, crowd } = select(pool, n, senses);
+  let generation = 0;
+  yield snapshot(ctx, generation, reference, false);
+  while (ctx.archive.evaluated < config.evaluations) {
+    const offspring: Member[] = [];
+    let tries = 0;
+    for (; offspring.length < n && tries < maxAttempts(n) && ctx.archive.evaluated < config.evaluations; tries++) {
+      const a = tournament(rng, pop, rank, crowd);
+      const b = tournament(rng, pop, rank, crowd);
+      const g = mutate(cs, crossover(cs, a.g, b.g, rng, config.operators), rng, config.operators);
+      const c = evaluateGenome(ctx, g);
+      if (c) offspring.push({ g, c });
+    }
+    if (offspring.length === 0) break; // the reachable space is exhausted
+    ({ pop, rank, crowd } = select([...pop, ...offspring], n, senses));
+    generation++;
+    if (ctx.archive.evaluated < config.evaluations) yield snapshot(ctx, generation, reference, false);
+  }
+  return snapshot(ctx, generation, reference, true);
+}
+
+function* randomSearch(ctx: Ctx, reference: number[]): Generator<SearchSnapshot, SearchSnapshot> {
+  const { config, cs, rng } = ctx;
+  const batch = Math.max(1, config.populationSize);
+  let generation = 0;
+  let misses = 0;
+  while (ctx.archive.evaluated < config.evaluations && misses < config.evaluations * 50) {
+    if (!evaluateGenome(ctx, sampleGenome(cs, rng))) misses++;
+    if (ctx.archive.evaluated % batch === 0 && ctx.archive.evaluated < config.evaluations) {
+      generation++;
+      yield snapshot(ctx, generation, reference, false);
+    }
+  }
+  return snapshot(ctx, generation, reference, true);
+}
+
+/** The search as a generator of per-generation snapshots; its return value is the final one. */
+export function runSearch(config: SearchConfig): Generator<SearchSnapshot, SearchSnapshot> {
+  const cs = compileSpace(config.space);
+  const rng = makeRng(config.seed);
+  const ctx: Ctx = { config, cs, rng, archive: makeArchive(config.objectives.map((o) => o.sense)) };
+  const reference = referencePoint(config, cs);
+  return config.algorithm === 'random' ? randomSearch(ctx, reference) : nsga2(ctx, reference);
+}
+
+/** Run a search to the end (CLI, tests, benchmarks). */
+export function searchToEnd(config: SearchConfig): SearchSnapshot {
+  const it = runSearch(config);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+  }
+}
