@@ -25,10 +25,12 @@ export interface Archive {
   sampleSize: number;
   evaluated: number;
   feasible: number;
+  /** Bumped whenever the front changes (lets callers cache what they derive from it). */
+  version: number;
 }
 
 export function makeArchive(senses: Sense[], sampleSize = 2000): Archive {
-  return { senses, seen: new Set(), front: [], frontMin: [], sample: [], sampleSize, evaluated: 0, feasible: 0 };
+  return { senses, seen: new Set(), front: [], frontMin: [], sample: [], sampleSize, evaluated: 0, feasible: 0, version: 0 };
 }
 
 /** a weakly dominates b (minimisation): no worse anywhere. */
@@ -48,17 +50,50 @@ export function addToArchive(archive: Archive, c: Candidate, rng: Rng): void {
   if (c.violation > 0) return;
   archive.feasible++;
   const p = toMin(c.objectives, archive.senses);
-  for (const q of archive.frontMin) if (weaklyDominates(q, p)) return;
-  const keepFront: Candidate[] = [];
-  const keepMin: number[][] = [];
+  const changed = p.length === 2 ? insertSorted2d(archive, c, p) : insertLinear(archive, c, p);
+  if (changed) archive.version++;
+}
+
+/**
+ * Two objectives: the front is kept sorted by the first (minimisation form) ascending, so the
+ * second is strictly descending. A point is dominated iff the last member with x <= p.x has
+ * y <= p.y; the members it dominates follow it contiguously. O(log n) search plus one splice.
+ */
+function insertSorted2d(archive: Archive, c: Candidate, p: number[]): boolean {
+  const pts = archive.frontMin;
+  let lo = 0;
+  let hi = pts.length; // first index with x > p.x
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pts[mid][0] <= p[0]) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && pts[lo - 1][1] <= p[1]) return false;
+  let end = lo;
+  while (end < pts.length && pts[end][1] >= p[1]) end++;
+  // Members at lo-1 with equal x and larger y are dominated too.
+  let start = lo;
+  while (start > 0 && pts[start - 1][0] === p[0] && pts[start - 1][1] >= p[1]) start--;
+  pts.splice(start, end - start, p);
+  archive.front.splice(start, end - start, c);
+  return true;
+}
+
+function insertLinear(archive: Archive, c: Candidate, p: number[]): boolean {
+  for (const q of archive.frontMin) {
+    if (weaklyDominates(q, p)) return false;
+  }
+  let w = 0;
   for (let i = 0; i < archive.front.length; i++) {
     if (!weaklyDominates(p, archive.frontMin[i])) {
-      keepFront.push(archive.front[i]);
-      keepMin.push(archive.frontMin[i]);
+      archive.front[w] = archive.front[i];
+      archive.frontMin[w] = archive.frontMin[i];
+      w++;
     }
   }
-  keepFront.push(c);
-  keepMin.push(p);
-  archive.front = keepFront;
-  archive.frontMin = keepMin;
+  archive.front.length = w;
+  archive.frontMin.length = w;
+  archive.front.push(c);
+  archive.frontMin.push(p);
+  return true;
 }

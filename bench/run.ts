@@ -1,0 +1,52 @@
+// npm run bench [-- search|latency ...]: runs the benchmarks, writes bench/results/<name>.json and
+// prints a table. Figures are ratios against targets measured in the same run where possible.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { runSearchBench } from './search';
+
+type Row = [string, string, string, string];
+
+function table(rows: Row[]): string {
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+const ok = (pass: boolean) => (pass ? 'met' : 'NOT met');
+
+function searchBench(): Row[] {
+  const r = runSearchBench();
+  const [nsga, rnd] = r.methods;
+  const t = r.targets;
+  save('search', r);
+  return [
+    ['search benchmark', 'NSGA-II', 'random', 'target'],
+    ['space (homogeneous LTS GPT-2)', `${r.spaceSize} archs`, `front ${r.exhaustiveFrontSize}`, ''],
+    ['evaluations per run', `${r.evaluationsPerRun} (${(100 * r.fractionEvaluated).toFixed(1)}%)`, `${r.evaluationsPerRun}`, '<= 5%'],
+    ['hypervolume / exhaustive (median of 5)', nsga.hvRatioMedian.toFixed(4), rnd.hvRatioMedian.toFixed(4), `>= ${t.hvRatio} ${ok(nsga.hvRatioMedian >= t.hvRatio)}`],
+    ['multiplicative epsilon (median of 5)', nsga.epsilonMedian.toFixed(3), rnd.epsilonMedian.toFixed(3), `<= ${t.epsilon} ${ok(nsga.epsilonMedian <= t.epsilon)}`],
+    ['evaluations per second (1 core)', Math.round(r.evaluationsPerSecond).toLocaleString('en-US'), '', `>= 100,000 ${ok(r.evaluationsPerSecond >= t.evalsPerSecond)}`],
+    ['20,000-eval default search (s, median of 5)', r.defaultSearch.secondsMedian.toFixed(2), '', `< 1 ${ok(r.defaultSearch.secondsMedian < t.searchSeconds)}`],
+  ];
+}
+
+function save(name: string, data: object) {
+  mkdirSync('bench/results', { recursive: true });
+  const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
+  writeFileSync(`bench/results/${name}.json`, JSON.stringify({ ...meta, ...data }, null, 2) + '\n');
+}
+
+const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench };
+
+async function main() {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) {
+      console.error(`unknown benchmark ${name} (known: ${Object.keys(BENCHES).join(', ')})`);
+      process.exit(2);
+    }
+    console.log(table(await bench()) + `\n(results: bench/results/${name}.json)\n`);
+  }
+}
+
+main();

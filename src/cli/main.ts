@@ -1,0 +1,43 @@
+// LM Frontier command line: JSON on stdout; bad input exits 2 with one line on stderr.
+//   npm run cli -- cost <preset | arch.json> [--tokens 128] [--dtype fp32|fp16|int8]
+//   npm run cli -- search [--space preset|file] [--budget params=64e6,...] [--objectives decoder-params,latency]
+//                         [--evals N] [--seed S] [--format json|csv] [--algorithm nsga2|random]
+//   npm run cli -- validate-proxies <reference.json>
+//   npm run cli -- measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10]
+import { UsageError } from './args';
+import { costCommand, searchCommand, validateProxiesCommand } from './commands';
+import { candidatesCsv } from './csv';
+
+const USAGE = 'usage: cli <cost|search|validate-proxies|measure> ... (see README)';
+
+async function main(argv: string[]): Promise<string> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'cost':
+      return JSON.stringify(costCommand(rest), null, 2);
+    case 'search': {
+      const { format, result, candidates } = searchCommand(rest);
+      return format === 'csv' ? candidatesCsv(candidates) : JSON.stringify(result, null, 2);
+    }
+    case 'validate-proxies':
+      return JSON.stringify(validateProxiesCommand(rest), null, 2);
+    case 'measure': {
+      const { measureCommand } = await import('./measure');
+      return JSON.stringify(await measureCommand(rest), null, 2);
+    }
+    default:
+      throw new UsageError(command ? `unknown command ${command}; ${USAGE}` : USAGE);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (out) => {
+    process.stdout.write(out + '\n');
+  },
+  (e: unknown) => {
+    const usage = e instanceof UsageError;
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`error: ${msg.split('\n')[0]}\n`);
+    process.exit(usage ? 2 : 1);
+  },
+);

@@ -1,0 +1,172 @@
+// Hugging Face `config.json` for an arch, and back. Field names and defaults follow the configs
+// on the hub (gpt2, facebook/opt-125m and opt-350m, TinyLlama, SmolLM) and transformers'
+// GPT2Config / OPTConfig / LlamaConfig, so that `AutoModelForCausalLM.from_config` builds the
+// same model whose parameters core/params counts. Hugging Face configs hold one shape for every
+// layer: a heterogeneous arch (LTS's per-layer nHead / dInner) cannot be expressed, and the
+// caller is told so instead of getting a silently homogenised config.
+import { archSummary, isHomogeneous, kvHeads, type Arch } from './arch';
+
+export type HfConfig = Record<string, unknown>;
+
+export type HfConfigResult = { ok: true; config: HfConfig } | { ok: false; reason: string };
+
+export const HETEROGENEOUS_REASON =
+  'Hugging Face configs cannot express per-layer shapes (this arch has different heads or FFN widths per layer); export the arch JSON instead.';
+
+function gpt2Config(arch: Arch): HfConfig {
+  const l = arch.layers[0];
+  return {
+    architectures: ['GPT2LMHeadModel'],
+    model_type: 'gpt2',
+    vocab_size: arch.vocabSize,
+    n_positions: arch.contextLength,
+    n_ctx: arch.contextLength,
+    n_embd: arch.dModel,
+    n_layer: arch.layers.length,
+    n_head: l.nHead,
+    n_inner: l.dInner,
+    activation_function: 'gelu_new',
+    resid_pdrop: 0.1,
+    embd_pdrop: 0.1,
+    attn_pdrop: 0.1,
+    layer_norm_epsilon: 1e-5,
+    initializer_range: 0.02,
+    scale_attn_weights: true,
+    use_cache: true,
+    bos_token_id: 50256,
+    eos_token_id: 50256,
+    tie_word_embeddings: true,
+  };
+}
+
+function optConfig(arch: Arch): HfConfig {
+  const l = arch.layers[0];
+  return {
+    architectures: ['OPTForCausalLM'],
+    model_type: 'opt',
+    vocab_size: arch.vocabSize,
+    max_position_embeddings: arch.contextLength,
+    hidden_size: arch.dModel,
+    word_embed_proj_dim: arch.embedDim ?? arch.dModel,
+    num_hidden_layers: arch.layers.length,
+    num_attention_heads: l.nHead,
+    ffn_dim: l.dInner,
+    do_layer_norm_before: arch.normPosition !== 'post',
+    _remove_final_layer_norm: false,
+    enable_bias: true,
+    layer_norm_elementwise_affine: true,
+    activation_function: 'relu',
+    dropout: 0.1,
+    attention_dropout: 0.0,
+    activation_dropout: 0.0,
+    layerdrop: 0.0,
+    init_std: 0.02,
+    use_cache: true,
+    pad_token_id: 1,
+    bos_token_id: 2,
+    eos_token_id: 2,
+    tie_word_embeddings: true,
+  };
+}
+
+function llamaConfig(arch: Arch): HfConfig {
+  const l = arch.layers[0];
+  return {
+    architectures: ['LlamaForCausalLM'],
+    model_type: 'llama',
+    vocab_size: arch.vocabSize,
+    max_position_embeddings: arch.contextLength,
+    hidden_size: arch.dModel,
+    intermediate_size: l.dInner,
+    num_hidden_layers: arch.layers.length,
+    num_attention_heads: l.nHead,
+    num_key_value_heads: kvHeads(l),
+    head_dim: arch.dModel / l.nHead,
+    hidden_act: 'silu',
+    rms_norm_eps: 1e-5,
+    rope_theta: 10000.0,
+    rope_scaling: null,
+    attention_bias: false,
+    attention_dropout: 0.0,
+    mlp_bias: false,
+    initializer_range: 0.02,
+    pretraining_tp: 1,
+    use_cache: true,
+    bos_token_id: 1,
+    eos_token_id: 2,
+    tie_word_embeddings: arch.tieEmbeddings,
+  };
+}
+
+/** The Hugging Face config of a homogeneous arch; a reason instead for a heterogeneous one. */
+export function toHfConfig(arch: Arch): HfConfigResult {
+  if (!isHomogeneous(arch)) return { ok: false, reason: `${HETEROGENEOUS_REASON} (${archSummary(arch)})` };
+  switch (arch.family) {
+    case 'gpt2':
+      return { ok: true, config: gpt2Config(arch) };
+    case 'opt':
+      return { ok: true, config: optConfig(arch) };
+    case 'llama':
+      return { ok: true, config: llamaConfig(arch) };
+  }
+}
+
+const int = (c: HfConfig, key: string, fallback?: number): number => {
+  const v = c[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`config.${key} must be an integer`);
+  return v;
+};
+
+/** Read a Hugging Face config back into an arch (the inverse of toHfConfig, and real hub configs). */
+export function archFromHfConfig(c: HfConfig): Arch {
+  const layers = (n: number, nHead: number, dInner: number, nKvHead?: number) =>
+    Array.from({ length: n }, () => (nKvHead === undefined ? { nHead, dInner } : { nHead, nKvHead, dInner }));
+  switch (c.model_type) {
+    case 'gpt2': {
+      const d = int(c, 'n_embd');
+      return {
+        family: 'gpt2',
+        vocabSize: int(c, 'vocab_size'),
+        contextLength: int(c, 'n_positions'),
+        dModel: d,
+        tieEmbeddings: true,
+        // n_inner null means 4 x n_embd in transformers' GPT2MLP.
+        layers: layers(int(c, 'n_layer'), int(c, 'n_head'), int(c, 'n_inner', 4 * d)),
+      };
+    }
+    case 'opt': {
+      const d = int(c, 'hidden_size');
+      const arch: Arch = {
+        family: 'opt',
+        vocabSize: int(c, 'vocab_size'),
+        contextLength: int(c, 'max_position_embeddings'),
+        dModel: d,
+        tieEmbeddings: true,
+        layers: layers(int(c, 'num_hidden_layers'), int(c, 'num_attention_heads'), int(c, 'ffn_dim')),
+      };
+      const e = int(c, 'word_embed_proj_dim', d);
+      if (e !== d) arch.embedDim = e;
+      if (c.do_layer_norm_before === false) arch.normPosition = 'post';
+      return arch;
+    }
+    case 'llama': {
+      const nHead = int(c, 'num_attention_heads');
+      return {
+        family: 'llama',
+        vocabSize: int(c, 'vocab_size'),
+        contextLength: int(c, 'max_position_embeddings'),
+        dModel: int(c, 'hidden_size'),
+        // LlamaConfig's default is tie_word_embeddings=False.
+        tieEmbeddings: c.tie_word_embeddings === true,
+        layers: layers(
+          int(c, 'num_hidden_layers'),
+          nHead,
+          int(c, 'intermediate_size'),
+          int(c, 'num_key_value_heads', nHead),
+        ),
+      };
+    }
+    default:
+      throw new Error(`unsupported model_type ${JSON.stringify(c.model_type)} (gpt2, opt or llama)`);
+  }
+}
