@@ -9,9 +9,9 @@
 // 20,000-evaluation search of the default (heterogeneous LTS GPT-2, 64M params) config.
 import type { Objective } from '../src/core/budgets';
 import { evaluate } from '../src/core/evaluate';
-import { compileSpace, enumerateHomogeneous, homogeneousSize, toArch } from '../src/core/genome';
+import { compileSpace, homogeneousSize, toArch } from '../src/core/genome';
 import { sampleGenome } from '../src/core/operators';
-import { epsilonIndicator, hypervolume2d, nonDominatedIndices, toMin } from '../src/core/pareto';
+import { epsilonIndicator, hypervolume2d, toMin } from '../src/core/pareto';
 import { makeRng } from '../src/core/random';
 import { DEFAULT_SEARCH, searchToEnd, type SearchAlgorithm, type SearchConfig } from '../src/core/search';
 import { DEFAULT_SPACE } from '../src/core/space';
@@ -24,13 +24,7 @@ const OBJECTIVES: Objective[] = [
 const SENSES = OBJECTIVES.map((o) => o.sense);
 
 function exhaustiveFront(config: SearchConfig): number[][] {
-  const cs = compileSpace(config.space);
-  const pts: number[][] = [];
-  for (const g of enumerateHomogeneous(cs)) {
-    const e = evaluate(toArch(cs, g), config.eval);
-    pts.push([e.params.decoder, e.latency.decodeMs]);
-  }
-  return nonDominatedIndices(pts.map((p) => toMin(p, SENSES))).map((i) => pts[i]);
+  return searchToEnd({ ...config, algorithm: 'exhaustive' }).frontier.map((c) => c.objectives);
 }
 
 function quality(config: SearchConfig, front: number[][], algorithm: SearchAlgorithm, seed: number) {

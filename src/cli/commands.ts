@@ -136,7 +136,7 @@ export function searchConfigFromFlags(argv: string[]): { config: SearchConfig; f
     evaluations: numberFlag(flags, 'evals', DEFAULT_SEARCH.evaluations, { int: true, min: 1, max: 10_000_000 }),
     populationSize: numberFlag(flags, 'population', DEFAULT_SEARCH.populationSize, { int: true, min: 4, max: 100_000 }),
     seed: numberFlag(flags, 'seed', DEFAULT_SEARCH.seed, { int: true, min: 0, max: 2 ** 32 - 1 }),
-    algorithm: choiceFlag(flags, 'algorithm', ['nsga2', 'random'] as const, 'nsga2'),
+    algorithm: choiceFlag(flags, 'algorithm', ['nsga2', 'random', 'exhaustive'] as const, 'nsga2'),
   };
   return { config, format: choiceFlag(flags, 'format', ['json', 'csv'] as const, 'json') };
 }

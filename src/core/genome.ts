@@ -131,6 +131,49 @@ export function homogeneousSize(cs: CompiledSpace): number {
   return perLayer * cs.space.nLayer.length;
 }
 
+/** Layer shapes (nHead, nKvHead, dInner) allowed with dModel index d. */
+function layerChoices(cs: CompiledSpace, d: number): LayerGene[] {
+  const out: LayerGene[] = [];
+  for (const h of cs.heads[d]) {
+    for (let f = cs.minF[d]; f < cs.space.dInner.length; f++) for (const kv of cs.kvs[h]) out.push({ h, f, kv });
+  }
+  return out;
+}
+
+/** Number of distinct archs in the space: heterogeneous spaces grow as choices^nLayer. */
+export function spaceSize(cs: CompiledSpace): number {
+  if (!cs.space.heterogeneous) return homogeneousSize(cs);
+  let n = 0;
+  cs.space.dModel.forEach((_, d) => {
+    const k = layerChoices(cs, d).length;
+    for (const nLayer of cs.space.nLayer) n += k ** nLayer;
+  });
+  return n;
+}
+
+/** Every genome of the space (heterogeneous: every per-layer combination), in a fixed order. */
+export function* enumerateSpace(cs: CompiledSpace): Generator<Genome> {
+  if (!cs.space.heterogeneous) {
+    yield* enumerateHomogeneous(cs);
+    return;
+  }
+  const s = cs.space;
+  for (let l = 0; l < s.nLayer.length; l++) {
+    const nLayer = s.nLayer[l];
+    for (let d = 0; d < s.dModel.length; d++) {
+      const choices = layerChoices(cs, d);
+      const idx = new Array<number>(nLayer).fill(0);
+      for (;;) {
+        const layers = Array.from({ length: cs.layerGenes }, (_, i) => ({ ...choices[idx[Math.min(i, nLayer - 1)]] }));
+        yield { l, d, layers };
+        let i = nLayer - 1;
+        while (i >= 0 && ++idx[i] === choices.length) idx[i--] = 0;
+        if (i < 0) break;
+      }
+    }
+  }
+}
+
 /** Every genome of a homogeneous space, in a fixed order. */
 export function* enumerateHomogeneous(cs: CompiledSpace): Generator<Genome> {
   const s = cs.space;

@@ -5,14 +5,17 @@
 import { addToArchive, makeArchive, type Archive, type Candidate } from './archive';
 import { objectiveValues, violation, type Budgets, type Objective } from './budgets';
 import { DEFAULT_EVAL, evaluate, type EvalSettings } from './evaluate';
-import { compileSpace, repair, toArch, type CompiledSpace, type Genome } from './genome';
+import { compileSpace, enumerateSpace, repair, spaceSize, toArch, type CompiledSpace, type Genome } from './genome';
 import { crossover, DEFAULT_OPERATORS, mutate, sampleGenome, type OperatorParams } from './operators';
 import { crowdingDistance, hypervolume, nonDominatedSort, toMin } from './pareto';
 import { makeRng, randInt, type Rng } from './random';
 import { DEFAULT_SPACE, type SearchSpace } from './space';
 import { archKey } from './arch';
 
-export type SearchAlgorithm = 'nsga2' | 'random';
+export type SearchAlgorithm = 'nsga2' | 'random' | 'exhaustive';
+
+/** Exhaustive enumeration refuses spaces larger than this. */
+export const EXHAUSTIVE_LIMIT = 2_000_000;
 
 export interface SearchConfig {
   space: SearchSpace;
@@ -247,12 +250,28 @@ function* randomSearch(ctx: Ctx, reference: number[]): Generator<SearchSnapshot,
   return snapshot(ctx, generation, reference, true);
 }
 
+/** Evaluate every arch of a small space (tests, the quality benchmark); `evaluations` is ignored. */
+function* exhaustive(ctx: Ctx, reference: number[]): Generator<SearchSnapshot, SearchSnapshot> {
+  const size = spaceSize(ctx.cs);
+  if (size > EXHAUSTIVE_LIMIT) {
+    throw new Error(`exhaustive enumeration: the space holds ${size.toExponential(2)} archs, more than ${EXHAUSTIVE_LIMIT}`);
+  }
+  const batch = Math.max(1, ctx.config.populationSize * 10);
+  let generation = 0;
+  for (const g of enumerateSpace(ctx.cs)) {
+    evaluateGenome(ctx, g);
+    if (ctx.archive.evaluated % batch === 0) yield snapshot(ctx, ++generation, reference, false);
+  }
+  return snapshot(ctx, generation, reference, true);
+}
+
 /** The search as a generator of per-generation snapshots; its return value is the final one. */
 export function runSearch(config: SearchConfig): Generator<SearchSnapshot, SearchSnapshot> {
   const cs = compileSpace(config.space);
   const rng = makeRng(config.seed);
   const ctx: Ctx = { config, cs, rng, archive: makeArchive(config.objectives.map((o) => o.sense)), hv: 0, hvVersion: -1 };
   const reference = referencePoint(config, cs);
+  if (config.algorithm === 'exhaustive') return exhaustive(ctx, reference);
   return config.algorithm === 'random' ? randomSearch(ctx, reference) : nsga2(ctx, reference);
 }
 
