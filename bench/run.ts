@@ -2,6 +2,7 @@
 // prints a table. Figures are ratios against targets measured in the same run where possible.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { runLatencyBench } from './latency';
 import { runSearchBench } from './search';
 
 type Row = [string, string, string, string];
@@ -29,13 +30,38 @@ function searchBench(): Row[] {
   ];
 }
 
+async function latencyBench(): Promise<Row[]> {
+  const r = await runLatencyBench((s) => console.log(`  ${s}`));
+  save('latency', r);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const rows: Row[] = [
+    ['latency benchmark (wasm, headless Chromium)', 'measured', 'ratio', 'target'],
+    ['matmul (device profile)', `${r.profile.gflops.toFixed(1)} GFLOP/s`, '', ''],
+    ['bandwidth (device profile)', `${r.profile.gbps.toFixed(1)} GB/s`, '', ''],
+  ];
+  for (const e of r.efficiency) {
+    const t = e.prefillTarget;
+    rows.push([`prefill ${e.name}`, `${e.prefillMs.toFixed(1)} ms, ${e.prefillGflops.toFixed(1)} GFLOP/s`, e.prefillRatio.toFixed(2), t ? `>= ${t} ${ok(e.prefillRatio >= t)}` : '']);
+    rows.push([`decode ${e.name}`, `${e.decodeMs.toFixed(2)} ms (limit ${e.decodeLimitMs.toFixed(2)})`, e.decodeRatio.toFixed(2), '']);
+    const cv = Math.max(e.prefillCvOfMedians, e.decodeCvOfMedians);
+    rows.push([`CV of medians, 5 repeats, ${e.name}`, `prefill ${pct(e.prefillCvOfMedians)}, decode ${pct(e.decodeCvOfMedians)}`, '', `<= 5% ${ok(cv <= 0.05)}`]);
+  }
+  for (const a of r.agreement) {
+    rows.push([`${a.workload}: Spearman pass 1 vs pass 2 (20 archs)`, a.passSpearman.toFixed(3), '', `>= 0.95 ${ok(a.passSpearman >= 0.95)}`]);
+    rows.push([`${a.workload}: analytic vs measured Spearman`, a.analyticSpearman.toFixed(3), '', '']);
+    rows.push([`${a.workload}: analytic vs measured median APE`, pct(a.analyticMape), '', '']);
+  }
+  rows.push(['leak check: 50 cycles, tensors before -> after', `${r.leak.tensorsBefore} -> ${r.leak.tensorsAfter}`, '', `unchanged ${ok(r.leak.tensorsBefore === r.leak.tensorsAfter)}`]);
+  return rows;
+}
+
 function save(name: string, data: object) {
   mkdirSync('bench/results', { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
   writeFileSync(`bench/results/${name}.json`, JSON.stringify({ ...meta, ...data }, null, 2) + '\n');
 }
 
-const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench };
+const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench, latency: latencyBench };
 
 async function main() {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);

@@ -1,11 +1,5 @@
-// A decoder built from a core `Arch` with seeded random fp32 weights, in plain tfjs ops.
-// Families follow Hugging Face's modelling code (see core/arch.ts):
-//   gpt2  pre-LN LayerNorm, GELU (tanh) MLP, learned positions, final LN, tied head.
-//   opt   learned positions offset by 2 rows, ReLU MLP, biases, pre- or post-LN (post has no
-//         final LN), optional project_in / project_out around the blocks when embedDim != dModel.
-//   llama RMSNorm, SwiGLU, rotary positions, grouped-query attention, no biases, tied or untied.
-//
-// Three entry points:
+// A decoder built from a core `Arch` with seeded random fp32 weights, in plain tfjs ops
+// (families as Hugging Face implements them: see forward.ts). Three entry points:
 //   prefill(tokens)         positions 0..T-1, fills the KV cache, logits of the last position [V]
 //                           (core's FLOP convention: the head runs for the last position only).
 //   decode(token, position) one token against the cache, logits [V].
@@ -14,30 +8,29 @@
 // (a masked write into the full cache, attention over all `capacity` keys with a mask), so
 // WebGL/WebGPU compile each shader once instead of once per position.
 import * as tf from '@tensorflow/tfjs';
-import { kvHeads, type Arch, type LayerSpec } from '../core/arch';
-import { positionTableRows } from '../core/params';
+import type { Arch } from '../core/arch';
 import { formatErrors, validateArch } from '../core/validate';
 import {
-  MASKED,
-  applyRotary,
-  attention,
-  causalMask,
-  geluTanh,
-  layerNorm,
-  linear,
-  mergeHeads,
-  rmsNorm,
-  rotaryTables,
-  splitHeads,
-  swiglu,
-} from './ops';
-import { fillWeight, layerWeight, weightSpecs } from './weights';
+  embedTokens,
+  headDimOf,
+  kvHeadsOf,
+  outputHead,
+  runBlocks,
+  type Attend,
+  type Rotary,
+  type RotaryLookup,
+} from './forward';
+import { cacheWriter, padToCapacity, type CacheWriteMode } from './kvcache';
+import { MASKED, attention, causalMask, rotaryTables } from './ops';
+import { fillWeight, positionRowOffset, weightSpecs } from './weights';
 
 export interface BuildOptions {
   /** KV cache length (static). Default arch.contextLength; the timing uses T + 1. */
   capacity?: number;
   /** Seed of the random weights. Default 1. */
   seed?: number;
+  /** How decode writes the KV cache (see kvcache.ts). Default 'scatter'. */
+  cacheWrite?: CacheWriteMode;
 }
 
 export interface DecoderModel {
@@ -52,21 +45,13 @@ export interface DecoderModel {
   forwardFull(tokens: Int32Array, position: number): tf.Tensor1D;
   /** Parameters actually allocated: the sum of the weight tensors' sizes. */
   paramCount(): number;
+  /** Name and shape of every allocated weight tensor, in allocation order. */
+  describeWeights(): { name: string; shape: number[] }[];
+  /** A weight by name (see weights.ts), for inspection; owned by the model, do not dispose. */
+  weight(name: string): tf.Tensor | undefined;
   /** Frees every tensor the model owns (weights, rotary tables, KV cache). Idempotent. */
   dispose(): void;
 }
-
-/** Per-call attention strategy: full causal self-attention, or against the KV cache. */
-type Attend = (layer: number, q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
-
-interface Rotary {
-  cos: tf.Tensor2D;
-  sin: tf.Tensor2D;
-}
-
-/** Rotary rows for the current call's positions, per head dimension (heterogeneous nHead gives
- *  layers different head dimensions); undefined for families with learned positions. */
-type RotaryLookup = ((headDim: number) => Rotary) | undefined;
 
 class Decoder implements DecoderModel {
   readonly capacity: number;
@@ -79,9 +64,9 @@ class Decoder implements DecoderModel {
   private filled = 0;
   private disposed = false;
   private readonly llama: boolean;
-  private readonly postNorm: boolean;
   /** First row of the position table used by position 0 (OPT keeps HF's offset of 2). */
   private readonly positionOffset: number;
+  private readonly cacheWrite: CacheWriteMode;
 
   constructor(
     readonly arch: Arch,
@@ -89,8 +74,8 @@ class Decoder implements DecoderModel {
   ) {
     this.capacity = options.capacity ?? arch.contextLength;
     this.llama = arch.family === 'llama';
-    this.postNorm = arch.family === 'opt' && arch.normPosition === 'post';
-    this.positionOffset = arch.family === 'opt' ? positionTableRows(arch) - arch.contextLength : 0;
+    this.positionOffset = positionRowOffset(arch);
+    this.cacheWrite = options.cacheWrite ?? 'scatter';
     checkBuildable(arch, this.capacity);
     const state = { seed: options.seed ?? 1 };
     try {
@@ -104,7 +89,7 @@ class Decoder implements DecoderModel {
         }
       }
       for (const layer of arch.layers) {
-        const shape: [number, number, number] = [this.kvHeadsOf(layer), this.capacity, headDimOf(arch, layer)];
+        const shape: [number, number, number] = [kvHeadsOf(arch, layer), this.capacity, headDimOf(arch, layer)];
         this.keys.push(tf.zeros(shape));
         this.values.push(tf.zeros(shape));
       }
@@ -120,26 +105,31 @@ class Decoder implements DecoderModel {
     return n;
   }
 
+  weight(name: string): tf.Tensor | undefined {
+    return this.weights.get(name);
+  }
+
+  describeWeights(): { name: string; shape: number[] }[] {
+    return [...this.weights].map(([name, t]) => ({ name, shape: [...t.shape] }));
+  }
+
   prefill(tokens: Int32Array): tf.Tensor1D {
     this.checkTokens(tokens);
     const T = tokens.length;
     if (T > this.capacity) throw new RangeError(`prefill of ${T} tokens exceeds the KV cache capacity ${this.capacity}`);
-    const { logits, keys, values } = tf.tidy(() => {
-      const newKeys: tf.Tensor3D[] = [];
-      const newValues: tf.Tensor3D[] = [];
+    const logits = this.writeCache((keys, values) => {
       const mask = causalMask(T);
       const attend: Attend = (layer, q, k, v) => {
         // The cache is empty before a prefill, so attend to the new keys only (T x T, the
-        // square core/memory counts) and pad them to the cache's static length afterwards.
-        newKeys[layer] = this.padToCapacity(k);
-        newValues[layer] = this.padToCapacity(v);
+        // square core/memory counts) and pad them to the cache's static length for decode.
+        keys[layer] = tf.keep(padToCapacity(k, this.capacity));
+        values[layer] = tf.keep(padToCapacity(v, this.capacity));
         return attention(q, k, v, mask);
       };
-      const x = this.blocks(this.embedPrefix(tokens), attend, this.rotaryPrefix(T));
+      const x = runBlocks(this.arch, this.weights, this.embedPrefix(tokens), attend, this.rotaryPrefix(T));
       const last = tf.slice(x, [T - 1, 0], [1, this.arch.dModel]);
-      return { logits: tf.reshape(this.head(last), [this.arch.vocabSize]) as tf.Tensor1D, keys: newKeys, values: newValues };
+      return tf.reshape(outputHead(this.arch, this.weights, last), [this.arch.vocabSize]) as tf.Tensor1D;
     });
-    this.replaceCache(keys, values);
     this.filled = T;
     return logits;
   }
@@ -153,30 +143,24 @@ class Decoder implements DecoderModel {
       throw new RangeError(`decode at position ${position} but only ${this.filled} positions are cached`);
     }
     const C = this.capacity;
-    const { logits, keys, values } = tf.tidy(() => {
-      // Host-built per-step masks: same shapes at every position, so no shader recompiles.
+    const logits = this.writeCache((keys, values) => {
+      // Host-built per-step inputs: same shapes at every position, so no shader recompiles.
       const keyMask = new Float32Array(C).fill(MASKED, position + 1); // keys 0..position visible
-      const write = new Float32Array(C);
-      write[position] = 1;
       const mask = tf.tensor2d(keyMask, [1, C]);
-      const writeMask = tf.tensor3d(write, [1, C, 1]);
-      const keepMask = tf.sub(1, writeMask);
-      const newKeys: tf.Tensor3D[] = [];
-      const newValues: tf.Tensor3D[] = [];
+      const write = cacheWriter(this.cacheWrite, C, position, this.arch.layers.map((l) => kvHeadsOf(this.arch, l)));
       const attend: Attend = (layer, q, k, v) => {
-        newKeys[layer] = tf.add(tf.mul(this.keys[layer], keepMask), tf.mul(k, writeMask));
-        newValues[layer] = tf.add(tf.mul(this.values[layer], keepMask), tf.mul(v, writeMask));
-        return attention(q, newKeys[layer], newValues[layer], mask);
+        keys[layer] = tf.keep(write(this.keys[layer], k));
+        values[layer] = tf.keep(write(this.values[layer], v));
+        return attention(q, keys[layer], values[layer], mask);
       };
       const positionIndex = tf.tensor1d([position], 'int32');
       const rotary = this.rotaryRows((table) => ({
         cos: tf.gather(table.cos, positionIndex),
         sin: tf.gather(table.sin, positionIndex),
       }));
-      const x = this.blocks(this.embedAt(token, position), attend, rotary);
-      return { logits: tf.reshape(this.head(x), [this.arch.vocabSize]) as tf.Tensor1D, keys: newKeys, values: newValues };
+      const x = runBlocks(this.arch, this.weights, this.embedAt(token, position), attend, rotary);
+      return tf.reshape(outputHead(this.arch, this.weights, x), [this.arch.vocabSize]) as tf.Tensor1D;
     });
-    this.replaceCache(keys, values);
     this.filled = Math.max(this.filled, position + 1);
     return logits;
   }
@@ -193,10 +177,10 @@ class Decoder implements DecoderModel {
     return tf.tidy(() => {
       const mask = causalMask(T);
       const attend: Attend = (_layer, q, k, v) => attention(q, k, v, mask);
-      const x = this.blocks(this.embedPrefix(tokens), attend, this.rotaryPrefix(T));
-      if (position === undefined) return this.head(x);
+      const x = runBlocks(this.arch, this.weights, this.embedPrefix(tokens), attend, this.rotaryPrefix(T));
+      if (position === undefined) return outputHead(this.arch, this.weights, x);
       const row = tf.slice(x, [position, 0], [1, this.arch.dModel]);
-      return tf.reshape(this.head(row), [this.arch.vocabSize]) as tf.Tensor1D;
+      return tf.reshape(outputHead(this.arch, this.weights, row), [this.arch.vocabSize]) as tf.Tensor1D;
     });
   }
 
@@ -212,34 +196,20 @@ class Decoder implements DecoderModel {
     this.rotary.clear();
   }
 
-  // --- forward pieces -------------------------------------------------------------------------
-
-  private w(name: string): tf.Tensor {
-    const t = this.weights.get(name);
-    if (!t) throw new Error(`internal: weight ${name} missing (model disposed?)`);
-    return t;
-  }
-
-  private hasWeight = (name: string): boolean => this.weights.has(name);
+  // --- inputs --------------------------------------------------------------------------------
 
   /** Token (+ position) embeddings for positions 0..T-1: [T, dModel]. */
   private embedPrefix(tokens: Int32Array): tf.Tensor2D {
-    const T = tokens.length;
-    const x = this.embedTokens(tf.tensor1d(tokens, 'int32'));
-    if (!this.hasWeight('embed.positions')) return x;
-    return tf.add(x, tf.slice(this.w('embed.positions'), [this.positionOffset, 0], [T, this.arch.dModel]));
+    const x = embedTokens(this.weights, tf.tensor1d(tokens, 'int32'));
+    const table = this.weights.get('embed.positions');
+    return table ? tf.add(x, tf.slice(table, [this.positionOffset, 0], [tokens.length, this.arch.dModel])) : x;
   }
 
   /** Embedding of one token at `position`: [1, dModel]. */
   private embedAt(token: number, position: number): tf.Tensor2D {
-    const x = this.embedTokens(tf.tensor1d([token], 'int32'));
-    if (!this.hasWeight('embed.positions')) return x;
-    return tf.add(x, tf.gather(this.w('embed.positions'), tf.tensor1d([position + this.positionOffset], 'int32')));
-  }
-
-  private embedTokens(ids: tf.Tensor1D): tf.Tensor2D {
-    const x = tf.gather(this.w('embed.tokens'), ids) as tf.Tensor2D;
-    return this.hasWeight('embed.project_in') ? tf.matMul(x, this.w('embed.project_in') as tf.Tensor2D) : x;
+    const x = embedTokens(this.weights, tf.tensor1d([token], 'int32'));
+    const table = this.weights.get('embed.positions');
+    return table ? tf.add(x, tf.gather(table, tf.tensor1d([position + this.positionOffset], 'int32'))) : x;
   }
 
   private rotaryPrefix(T: number): RotaryLookup {
@@ -249,96 +219,37 @@ class Decoder implements DecoderModel {
     }));
   }
 
-  /** Lookup that picks rows from each head dimension's table once per call (memoised). */
+  /** Rotary rows for this call, picked from each head dimension's table up front (not lazily:
+   *  a row made inside one block's tidy would be freed before the next block reads it). */
   private rotaryRows(pick: (table: Rotary, headDim: number) => Rotary): RotaryLookup {
     if (!this.llama) return undefined;
     const rows = new Map<number, Rotary>();
+    for (const [headDim, table] of this.rotary) rows.set(headDim, pick(table, headDim));
     return (headDim) => {
-      let r = rows.get(headDim);
-      if (!r) {
-        const table = this.rotary.get(headDim);
-        if (!table) throw new Error(`internal: no rotary table for head dimension ${headDim}`);
-        r = pick(table, headDim);
-        rows.set(headDim, r);
-      }
+      const r = rows.get(headDim);
+      if (!r) throw new Error(`internal: no rotary table for head dimension ${headDim}`);
       return r;
     };
   }
 
-  private blocks(x: tf.Tensor2D, attend: Attend, rotary: RotaryLookup): tf.Tensor2D {
-    let h = x;
-    this.arch.layers.forEach((layer, i) => {
-      h = this.block(i, layer, h, attend, rotary);
-    });
-    return h;
-  }
-
-  private norm(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    if (this.llama) return rmsNorm(x, this.w(`${name}.weight`));
-    return layerNorm(x, this.w(`${name}.weight`), this.w(`${name}.bias`));
-  }
-
-  private optional = (name: string): tf.Tensor | undefined => this.weights.get(name);
-
-  private block(i: number, layer: LayerSpec, x: tf.Tensor2D, attend: Attend, rotary: RotaryLookup): tf.Tensor2D {
-    const d = this.arch.dModel;
-    const heads = layer.nHead;
-    const kvH = this.kvHeadsOf(layer);
-    const headDim = headDimOf(this.arch, layer);
-    const kv = kvH * headDim;
-    const name = (part: string) => layerWeight(i, part);
-
-    // Attention branch (pre-LN: norm first; OPT post-LN: norm after the residual add).
-    const attnIn = this.postNorm ? x : this.norm(x, name('norm1'));
-    const qkv = linear(attnIn, this.w(name('attn.qkv.weight')), this.optional(name('attn.qkv.bias')));
-    const [q, k, v] = tf.split(qkv, [d, kv, kv], 1) as tf.Tensor2D[];
-    let qh = splitHeads(q, heads, headDim);
-    let kh = splitHeads(k, kvH, headDim);
-    if (rotary) {
-      const { cos, sin } = rotary(headDim);
-      qh = applyRotary(qh, cos, sin);
-      kh = applyRotary(kh, cos, sin);
-    }
-    qh = tf.mul(qh, 1 / Math.sqrt(headDim));
-    const context = attend(i, qh, kh, splitHeads(v, kvH, headDim));
-    const attnOut = linear(mergeHeads(context), this.w(name('attn.out.weight')), this.optional(name('attn.out.bias')));
-    let h: tf.Tensor2D = tf.add(x, attnOut);
-    if (this.postNorm) h = this.norm(h, name('norm1'));
-
-    // Feed-forward branch.
-    const ffnIn = this.postNorm ? h : this.norm(h, name('norm2'));
-    let hidden: tf.Tensor2D;
-    if (this.llama) {
-      const [gate, up] = tf.split(linear(ffnIn, this.w(name('ffn.gate_up.weight'))), 2, 1) as tf.Tensor2D[];
-      hidden = swiglu(gate, up);
-    } else if (this.arch.family === 'opt') {
-      hidden = linear(ffnIn, this.w(name('ffn.up.weight')), this.w(name('ffn.up.bias')), 'relu');
-    } else {
-      hidden = geluTanh(linear(ffnIn, this.w(name('ffn.up.weight')), this.w(name('ffn.up.bias'))));
-    }
-    const ffnOut = linear(hidden, this.w(name('ffn.down.weight')), this.optional(name('ffn.down.bias')));
-    let out: tf.Tensor2D = tf.add(h, ffnOut);
-    if (this.postNorm) out = this.norm(out, name('norm2'));
-    return out;
-  }
-
-  /** Final norm, OPT's project_out and the output head for the given rows: [rows, vocab]. */
-  private head(x: tf.Tensor2D): tf.Tensor2D {
-    let h = this.hasWeight('final_norm.weight') ? this.norm(x, 'final_norm') : x;
-    if (this.hasWeight('embed.project_out')) h = tf.matMul(h, this.w('embed.project_out') as tf.Tensor2D);
-    const table = this.optional('head') ?? this.w('embed.tokens');
-    return tf.matMul(h, table as tf.Tensor2D, false, true);
-  }
-
   // --- cache and checks -------------------------------------------------------------------------
 
-  private kvHeadsOf(layer: LayerSpec): number {
-    return this.llama ? kvHeads(layer) : layer.nHead;
-  }
-
-  private padToCapacity(x: tf.Tensor3D): tf.Tensor3D {
-    const rest = this.capacity - x.shape[1];
-    return rest === 0 ? x : tf.pad(x, [[0, 0], [0, rest], [0, 0]]);
+  /**
+   * Runs a forward that writes the KV cache. Its attend callback tf.keep()s the new cache tensors
+   * so they outlive the tidies; they replace the old cache on success and are freed on failure.
+   */
+  private writeCache(forward: (keys: tf.Tensor3D[], values: tf.Tensor3D[]) => tf.Tensor1D): tf.Tensor1D {
+    const keys: tf.Tensor3D[] = [];
+    const values: tf.Tensor3D[] = [];
+    let logits: tf.Tensor1D;
+    try {
+      logits = tf.tidy(() => forward(keys, values));
+    } catch (err) {
+      tf.dispose([...keys, ...values]);
+      throw err;
+    }
+    this.replaceCache(keys, values);
+    return logits;
   }
 
   private replaceCache(keys: tf.Tensor3D[], values: tf.Tensor3D[]): void {
@@ -356,8 +267,6 @@ class Decoder implements DecoderModel {
     }
   }
 }
-
-const headDimOf = (arch: Arch, layer: LayerSpec): number => arch.dModel / layer.nHead;
 
 /** Rejects archs the builder cannot run, with the reason (core's validateArch covers the rest). */
 function checkBuildable(arch: Arch, capacity: number): void {

@@ -1,0 +1,189 @@
+// The timing protocol (DESIGN.md, Latency). For one arch on the backend already selected:
+//   1. memory guard, then build the model (KV cache capacity T + 1: exactly what the decode
+//      step needs, so attention covers the same keys as core's FLOP count);
+//   2. per workload: a first run (shader compile / wasm warm-up) timed on its own, further
+//      untimed warm-up runs, then N timed runs, each ending in `await out.data()` because on
+//      GPU backends a call returns once work is queued, not done (tfjs's benchmark_util does
+//      the same);
+//   3. one extra untimed pass under tf.profile for the peak of live tensor bytes;
+//   4. dispose, then count tensors left over against the count before the build (must be 0).
+// Workloads, batch 1: prefill of T tokens (default 128) and one decode step with T tokens cached.
+import * as tf from '@tensorflow/tfjs';
+import { archKey, type Arch } from '../core/arch';
+import { makeRng } from '../core/random';
+import { summarize } from '../core/stats';
+import { isBackendName } from './backends';
+import { wasmHeapBytes } from './device';
+import { assertFits } from './guard';
+import { buildDecoder, type DecoderModel } from './model';
+
+export interface WorkloadTiming {
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  /** Coefficient of variation (std / mean) of the timed runs. */
+  cv: number;
+  /** The first run, which compiles shaders / warms caches; not part of the statistics. */
+  firstRunMs: number;
+  /** Number of timed runs. */
+  runs: number;
+  timesMs: number[];
+}
+
+export interface BenchResult {
+  backend: string;
+  arch: string;
+  params: number;
+  tokens: number;
+  buildMs: number;
+  prefill: WorkloadTiming;
+  decode: WorkloadTiming;
+  /** Peak bytes of live tensors during a prefill + decode (tf.profile), weights included. */
+  peakBytes: number;
+  /** The guard's estimate (core/memory, plus wasm's packed weight copy) to compare with. */
+  estimatedBytes: number;
+  /** wasm only: the WebAssembly heap after the runs (tensors + XNNPACK's packed weights). */
+  wasmHeapBytes?: number;
+  /** Tensors alive after dispose minus before the build: 0 unless something leaks. */
+  leakedTensors: number;
+}
+
+export type BenchPhase = 'build' | 'prefill' | 'decode' | 'peak';
+
+export interface BenchOptions {
+  /** Prefill length and decode context, T. Default 128. */
+  tokens?: number;
+  /** Timed runs per workload. Default 10. */
+  runs?: number;
+  /** Warm-up runs per workload including the first (compile) run; at least 1. Default 2. */
+  warmup?: number;
+  /** Seed of the weights and of the token ids. Default 1. */
+  seed?: number;
+  /** User memory cap in bytes for the guard. */
+  maxBytes?: number;
+  /** navigator.deviceMemory in GB, tightening the guard's limit when known. */
+  deviceMemoryGB?: number;
+  onProgress?: (phase: BenchPhase, run: number, of: number) => void;
+  /** Checked between runs: abort stops the bench (the model is still disposed). */
+  signal?: AbortSignal;
+}
+
+/** Times `run` by the protocol above. Each call of `run` returns a tensor this function disposes. */
+export async function timeWorkload(
+  run: () => tf.Tensor,
+  opts: { runs: number; warmup: number; signal?: AbortSignal; onRun?: (run: number, of: number) => void },
+): Promise<WorkloadTiming> {
+  const once = async (): Promise<number> => {
+    opts.signal?.throwIfAborted();
+    const start = performance.now();
+    const out = run();
+    try {
+      await out.data();
+    } finally {
+      out.dispose();
+    }
+    return performance.now() - start;
+  };
+  const firstRunMs = await once();
+  for (let i = 1; i < opts.warmup; i++) await once();
+  const timesMs: number[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    timesMs.push(await once());
+    opts.onRun?.(i + 1, opts.runs);
+  }
+  const s = summarize(timesMs);
+  return { medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, firstRunMs, runs: timesMs.length, timesMs };
+}
+
+/** Peak live tensor bytes while `work` runs; falls back to sampling tf.memory() when profiling
+ *  is unavailable (tf.profile reads kernel timers some GPU contexts lack). */
+export async function peakBytesDuring(work: () => Promise<void>): Promise<number> {
+  try {
+    const info = await tf.profile(work);
+    if (Number.isFinite(info.peakBytes)) return info.peakBytes;
+  } catch {
+    // fall through to the coarse measurement
+  }
+  const before = tf.memory().numBytes;
+  await work();
+  return Math.max(before, tf.memory().numBytes);
+}
+
+/** Deterministic token ids in [0, vocab). */
+export function sampleTokens(count: number, vocabSize: number, seed: number): Int32Array {
+  const rng = makeRng(seed);
+  return Int32Array.from({ length: count }, () => Math.floor(rng() * vocabSize));
+}
+
+function checkCount(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
+}
+
+/** Builds `arch` on the current backend, times prefill and decode, disposes everything. */
+export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise<BenchResult> {
+  const tokens = options.tokens ?? 128;
+  const runs = options.runs ?? 10;
+  const warmup = options.warmup ?? 2;
+  const seed = options.seed ?? 1;
+  checkCount('tokens', tokens, 1);
+  checkCount('runs', runs, 1);
+  checkCount('warmup', warmup, 1);
+  if (tokens + 1 > arch.contextLength) {
+    throw new RangeError(`tokens ${tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
+  }
+  await tf.ready(); // initialises tfjs's default backend if none was selected, so the name is real
+  const backend = tf.getBackend();
+  const capacity = tokens + 1;
+  const check = assertFits(arch, {
+    backend: isBackendName(backend) ? backend : 'cpu',
+    tokens,
+    capacity,
+    maxBytes: options.maxBytes,
+    deviceMemoryGB: options.deviceMemoryGB,
+  });
+
+  const baseline = tf.memory().numTensors;
+  const progress = options.onProgress;
+  progress?.('build', 0, 1);
+  const buildStart = performance.now();
+  let model: DecoderModel | undefined;
+  try {
+    model = buildDecoder(arch, { capacity, seed });
+    const m = model;
+    const buildMs = performance.now() - buildStart;
+    progress?.('build', 1, 1);
+    const ids = sampleTokens(tokens, arch.vocabSize, seed + 1);
+    const next = ids[0];
+    const common = { runs, warmup, signal: options.signal };
+    const prefill = await timeWorkload(() => m.prefill(ids), { ...common, onRun: (r, n) => progress?.('prefill', r, n) });
+    // The cache now holds the T prefilled tokens; each decode rewrites slot T with the same shapes.
+    const decode = await timeWorkload(() => m.decode(next, tokens), { ...common, onRun: (r, n) => progress?.('decode', r, n) });
+    progress?.('peak', 0, 1);
+    const peakBytes = await peakBytesDuring(async () => {
+      for (const run of [() => m.prefill(ids), () => m.decode(next, tokens)]) {
+        const out = run();
+        await out.data();
+        out.dispose();
+      }
+    });
+    progress?.('peak', 1, 1);
+    const heap = wasmHeapBytes();
+    const params = m.paramCount();
+    m.dispose();
+    return {
+      backend,
+      arch: archKey(arch),
+      params,
+      tokens,
+      buildMs,
+      prefill,
+      decode,
+      peakBytes,
+      estimatedBytes: check.neededBytes,
+      ...(heap === undefined ? {} : { wasmHeapBytes: heap }),
+      leakedTensors: tf.memory().numTensors - baseline,
+    };
+  } finally {
+    model?.dispose(); // idempotent; frees the model when a run threw or was aborted
+  }
+}

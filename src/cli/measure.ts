@@ -1,0 +1,137 @@
+// `npm run cli -- measure <preset | arch.json | '{...}'> [--backend wasm|cpu] [--tokens 128]
+//  [--runs 10] [--warmup 2] [--seed 1] [--max-mb N]`
+// Times a randomly initialised model in Node with the same protocol as the browser (src/bench)
+// and returns a plain JSON object. Bad input (arguments, arch, unavailable backend, a model over
+// the memory limit) throws a UsageError with a one-line message; a failure while measuring throws
+// a plain Error, also one line.
+// Node only runs tfjs's wasm and pure-JS cpu backends here (no tfjs-node, no GPU).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type { Arch } from '../core/arch';
+import { PRESETS, findPreset } from '../core/presets';
+import { formatErrors, parseArch } from '../core/validate';
+import { selectBackend, type BackendName } from '../bench/backends';
+import { deviceInfo, describeDevice } from '../bench/device';
+import { checkMemory } from '../bench/guard';
+import { benchArch, type WorkloadTiming } from '../bench/timing';
+import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
+
+const NODE_BACKENDS = ['wasm', 'cpu'] as const;
+const FLAGS = ['backend', 'tokens', 'runs', 'warmup', 'seed', 'max-mb'] as const;
+const USAGE = 'usage: measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10] [--warmup 2] [--seed 1] [--max-mb N]';
+
+export interface MeasureArgs {
+  target: string;
+  backend: BackendName;
+  tokens: number;
+  runs: number;
+  warmup: number;
+  seed: number;
+  maxBytes?: number;
+}
+
+export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
+  const { positionals, flags } = parseArgs(argv[0] === 'measure' ? argv.slice(1) : argv, FLAGS);
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? `missing the model to measure; ${USAGE}` : `one model at a time; ${USAGE}`);
+  }
+  const raw = flags.get('backend');
+  if (raw === 'webgl' || raw === 'webgpu') {
+    throw new UsageError(`--backend ${raw} needs a browser (open the app's Measure page); Node runs wasm or cpu`);
+  }
+  const maxMb = flags.has('max-mb') ? numberFlag(flags, 'max-mb', 0, { min: 1 }) : undefined;
+  return {
+    target: positionals[0],
+    backend: choiceFlag(flags, 'backend', NODE_BACKENDS, 'wasm'),
+    tokens: numberFlag(flags, 'tokens', 128, { int: true, min: 1, max: 1_000_000 }),
+    runs: numberFlag(flags, 'runs', 10, { int: true, min: 1, max: 10_000 }),
+    warmup: numberFlag(flags, 'warmup', 2, { int: true, min: 1, max: 1_000 }),
+    seed: numberFlag(flags, 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 }),
+    maxBytes: maxMb === undefined ? undefined : maxMb * 1e6,
+  };
+}
+
+/** A preset name, an inline JSON object, or a path to an arch JSON file. */
+export async function resolveArch(target: string): Promise<Arch> {
+  const preset = findPreset(target);
+  if (preset) return preset.arch;
+  const inline = target.trimStart().startsWith('{');
+  let text: string;
+  if (inline) text = target;
+  else if (existsSync(target)) text = await readFile(target, 'utf8');
+  else throw new UsageError(`'${target}' is neither a preset (${PRESETS.map((p) => p.name).join(', ')}) nor an arch JSON file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${inline ? 'the arch' : target} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = parseArch(json);
+  if (!parsed.ok) throw new UsageError(`invalid arch: ${formatErrors(parsed.errors)}`);
+  return parsed.value;
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+function timingJson(t: WorkloadTiming) {
+  return {
+    medianMs: round(t.medianMs, 3),
+    p10Ms: round(t.p10Ms, 3),
+    p90Ms: round(t.p90Ms, 3),
+    cv: round(t.cv, 4),
+    firstRunMs: round(t.firstRunMs, 3),
+    runs: t.runs,
+  };
+}
+
+/** The `measure` command: returns the JSON object main.ts prints. */
+export async function measureCommand(argv: string[]): Promise<object> {
+  const args = parseMeasureArgs(argv);
+  const arch = await resolveArch(args.target);
+  if (args.tokens + 1 > arch.contextLength) {
+    throw new UsageError(`--tokens ${args.tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
+  }
+  // Refuse before touching tfjs (the bench repeats this check with the same numbers).
+  const fits = checkMemory(arch, { backend: args.backend, tokens: args.tokens, capacity: args.tokens + 1, maxBytes: args.maxBytes });
+  if (!fits.ok) throw new UsageError(fits.message);
+  // PROD silences tfjs's "install tfjs-node" banner, which would otherwise go to the console.
+  tf.enableProdMode();
+  let backend: BackendName;
+  try {
+    backend = await selectBackend(args.backend);
+  } catch (err) {
+    throw new UsageError(oneLine(err));
+  }
+  let result;
+  try {
+    result = await benchArch(arch, { tokens: args.tokens, runs: args.runs, warmup: args.warmup, seed: args.seed, maxBytes: args.maxBytes });
+  } catch (err) {
+    throw new Error(oneLine(err), { cause: err });
+  }
+  const info = await deviceInfo();
+  const cpus = os.cpus();
+  return {
+    backend,
+    device: {
+      ...info,
+      summary: describeDevice(info),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpu: cpus[0]?.model,
+      cores: cpus.length,
+    },
+    arch: result.arch,
+    params: result.params,
+    tokens: result.tokens,
+    prefill: timingJson(result.prefill),
+    decode: timingJson(result.decode),
+    peakBytes: result.peakBytes,
+    estimatedBytes: result.estimatedBytes,
+    ...(result.wasmHeapBytes === undefined ? {} : { wasmHeapBytes: result.wasmHeapBytes }),
+    leakedTensors: result.leakedTensors,
+  };
+}
+
+const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];

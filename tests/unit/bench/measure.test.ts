@@ -1,0 +1,79 @@
+// The `measure` CLI command: documented JSON shape on cpu and wasm, one-line errors.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/cli/args';
+import { measureCommand, parseMeasureArgs } from '../../../src/cli/measure';
+import { TINY } from './fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'lmf-measure-'));
+const archFile = join(dir, 'tiny.json');
+writeFileSync(archFile, JSON.stringify(TINY['llama-gqa-tied']));
+
+function expectTiming(t: unknown): void {
+  expect(t).toMatchObject({
+    medianMs: expect.any(Number),
+    p10Ms: expect.any(Number),
+    p90Ms: expect.any(Number),
+    cv: expect.any(Number),
+  });
+  const { medianMs, p10Ms, p90Ms } = t as Record<string, number>;
+  expect(p10Ms).toBeGreaterThan(0);
+  expect(p10Ms).toBeLessThanOrEqual(medianMs);
+  expect(medianMs).toBeLessThanOrEqual(p90Ms);
+}
+
+async function measureOk(backend: string) {
+  const out = (await measureCommand(['measure', archFile, '--backend', backend, '--runs', '2', '--tokens', '16'])) as Record<string, unknown>;
+  expect(out.backend).toBe(backend);
+  expect(out.device).toMatchObject({ backend, runtime: 'node' });
+  expectTiming(out.prefill);
+  expectTiming(out.decode);
+  expect(out.peakBytes).toEqual(expect.any(Number));
+  expect(out.peakBytes as number).toBeGreaterThan(0);
+  expect(out.leakedTensors).toBe(0);
+  expect(JSON.parse(JSON.stringify(out))).toEqual(out); // plain JSON
+  return out;
+}
+
+describe('measureCommand', () => {
+  it('returns the documented shape on cpu', async () => {
+    const out = await measureOk('cpu');
+    expect((out.prefill as { runs: number }).runs).toBe(2);
+  });
+
+  it('returns the documented shape on wasm (the Node default)', async () => {
+    const out = await measureOk('wasm');
+    expect(out.device).toMatchObject({ wasmSimd: expect.any(Boolean), wasmThreads: false });
+    expect(out.wasmHeapBytes as number).toBeGreaterThanOrEqual(out.peakBytes as number);
+    expect(parseMeasureArgs(['gpt2']).backend).toBe('wasm');
+  });
+
+  it('accepts an inline JSON arch and the measure word in argv', async () => {
+    const out = (await measureCommand([JSON.stringify(TINY.gpt2), '--backend=cpu', '--runs=1', '--tokens=4'])) as Record<string, unknown>;
+    expect(out.tokens).toBe(4);
+  });
+
+  it.each([
+    [['nope'], /'nope' is neither a preset .* nor an arch JSON file/],
+    [[], /missing the model to measure/],
+    [['gpt2', '--backend', 'webgpu'], /--backend webgpu needs a browser/],
+    [['gpt2', '--backend', 'tpu'], /--backend must be one of wasm, cpu, got tpu/],
+    [['gpt2', '--runs', '0'], /--runs must be an integer/],
+    [['gpt2', '--frobnicate', '1'], /unknown option --frobnicate/],
+    [['{"family":"gpt2"'], /the arch is not valid JSON/],
+    [[JSON.stringify({ ...TINY.gpt2, dModel: 50 })], /invalid arch: .*does not divide dModel 50/],
+    [['tinyllama-1.1b'], /needs 8\.8 GB .*limit 3\.5 GB on wasm/],
+    [['gpt2', '--max-mb', '100', '--backend', 'cpu'], /limit 100 MB on the user cap on cpu/],
+    [[archFile, '--tokens', '48'], /no room for a decode step/],
+  ])('bad input %j throws a one-line UsageError', async (argv, message) => {
+    const err = await measureCommand(argv).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+});

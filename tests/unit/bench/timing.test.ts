@@ -1,0 +1,123 @@
+// The timing protocol: warm-up and timed runs, statistics, peak bytes, leak count.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { benchArch, sampleTokens, timeWorkload, type WorkloadTiming } from '../../../src/bench/timing';
+import { countParams } from '../../../src/core/params';
+import { TINY, useCpu } from './fixtures';
+
+beforeAll(useCpu);
+
+function expectSane(t: WorkloadTiming, runs: number): void {
+  expect(t.runs).toBe(runs);
+  expect(t.timesMs).toHaveLength(runs);
+  for (const x of [t.medianMs, t.p10Ms, t.p90Ms, t.firstRunMs]) {
+    expect(Number.isFinite(x)).toBe(true);
+    expect(x).toBeGreaterThan(0);
+  }
+  expect(t.p10Ms).toBeLessThanOrEqual(t.medianMs);
+  expect(t.medianMs).toBeLessThanOrEqual(t.p90Ms);
+  expect(t.cv).toBeGreaterThanOrEqual(0);
+  expect(t.medianMs).toBeGreaterThanOrEqual(Math.min(...t.timesMs));
+  expect(t.medianMs).toBeLessThanOrEqual(Math.max(...t.timesMs));
+}
+
+describe('timeWorkload', () => {
+  it('runs warm-up then timed runs, reads every output and disposes it', async () => {
+    const outputs: tf.Tensor[] = [];
+    const read: boolean[] = [];
+    const run = () => {
+      const t = tf.tidy(() => tf.matMul(tf.ones([32, 32]), tf.ones([32, 32])));
+      // Record whether the protocol downloads the values (dispatch-only timing is wrong).
+      const data = t.data.bind(t);
+      t.data = (async () => {
+        read.push(true);
+        return data();
+      }) as typeof t.data;
+      outputs.push(t);
+      return t;
+    };
+    const before = tf.memory().numTensors;
+    const timing = await timeWorkload(run, { runs: 4, warmup: 3 });
+    expect(outputs).toHaveLength(3 + 4); // the first run is one of the warm-up runs
+    expect(read).toHaveLength(7);
+    expect(outputs.every((t) => t.isDisposed)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    expectSane(timing, 4);
+  });
+
+  it('times the work: a slower workload has a larger median', async () => {
+    const busy = (ms: number) => () => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+      return tf.scalar(1);
+    };
+    const fast = await timeWorkload(busy(0), { runs: 5, warmup: 3 });
+    const slow = await timeWorkload(busy(25), { runs: 5, warmup: 3 });
+    expect(slow.medianMs).toBeGreaterThanOrEqual(25);
+    expect(slow.medianMs).toBeGreaterThan(fast.medianMs + 10);
+  });
+
+  it('stops on abort', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(timeWorkload(() => tf.scalar(1), { runs: 2, warmup: 1, signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe('benchArch', () => {
+  it('returns sane numbers for prefill and decode and leaks nothing', async () => {
+    const arch = TINY['llama-gqa-tied'];
+    const phases = new Set<string>();
+    const r = await benchArch(arch, { tokens: 16, runs: 3, onProgress: (p) => phases.add(p) });
+    expect(r.backend).toBe('cpu');
+    expect(r.tokens).toBe(16);
+    expect(r.params).toBe(countParams(arch).total);
+    expectSane(r.prefill, 3);
+    expectSane(r.decode, 3);
+    expect(r.leakedTensors).toBe(0);
+    // The peak includes the fp32 weights and cannot be below them.
+    expect(r.peakBytes).toBeGreaterThanOrEqual(4 * r.params);
+    expect(r.peakBytes).toBeLessThan(50 * r.estimatedBytes);
+    expect([...phases]).toEqual(['build', 'prefill', 'decode', 'peak']);
+  });
+
+  it('counts tensors left alive (the leak check can see a leak)', async () => {
+    let leaked: tf.Tensor | undefined;
+    const r = await benchArch(TINY.gpt2, {
+      tokens: 8,
+      runs: 1,
+      warmup: 1,
+      onProgress: (phase) => {
+        if (phase === 'decode' && !leaked) leaked = tf.scalar(0);
+      },
+    });
+    expect(r.leakedTensors).toBe(1);
+    leaked?.dispose();
+  });
+
+  it('disposes the model when a run is aborted', async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const run = benchArch(TINY.gpt2, {
+      tokens: 8,
+      runs: 50,
+      signal: controller.signal,
+      onProgress: (phase) => {
+        if (phase === 'prefill') controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects a context with no room for the decode step', async () => {
+    await expect(benchArch(TINY.gpt2, { tokens: TINY.gpt2.contextLength })).rejects.toThrow(/no room for a decode step/);
+  });
+
+  it('samples deterministic tokens inside the vocabulary', () => {
+    const a = sampleTokens(50, 7, 3);
+    expect(a).toEqual(sampleTokens(50, 7, 3));
+    expect(a.every((t) => t >= 0 && t < 7)).toBe(true);
+    expect(new Set(a).size).toBeGreaterThan(3);
+  });
+});
