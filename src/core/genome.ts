@@ -2,7 +2,8 @@
 // steps (one notch of dModel, a few of dInner) and every operator ends in `repair`, which makes
 // any genome obey the space's rules. A heterogeneous genome always carries max(nLayer) layer
 // genes; only the first nLayer are expressed, so depth changes keep the deeper genes.
-import type { Arch, LayerSpec } from './arch';
+import { FAMILIES, type Arch, type LayerSpec } from './arch';
+import { LIMITS } from './validate';
 import type { SearchSpace } from './space';
 
 export interface LayerGene {
@@ -39,9 +40,24 @@ const isSortedPositiveInts = (xs: unknown): xs is number[] =>
 
 export function validateSpace(space: SearchSpace): SpaceError[] {
   const errors: SpaceError[] = [];
+  if (!FAMILIES.includes(space.family)) {
+    errors.push({ field: 'family', message: `family must be one of ${FAMILIES.join(', ')}` });
+  }
+  for (const field of ['vocabSize', 'contextLength'] as const) {
+    const v = space[field];
+    if (!Number.isInteger(v) || v < 1 || v > LIMITS[field]) {
+      errors.push({ field, message: `${field} must be an integer in 1..${LIMITS[field]}, got ${JSON.stringify(v)}` });
+    }
+  }
+  if (typeof space.tieEmbeddings !== 'boolean' || (space.family !== 'llama' && !space.tieEmbeddings)) {
+    errors.push({ field: 'tieEmbeddings', message: `${space.family} always ties its output head to the token table` });
+  }
+  const max = { nLayer: LIMITS.nLayer, dModel: LIMITS.dModel, nHead: LIMITS.nHead, dInner: LIMITS.dInner };
   for (const field of ['nLayer', 'dModel', 'nHead', 'dInner'] as const) {
     if (!isSortedPositiveInts(space[field])) {
       errors.push({ field, message: `${field} must be a non-empty increasing list of positive integers` });
+    } else if (space[field][space[field].length - 1] > max[field]) {
+      errors.push({ field, message: `${field} choices must be at most ${max[field]}` });
     }
   }
   if (space.family === 'llama' && space.nKvHead !== undefined && !isSortedPositiveInts(space.nKvHead)) {

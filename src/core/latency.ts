@@ -68,8 +68,13 @@ export function analyticLatencyMs(arch: Arch, profile: DeviceProfile, tokens: nu
   const e = tokenEmbedDim(arch);
   seconds += roof(0, 2 * T * d); // embedding gather + position add
   seconds += roof(0, 2 * d); // final norm (last position)
+  let kernels = arch.layers.length * kernelsPerLayer(arch) + 4;
+  if (e !== d) {
+    seconds += roof(2 * T * e * d, e * d + T * (e + d)); // OPT project_in, every token
+    seconds += roof(2 * d * e, d * e + d + e); // OPT project_out, last position
+    kernels += 2;
+  }
   seconds += roof(2 * arch.vocabSize * e, arch.vocabSize * e + e + arch.vocabSize); // logits
-  const kernels = arch.layers.length * kernelsPerLayer(arch) + 4;
   return seconds * 1000 + kernels * profile.overheadMsPerKernel;
 }
 

@@ -241,7 +241,10 @@ function* randomSearch(ctx: Ctx, reference: number[]): Generator<SearchSnapshot,
   let generation = 0;
   let misses = 0;
   while (ctx.archive.evaluated < config.evaluations && misses < config.evaluations * 50) {
-    if (!evaluateGenome(ctx, sampleGenome(cs, rng))) misses++;
+    if (!evaluateGenome(ctx, sampleGenome(cs, rng))) {
+      misses++;
+      continue; // nothing new: no snapshot
+    }
     if (ctx.archive.evaluated % batch === 0 && ctx.archive.evaluated < config.evaluations) {
       generation++;
       yield snapshot(ctx, generation, reference, false);

@@ -1,0 +1,141 @@
+// Frontier exports: CSV (one row per frontier candidate) and JSON (the search settings plus the
+// full candidates), and the JSON of one arch. Pure: strings and plain objects in, the UI only
+// turns them into downloads. Latency is labelled with its source and device profile, perplexity
+// (when present) with the fit it comes from, never as measured.
+import { archKey, archSummary, isHomogeneous, kvHeads, type Arch } from './arch';
+import type { Candidate } from './archive';
+import { HETEROGENEOUS_REASON } from './hfconfig';
+import { estimatePerplexity, type PowerLawFit } from './reference';
+import type { SearchConfig } from './search';
+
+export interface ExportStats {
+  generation: number;
+  evaluated: number;
+  feasible: number;
+  hypervolume: number;
+  reference: number[];
+}
+
+/** RFC 4180 cell: quoted when it holds a comma, a quote or a line break. */
+export function csvCell(v: string | number | boolean | undefined): string {
+  if (v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One value for homogeneous layers, else the per-layer values joined by ';'. */
+const perLayer = (xs: number[]): string => (xs.every((x) => x === xs[0]) ? String(xs[0]) : xs.join(';'));
+
+export const CSV_COLUMNS = [
+  'id',
+  'summary',
+  'key',
+  'family',
+  'n_layer',
+  'd_model',
+  'n_head',
+  'n_kv_head',
+  'd_inner',
+  'params_total',
+  'params_decoder',
+  'params_embedding',
+  'flops_prefill',
+  'flops_decode_step',
+  'memory_bytes',
+  'proxy_decoder_params',
+  'proxy_entropy',
+  'proxy_flops',
+  'latency_prefill_ms',
+  'latency_decode_ms',
+  'latency_source',
+  'est_ppl',
+] as const;
+
+/** Frontier as CSV: a header line, then one line per candidate (in the given order). */
+export function frontierCsv(cands: readonly Candidate[], fit?: PowerLawFit): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const c of cands) {
+    const a = c.arch;
+    const row: (string | number | undefined)[] = [
+      c.id,
+      archSummary(a),
+      c.key,
+      a.family,
+      a.layers.length,
+      a.dModel,
+      perLayer(a.layers.map((l) => l.nHead)),
+      a.family === 'llama' ? perLayer(a.layers.map(kvHeads)) : undefined,
+      perLayer(a.layers.map((l) => l.dInner)),
+      c.params.total,
+      c.params.decoder,
+      c.params.embedding,
+      c.flops.prefill,
+      c.flops.decodeStep,
+      c.memory.total,
+      c.scores['decoder-params'],
+      c.scores.entropy,
+      c.scores.flops,
+      c.latency.prefillMs,
+      c.latency.decodeMs,
+      c.latency.source,
+      fit ? estimatePerplexity(fit, c.params.decoder) : undefined,
+    ];
+    lines.push(row.map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Frontier as a JSON-ready object: how it was searched, how latency and ppl are labelled, the candidates. */
+export function frontierJson(config: SearchConfig, cands: readonly Candidate[], stats: ExportStats, fit?: PowerLawFit) {
+  return {
+    format: 'lm-frontier/frontier',
+    version: 1,
+    search: {
+      space: config.space,
+      budgets: config.budgets,
+      objectives: config.objectives,
+      evaluations: config.evaluations,
+      populationSize: config.populationSize,
+      seed: config.seed,
+      algorithm: config.algorithm,
+      eval: {
+        tokens: config.eval.tokens,
+        workload: config.eval.workload,
+        weightDtype: config.eval.weightDtype,
+        entropy: config.eval.entropy,
+      },
+    },
+    latency: { source: 'analytic', profile: config.eval.profile },
+    estimatedPerplexity: fit
+      ? { dataset: fit.dataset, formula: 'ppl = exp(a) * N_decoder^b', a: fit.a, b: fit.b, spearman: fit.spearman, rmse: fit.rmse }
+      : null,
+    stats,
+    frontier: cands.map((c) => ({
+      id: c.id,
+      summary: archSummary(c.arch),
+      key: c.key,
+      arch: c.arch,
+      params: c.params,
+      flops: c.flops,
+      memory: c.memory,
+      scores: c.scores,
+      latency: c.latency,
+      objectives: c.objectives,
+      ...(fit ? { estPpl: estimatePerplexity(fit, c.params.decoder) } : {}),
+    })),
+  };
+}
+
+/**
+ * One arch as JSON that core/validate's parseArch reads back (extra keys are ignored there).
+ * Heterogeneous archs carry a note saying why this is not a Hugging Face config.
+ */
+export function archJson(arch: Arch) {
+  return {
+    format: 'lm-frontier/arch',
+    ...(isHomogeneous(arch) ? {} : { note: HETEROGENEOUS_REASON }),
+    summary: archSummary(arch),
+    key: archKey(arch),
+    ...arch,
+  };
+}
