@@ -1,0 +1,106 @@
+// Main-thread side of the bench worker. One worker, created on demand; `useBackend` selects a
+// backend in it, and if that backend cannot start in a worker (e.g. no OffscreenCanvas WebGL)
+// but can on the main thread, measuring moves to the main thread and says so. Abort terminates
+// the worker (the pending call rejects at once); the next call starts a fresh worker and
+// selects the same backend again.
+import { proxy, wrap, type Remote } from 'comlink';
+import type { Arch } from '../core/arch';
+import type { BackendName } from '../bench/backends';
+import type { DeviceInfo } from '../bench/device';
+import type { BenchApi, MeasureOptions, MeasureOutcome, MeasureProgress } from '../workers/bench.worker';
+import { abortable, type WorkerLike } from './searchClient';
+
+export type BenchThread = 'worker' | 'main';
+
+export interface BackendSession {
+  backend: BackendName;
+  device: DeviceInfo;
+  thread: BenchThread;
+  /** Set when measuring fell back to the main thread: why. */
+  note?: string;
+}
+
+export interface MeasureRun {
+  result: Promise<MeasureOutcome[]>;
+  abort(): void;
+}
+
+export interface BenchRunner {
+  useBackend(name: BackendName): Promise<BackendSession>;
+  measure(archs: Arch[], options: MeasureOptions, onProgress: MeasureProgress): MeasureRun;
+}
+
+type Api = Pick<BenchApi, 'useBackend' | 'measure'>;
+
+export function createBenchRunner(createWorker: () => WorkerLike, loadMainThreadApi: () => Promise<Api>): BenchRunner {
+  let worker: WorkerLike | undefined;
+  let remote: Remote<BenchApi> | undefined;
+  let session: BackendSession | undefined;
+
+  const drop = () => {
+    worker?.terminate();
+    worker = undefined;
+    remote = undefined;
+  };
+  const workerApi = (): Remote<BenchApi> => {
+    if (!remote) {
+      worker = createWorker();
+      remote = wrap<BenchApi>(worker);
+    }
+    return remote;
+  };
+
+  async function useBackend(name: BackendName): Promise<BackendSession> {
+    try {
+      const device = await workerApi().useBackend(name);
+      session = { backend: name, device, thread: 'worker' };
+      return session;
+    } catch (workerError) {
+      drop(); // a worker whose backend failed may be half-initialised
+      const reason = workerError instanceof Error ? workerError.message : String(workerError);
+      let device: DeviceInfo;
+      try {
+        device = await (await loadMainThreadApi()).useBackend(name);
+      } catch {
+        session = undefined;
+        throw new Error(reason); // unavailable everywhere: the worker's message says why
+      }
+      session = { backend: name, device, thread: 'main', note: `${name} could not start in a worker (${reason}); measuring on the main thread` };
+      return session;
+    }
+  }
+
+  return {
+    useBackend,
+    measure(archs, options, onProgress) {
+      const controller = new AbortController();
+      const run = async (): Promise<MeasureOutcome[]> => {
+        if (!session) throw new Error('pick a backend first');
+        if (session.thread === 'main') {
+          return (await loadMainThreadApi()).measure(archs, options, onProgress, controller.signal);
+        }
+        if (!remote) await useBackend(session.backend); // the worker was stopped: start it again
+        return workerApi().measure(archs, options, proxy(onProgress));
+      };
+      controller.signal.addEventListener(
+        'abort',
+        () => {
+          if (session?.thread === 'worker') drop();
+        },
+        { once: true },
+      );
+      const result = abortable(controller.signal, run()).catch((e: unknown) => {
+        if (session?.thread === 'worker' && !controller.signal.aborted) drop();
+        throw e instanceof Error ? e : new Error(String(e));
+      });
+      return { result, abort: () => controller.abort() };
+    },
+  };
+}
+
+/** The real worker and the main-thread fallback, for the app. */
+export const createAppBenchRunner = (): BenchRunner =>
+  createBenchRunner(
+    () => new Worker(new URL('../workers/bench.worker.ts', import.meta.url), { type: 'module', name: 'bench' }),
+    async () => (await import('../workers/bench.worker')).api,
+  );

@@ -1,0 +1,75 @@
+// Measured latencies survive a reload: versioned JSON in local storage, malformed data dropped
+// with a reason, one series per backend + device.
+import { describe, expect, it } from 'vitest';
+import type { BenchResult } from '../../../src/bench/timing';
+import {
+  addMeasurements,
+  deviceLabel,
+  emptyMeasurements,
+  loadMeasurements,
+  MEASUREMENTS_KEY,
+  parseMeasurements,
+  saveMeasurements,
+  toMeasurement,
+  type StorageLike,
+} from '../../../src/state/measurements';
+
+const timing = (median: number) => ({ medianMs: median, p10Ms: median * 0.9, p90Ms: median * 1.2, cv: 0.05, firstRunMs: median * 3, runs: 5, timesMs: [] });
+const result = (arch: string, prefill: number, decode: number): BenchResult => ({
+  backend: 'wasm',
+  arch,
+  params: 1000,
+  tokens: 16,
+  buildMs: 1,
+  prefill: timing(prefill),
+  decode: timing(decode),
+  peakBytes: 4096,
+  estimatedBytes: 5000,
+  leakedTensors: 0,
+});
+const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'Mozilla/5.0 Chrome/156.0.0.0', hardwareConcurrency: 2, wasmThreadCount: 1 };
+
+function memoryStorage(): StorageLike & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+describe('measurements', () => {
+  it('round-trips through storage and merges by backend + device', () => {
+    const storage = memoryStorage();
+    let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2)), toMeasurement(result('b', 20, 3))]);
+    store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(result('a', 11, 2.5))]);
+    store = addMeasurements(store, 'cpu', { ...device, backend: 'cpu' }, 'worker', [toMeasurement(result('a', 100, 9))]);
+    expect(store.series).toHaveLength(2);
+    expect(Object.keys(store.series[0].byArch).sort()).toEqual(['a', 'b']);
+    expect(store.series[0].byArch.a.prefill.medianMs).toBe(11); // re-measured: the newest wins
+    expect(saveMeasurements(storage, store)).toBeUndefined();
+    const loaded = loadMeasurements(storage);
+    expect(loaded.dropped).toBeUndefined();
+    expect(loaded.store).toEqual(store);
+  });
+
+  it('drops what it cannot trust, and says why', () => {
+    expect(parseMeasurements('{not json').dropped).toMatch(/not valid JSON/);
+    expect(parseMeasurements(JSON.stringify({ version: 0, series: [] })).dropped).toMatch(/another version/);
+    const good = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
+    const bad = { ...good, series: [...good.series, { ...good.series[0], id: 'x', byArch: { a: { archKey: 'a', prefill: { medianMs: -1 } } } }] };
+    const parsed = parseMeasurements(JSON.stringify(bad));
+    expect(parsed.store.series).toHaveLength(1);
+    expect(parsed.dropped).toMatch(/1 malformed series/);
+    expect(parseMeasurements(null)).toEqual({ store: emptyMeasurements() });
+  });
+
+  it('reports a storage that refuses to save instead of throwing', () => {
+    const full: StorageLike = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } };
+    expect(saveMeasurements(full, emptyMeasurements())).toMatch(/could not be saved: QuotaExceededError/);
+    const broken: StorageLike = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => {} };
+    expect(loadMeasurements(broken).dropped).toMatch(/not available/);
+    expect(MEASUREMENTS_KEY).toMatch(/measurements/);
+  });
+
+  it('labels a series by GPU when there is one, else browser, cores and threads', () => {
+    expect(deviceLabel('webgl', { ...device, backend: 'webgl', webglRenderer: 'ANGLE (SwiftShader)' })).toBe('webgl · ANGLE (SwiftShader)');
+    expect(deviceLabel('wasm', device)).toBe('wasm · Chrome/156, 2 cores, 1 thread');
+  });
+});
