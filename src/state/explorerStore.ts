@@ -1,0 +1,246 @@
+// The explorer's state and actions. Components read it with selectors and call actions; only the
+// actions talk to the search worker (through a SearchRunner, faked in unit tests).
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Arch } from '../core/arch';
+import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
+import type { SearchConfig } from '../core/search';
+import type { SpacePresetId } from '../core/space';
+import { latencyAxis, proxyAxis, type AxisMetric } from './axes';
+import { formatElapsed, formatInt } from './format';
+import { infeasibleBudgets } from './preflight';
+import { runView } from './runView';
+import { isAbortError, type SearchRun, type SearchRunner } from './searchClient';
+import {
+  defaultSettings,
+  presetSpaceForm,
+  settingsToConfig,
+  type BudgetsForm,
+  type ObjectivesForm,
+  type Settings,
+  type SpaceForm,
+} from './settings';
+import { pageOf, sortRows, type ColumnKey, type SortState } from './table';
+
+export type RunStatus = 'idle' | 'running';
+export type RunOutcome = 'none' | 'done' | 'stopped' | 'failed';
+
+export interface RunState {
+  status: RunStatus;
+  outcome: RunOutcome;
+  /** Config of the current (or last) run; null before the first run. */
+  config: SearchConfig | null;
+  /** Latest snapshot of this run (null until it reports): progress. The chart shows `results`. */
+  snapshot: PackedSnapshot | null;
+  /** performance.now() at start; elapsedMs is final once the run is over. */
+  startedAt: number;
+  elapsedMs: number;
+  /** Increments per run; callbacks of an older run are ignored. */
+  id: number;
+}
+
+/** What the chart, table and exports show: a run's latest snapshot with that run's config. */
+export interface Results {
+  runId: number;
+  config: SearchConfig;
+  snapshot: PackedSnapshot;
+}
+
+export interface ViewSettings {
+  x: AxisMetric;
+  y: AxisMetric;
+  logX: boolean;
+  logY: boolean;
+  showDominated: boolean;
+  showInfeasible: boolean;
+}
+
+export type Tab = 'explorer' | 'proxies';
+
+export interface Selection {
+  id: number;
+  runId: number;
+  arch: Arch;
+  /** Config of the run it comes from (it stays on screen while the next run is under way). */
+  config: SearchConfig;
+}
+
+export interface ExplorerActions {
+  setPreset(id: SpacePresetId): void;
+  updateSpace(patch: Partial<SpaceForm>): void;
+  updateBudgets(patch: Partial<BudgetsForm>): void;
+  updateObjectives(patch: Partial<ObjectivesForm>): void;
+  setEvaluations(n: number): void;
+  setSeed(n: number): void;
+  startSearch(): void;
+  stopSearch(): void;
+  select(id: number | null): void;
+  setView(patch: Partial<ViewSettings>): void;
+  setTab(tab: Tab): void;
+  sortBy(key: ColumnKey): void;
+  setPage(page: number): void;
+  dismissMessages(): void;
+}
+
+export interface ExplorerState {
+  settings: Settings;
+  run: RunState;
+  /**
+   * On screen: the current run's latest snapshot, or the previous run's until the current one
+   * reports (no flash of an empty chart, and stopped or failed runs lose nothing).
+   */
+  results: Results | null;
+  /** Errors to show (input, budgets, worker); the results on screen are kept. */
+  errors: string[];
+  /** One-line outcome of the last run ("Stopped after ..."). */
+  notice: string | null;
+  view: ViewSettings;
+  tab: Tab;
+  selection: Selection | null;
+  sort: SortState;
+  page: number;
+  actions: ExplorerActions;
+}
+
+export type ExplorerStore = StoreApi<ExplorerState>;
+
+const isProxyAxis = (a: AxisMetric) => a === 'decoder-params' || a === 'entropy' || a === 'flops-prefill';
+
+/** Frontier candidate in the middle of the latency range: a sensible first selection. */
+function middleOfFrontier(s: PackedSnapshot, latencyKey: 'latencyDecode' | 'latencyPrefill'): number | null {
+  const rows = [...runView(s).frontier].sort((a, b) => a[latencyKey] - b[latencyKey]);
+  return rows.length ? rows[Math.floor(rows.length / 2)].id : null;
+}
+
+export function createExplorerStore(runner: SearchRunner, now: () => number = () => performance.now()): ExplorerStore {
+  let active: SearchRun | null = null;
+
+  return createStore<ExplorerState>()((set, get) => {
+    const setSettings = (patch: Partial<Settings>) => set({ settings: { ...get().settings, ...patch } });
+
+    const finish = (runId: number, outcome: RunOutcome, notice: string | null, errors: string[] = []) => {
+      const { run } = get();
+      if (run.id !== runId || run.status !== 'running') return;
+      active = null;
+      set({ run: { ...run, status: 'idle', outcome, elapsedMs: now() - run.startedAt }, notice, errors });
+    };
+
+    const accept = (runId: number, snapshot: PackedSnapshot) => {
+      const { run } = get();
+      if (run.id !== runId || run.status !== 'running' || !run.config) return;
+      set({
+        run: { ...run, snapshot, elapsedMs: now() - run.startedAt },
+        results: { runId, config: run.config, snapshot },
+      });
+    };
+
+    /** After a run, select the middle of the frontier unless the user picked something in it. */
+    const selectDefault = (runId: number) => {
+      const { results, selection } = get();
+      if (results?.runId !== runId || selection?.runId === runId) return;
+      const id = middleOfFrontier(results.snapshot, results.config.eval.workload === 'prefill' ? 'latencyPrefill' : 'latencyDecode');
+      if (id !== null) get().actions.select(id);
+    };
+
+    const actions: ExplorerActions = {
+      setPreset: (id) => setSettings({ presetId: id, space: presetSpaceForm(id) }),
+      updateSpace: (patch) => setSettings({ presetId: 'custom', space: { ...get().settings.space, ...patch } }),
+      updateBudgets: (patch) => setSettings({ budgets: { ...get().settings.budgets, ...patch } }),
+      updateObjectives: (patch) => setSettings({ objectives: { ...get().settings.objectives, ...patch } }),
+      setEvaluations: (n) => setSettings({ evaluations: n }),
+      setSeed: (n) => setSettings({ seed: n }),
+
+      startSearch() {
+        const state = get();
+        if (state.run.status === 'running') return;
+        const { config, errors } = settingsToConfig(state.settings);
+        if (!config) return set({ errors, notice: null });
+        const impossible = infeasibleBudgets(config);
+        if (impossible.length) return set({ errors: impossible, notice: null });
+        const runId = state.run.id + 1;
+        const proxy = config.objectives[0].metric === 'entropy' ? 'entropy' : state.settings.objectives.proxy;
+        // Follow the new objectives on the axes, unless the user picked a non-objective axis.
+        // Unchanged view and sort keep their identity: the chart and table then skip re-rendering.
+        let view = state.view;
+        const x = view.x.startsWith('latency') ? latencyAxis(config.eval.workload) : view.x;
+        const y = isProxyAxis(view.y) ? proxyAxis(proxy) : view.y;
+        if (x !== view.x || y !== view.y) view = { ...view, x, y };
+        const sortKey = config.eval.workload === 'prefill' ? 'latencyPrefill' : 'latencyDecode';
+        const sort: SortState = state.sort.key === sortKey && state.sort.dir === 'asc' ? state.sort : { key: sortKey, dir: 'asc' };
+        set({
+          run: { status: 'running', outcome: 'none', config, snapshot: null, startedAt: now(), elapsedMs: 0, id: runId },
+          errors: [],
+          notice: null,
+          // The previous selection stays on screen until this run picks one (no flicker).
+          page: 0,
+          view,
+          sort,
+        });
+        active = runner.start(config, (p) => accept(runId, p));
+        active.result.then(
+          (final) => {
+            accept(runId, final);
+            const n = final.frontier.count;
+            const secs = formatElapsed(now() - get().run.startedAt);
+            finish(
+              runId,
+              'done',
+              n > 0 ? `Done: ${formatInt(final.evaluated)} evaluations in ${secs}.` : null,
+              n > 0
+                ? []
+                : [`no feasible architecture found in ${formatInt(final.evaluated)} evaluations: every one breaks a budget`],
+            );
+            selectDefault(runId);
+          },
+          (e: unknown) => {
+            if (isAbortError(e)) return; // stopSearch already updated the state
+            finish(runId, 'failed', null, [`the search failed: ${(e as Error).message}. Results so far are kept.`]);
+          },
+        );
+      },
+
+      stopSearch() {
+        const { run } = get();
+        if (run.status !== 'running') return;
+        active?.abort();
+        const n = run.snapshot?.evaluated ?? 0;
+        finish(run.id, 'stopped', `Stopped after ${formatInt(n)} evaluations; the frontier found so far is kept.`);
+        selectDefault(run.id);
+      },
+
+      select(id) {
+        const { results } = get();
+        if (id === null || !results) return set({ selection: null });
+        const { snapshot: s, config, runId } = results;
+        const row = runView(s).byId.get(id);
+        if (!row) return;
+        const arch = unpackArch(row.set === 'frontier' ? s.frontier : s.sample, row.index, archBase(config));
+        const sorted = sortRows(runView(s).frontier, get().sort, null);
+        const page = pageOf(sorted, id);
+        set({ selection: { id, runId, arch, config }, ...(page === null ? {} : { page }) });
+      },
+
+      setView: (patch) => set({ view: { ...get().view, ...patch } }),
+      setTab: (tab) => set({ tab }),
+      sortBy(key) {
+        const { sort } = get();
+        set({ sort: { key, dir: sort.key === key && sort.dir === 'asc' ? 'desc' : 'asc' }, page: 0 });
+      },
+      setPage: (page) => set({ page: Math.max(0, page) }),
+      dismissMessages: () => set({ errors: [], notice: null }),
+    };
+
+    return {
+      settings: defaultSettings(),
+      run: { status: 'idle', outcome: 'none', config: null, snapshot: null, startedAt: 0, elapsedMs: 0, id: 0 },
+      results: null,
+      errors: [],
+      notice: null,
+      view: { x: 'latency-decode', y: 'decoder-params', logX: false, logY: false, showDominated: true, showInfeasible: false },
+      tab: 'explorer',
+      selection: null,
+      sort: { key: 'latencyDecode', dir: 'asc' },
+      page: 0,
+      actions,
+    };
+  });
+}

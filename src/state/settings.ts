@@ -1,0 +1,218 @@
+// What the control panels edit, in the units a person types (millions of params, MB, ms), and
+// its translation into core's SearchConfig. Invalid input is kept as typed and reported, so a
+// typo never throws away the settings or the frontier already on screen.
+import type { Family } from '../core/arch';
+import { MERINO_OBJECTIVES, type Budgets, type Objective } from '../core/budgets';
+import { DEFAULT_EVAL } from '../core/evaluate';
+import { validateSpace } from '../core/genome';
+import type { Workload } from '../core/latency';
+import { DEFAULT_OPERATORS } from '../core/operators';
+import type { ProxyId } from '../core/proxies';
+import type { SearchConfig } from '../core/search';
+import { SPACE_PRESETS, spacePreset, type SearchSpace, type SpacePresetId } from '../core/space';
+
+/** Arithmetic ranges and lists as the Space panel shows them. */
+export interface SpaceForm {
+  family: Family;
+  vocabSize: number;
+  contextLength: number;
+  tieEmbeddings: boolean;
+  layersMin: number;
+  layersMax: number;
+  dModelMin: number;
+  dModelMax: number;
+  dModelStep: number;
+  /** Comma-separated list, e.g. "2, 4, 8". */
+  heads: string;
+  /** llama only: comma-separated nKvHead choices. */
+  kvHeads: string;
+  dInnerMin: number;
+  dInnerMax: number;
+  dInnerStep: number;
+  heterogeneous: boolean;
+  minFfnRatio: number;
+}
+
+export type ParamsBudgetKind = 'total' | 'decoder';
+
+/** Budgets in display units; null = no limit. */
+export interface BudgetsForm {
+  paramsM: number | null;
+  paramsKind: ParamsBudgetKind;
+  mflopsPerToken: number | null;
+  memoryMB: number | null;
+  latencyMs: number | null;
+}
+
+export interface ObjectivesForm {
+  proxy: ProxyId;
+  workload: Workload;
+  /** MeRino mode: maximise entropy, minimise latency (proxy choice is ignored). */
+  merino: boolean;
+}
+
+export interface Settings {
+  presetId: SpacePresetId | 'custom';
+  space: SpaceForm;
+  budgets: BudgetsForm;
+  objectives: ObjectivesForm;
+  evaluations: number;
+  seed: number;
+}
+
+/** Largest choice list a range may expand to (keeps a typo like step 1 from allocating millions). */
+export const MAX_CHOICES = 2000;
+
+const step = (xs: number[]) => (xs.length > 1 ? xs[1] - xs[0] : 64);
+
+export function spaceToForm(s: SearchSpace): SpaceForm {
+  return {
+    family: s.family,
+    vocabSize: s.vocabSize,
+    contextLength: s.contextLength,
+    tieEmbeddings: s.tieEmbeddings,
+    layersMin: s.nLayer[0],
+    layersMax: s.nLayer[s.nLayer.length - 1],
+    dModelMin: s.dModel[0],
+    dModelMax: s.dModel[s.dModel.length - 1],
+    dModelStep: step(s.dModel),
+    heads: s.nHead.join(', '),
+    kvHeads: (s.nKvHead ?? []).join(', '),
+    dInnerMin: s.dInner[0],
+    dInnerMax: s.dInner[s.dInner.length - 1],
+    dInnerStep: step(s.dInner),
+    heterogeneous: s.heterogeneous,
+    minFfnRatio: s.rules.minFfnRatio,
+  };
+}
+
+export const isPositiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
+
+function rangeChoices(name: string, lo: number, hi: number, by: number, errors: string[]): number[] {
+  if (!isPositiveInt(lo) || !isPositiveInt(hi) || !isPositiveInt(by)) {
+    errors.push(`${name}: from, to and step must be positive integers`);
+    return [];
+  }
+  if (lo > hi) {
+    errors.push(`${name}: "from" ${lo} is larger than "to" ${hi}`);
+    return [];
+  }
+  if ((hi - lo) / by + 1 > MAX_CHOICES) {
+    errors.push(`${name}: more than ${MAX_CHOICES} choices; use a larger step`);
+    return [];
+  }
+  const out: number[] = [];
+  for (let v = lo; v <= hi; v += by) out.push(v);
+  return out;
+}
+
+function listChoices(name: string, text: string, errors: string[]): number[] {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  const xs = parts.map(Number);
+  if (xs.length === 0 || !xs.every(isPositiveInt)) {
+    errors.push(`${name}: give positive integers separated by commas, e.g. "2, 4, 8"`);
+    return [];
+  }
+  return [...new Set(xs)].sort((a, b) => a - b);
+}
+
+/** The form as a SearchSpace, or every problem with it (ours, then core's validateSpace). */
+export function formToSpace(f: SpaceForm): { space?: SearchSpace; errors: string[] } {
+  const errors: string[] = [];
+  const nLayer = rangeChoices('Layers', f.layersMin, f.layersMax, 1, errors);
+  const dModel = rangeChoices('dModel', f.dModelMin, f.dModelMax, f.dModelStep, errors);
+  const nHead = listChoices('Heads', f.heads, errors);
+  const dInner = rangeChoices('dInner', f.dInnerMin, f.dInnerMax, f.dInnerStep, errors);
+  const nKvHead = f.family === 'llama' ? listChoices('KV heads', f.kvHeads, errors) : undefined;
+  if (!isPositiveInt(f.vocabSize)) errors.push('Vocabulary size must be a positive integer');
+  if (!isPositiveInt(f.contextLength)) errors.push('Context length must be a positive integer');
+  if (!(f.minFfnRatio >= 0)) errors.push('Min FFN ratio must be a number >= 0');
+  if (errors.length) return { errors };
+  const space: SearchSpace = {
+    family: f.family,
+    vocabSize: f.vocabSize,
+    contextLength: f.contextLength,
+    tieEmbeddings: f.family === 'llama' ? f.tieEmbeddings : true,
+    nLayer,
+    dModel,
+    nHead,
+    dInner,
+    ...(nKvHead ? { nKvHead } : {}),
+    heterogeneous: f.heterogeneous,
+    rules: { minFfnRatio: f.minFfnRatio },
+  };
+  const coreErrors = validateSpace(space).map((e) => e.message);
+  return coreErrors.length ? { errors: coreErrors } : { space, errors: [] };
+}
+
+export function formToBudgets(b: BudgetsForm): { budgets: Budgets; errors: string[] } {
+  const errors: string[] = [];
+  const budgets: Budgets = {};
+  const positive = (v: number | null, label: string): v is number => {
+    if (v === null) return false;
+    if (!(v > 0) || !Number.isFinite(v)) {
+      errors.push(`${label} must be a positive number (or empty for no limit)`);
+      return false;
+    }
+    return true;
+  };
+  if (positive(b.paramsM, 'Max params')) {
+    budgets[b.paramsKind === 'total' ? 'paramsTotal' : 'paramsDecoder'] = b.paramsM * 1e6;
+  }
+  if (positive(b.mflopsPerToken, 'FLOPs per token')) budgets.flopsPerToken = b.mflopsPerToken * 1e6;
+  if (positive(b.memoryMB, 'Memory')) budgets.memoryBytes = b.memoryMB * 1e6;
+  if (positive(b.latencyMs, 'Latency')) budgets.latencyMs = b.latencyMs;
+  return { budgets, errors };
+}
+
+export function formToObjectives(o: ObjectivesForm): Objective[] {
+  if (o.merino) return MERINO_OBJECTIVES.map((x) => ({ ...x }));
+  return [
+    { metric: o.proxy, sense: 'max' },
+    { metric: 'latency', sense: 'min' },
+  ];
+}
+
+export const MAX_EVALUATIONS = 2_000_000;
+
+/** The whole SearchConfig, or the list of input errors to show. */
+export function settingsToConfig(s: Settings): { config?: SearchConfig; errors: string[] } {
+  const { space, errors } = formToSpace(s.space);
+  const b = formToBudgets(s.budgets);
+  errors.push(...b.errors);
+  if (!isPositiveInt(s.evaluations) || s.evaluations > MAX_EVALUATIONS) {
+    errors.push(`Evaluations must be an integer from 1 to ${MAX_EVALUATIONS.toLocaleString('en-US')}`);
+  }
+  if (!Number.isInteger(s.seed) || s.seed < 0) errors.push('Seed must be a non-negative integer');
+  if (!space || errors.length) return { errors };
+  const config: SearchConfig = {
+    space,
+    objectives: formToObjectives(s.objectives),
+    budgets: b.budgets,
+    eval: { ...DEFAULT_EVAL, workload: s.objectives.workload },
+    evaluations: s.evaluations,
+    populationSize: 100,
+    seed: s.seed,
+    operators: DEFAULT_OPERATORS,
+    algorithm: 'nsga2',
+  };
+  return { config, errors: [] };
+}
+
+export function presetSpaceForm(id: SpacePresetId): SpaceForm {
+  return spaceToForm(spacePreset(id));
+}
+
+export const PRESET_OPTIONS = SPACE_PRESETS.map((p) => ({ id: p.id, label: p.label }));
+
+/** Defaults: LTS GPT-2 space, at most 64M total params, decoder params vs analytic decode latency. */
+export function defaultSettings(): Settings {
+  return {
+    presetId: 'lts-gpt2',
+    space: presetSpaceForm('lts-gpt2'),
+    budgets: { paramsM: 64, paramsKind: 'total', mflopsPerToken: null, memoryMB: null, latencyMs: null },
+    objectives: { proxy: 'decoder-params', workload: 'decode', merino: false },
+    evaluations: 20_000,
+    seed: 1,
+  };
+}

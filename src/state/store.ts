@@ -1,0 +1,19 @@
+// The app's store instances and React hooks over them.
+import { useStore } from 'zustand';
+import { createExplorerStore, type ExplorerActions, type ExplorerState } from './explorerStore';
+import { createReferenceStore, type ReferenceState } from './reference';
+import { createWorkerSearchRunner } from './searchWorker';
+
+export const explorerStore = createExplorerStore(createWorkerSearchRunner());
+export const referenceStore = createReferenceStore();
+
+export function useExplorer<T>(selector: (s: ExplorerState) => T): T {
+  return useStore(explorerStore, selector);
+}
+
+/** Actions never change identity: components can take them without re-rendering. */
+export const useActions = (): ExplorerActions => explorerStore.getState().actions;
+
+export function useReference<T>(selector: (s: ReferenceState & { load(): Promise<void> }) => T): T {
+  return useStore(referenceStore, selector);
+}

@@ -1,0 +1,72 @@
+// Page layout: top bar, a left column of controls, the explorer (chart, table, architecture) or
+// the proxy check in the centre.
+import { useActions, useExplorer } from '../state/store';
+import { ArchView } from './ArchView';
+import { BudgetsPanel } from './BudgetsPanel';
+import { CandidateTable } from './CandidateTable';
+import { ChartPanel } from './ChartPanel';
+import { ObjectivesPanel } from './ObjectivesPanel';
+import { ProxyCheck } from './ProxyCheck';
+import { RunPanel } from './RunPanel';
+import { SpacePanel } from './SpacePanel';
+import { TopBar } from './TopBar';
+import type { Tab } from '../state/explorerStore';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'explorer', label: 'Explorer' },
+  { id: 'proxies', label: 'Proxy check' },
+];
+
+function Tabs() {
+  const tab = useExplorer((s) => s.tab);
+  const { setTab } = useActions();
+  return (
+    <div className="tabs" role="tablist" aria-label="Views">
+      {TABS.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={tab === t.id}
+          aria-controls={`panel-${t.id}`}
+          className={tab === t.id ? 'active' : undefined}
+          onClick={() => setTab(t.id)}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function App() {
+  const tab = useExplorer((s) => s.tab);
+  return (
+    <div className="app">
+      <TopBar />
+      <div className="layout">
+        <aside className="controls" aria-label="Search settings">
+          <RunPanel />
+          <SpacePanel />
+          <BudgetsPanel />
+          <ObjectivesPanel />
+        </aside>
+        <main className="main">
+          <Tabs />
+          {/* The explorer stays mounted (hidden) so switching tabs keeps chart state and costs nothing. */}
+          <div role="tabpanel" id="panel-explorer" aria-labelledby="tab-explorer" hidden={tab !== 'explorer'} className="explorer">
+            <ChartPanel />
+            <CandidateTable />
+            <ArchView />
+          </div>
+          {tab === 'proxies' ? (
+            <div role="tabpanel" id="panel-proxies" aria-labelledby="tab-proxies">
+              <ProxyCheck />
+            </div>
+          ) : null}
+        </main>
+      </div>
+    </div>
+  );
+}

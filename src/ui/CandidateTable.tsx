@@ -1,0 +1,110 @@
+// Frontier candidates, sortable, one page at a time (a frontier holds thousands of archs: a page
+// keeps each progress update cheap). Clicking a row or pressing Enter on it selects it.
+import { useDeferredValue, useMemo } from 'react';
+import { DEFAULT_PROFILE } from '../core/latency';
+import { formatInt } from '../state/format';
+import { EMPTY_VIEW, runView } from '../state/runView';
+import { useActions, useExplorer, useReference } from '../state/store';
+import { COLUMN_GROUPS, COLUMNS, PAGE_SIZE, pageCount, sortRows } from '../state/table';
+
+export function CandidateTable() {
+  // Deferred: progress updates re-render the table in a yielding transition.
+  const snapshot = useDeferredValue(useExplorer((s) => s.results?.snapshot ?? null));
+  const sort = useExplorer((s) => s.sort);
+  const page = useExplorer((s) => s.page);
+  const selectedId = useExplorer((s) => (s.selection && s.results && s.selection.runId === s.results.runId ? s.selection.id : null));
+  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const { sortBy, setPage, select } = useActions();
+  const rows = snapshot ? runView(snapshot).frontier : EMPTY_VIEW.frontier;
+  const sorted = useMemo(() => sortRows(rows, sort, fit), [rows, sort, fit]);
+  const pages = pageCount(sorted.length);
+  const p = Math.min(page, pages - 1);
+  const visible = sorted.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+  return (
+    <section className="card table-card" aria-labelledby="candidates-title">
+      <header className="card-head">
+        <div>
+          <h2 className="card-title" id="candidates-title">
+            Frontier candidates <span className="count">{formatInt(sorted.length)}</span>
+          </h2>
+          <p className="card-sub">
+            Proxies: decoder params (LTS), entropy (MeRino-style, our reconstruction), prefill FLOPs (naive baseline). Latency is
+            analytic ({DEFAULT_PROFILE.label}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103 models, not a measurement.
+          </p>
+        </div>
+        <nav className="pager" aria-label="Table pages">
+          <button type="button" onClick={() => setPage(p - 1)} disabled={p === 0} aria-label="Previous page">
+            ‹
+          </button>
+          <span>
+            Page {formatInt(p + 1)} of {formatInt(pages)}
+          </span>
+          <button type="button" onClick={() => setPage(p + 1)} disabled={p >= pages - 1} aria-label="Next page">
+            ›
+          </button>
+        </nav>
+      </header>
+      <div className="table-scroll">
+        <table aria-label="Candidates" className="candidates">
+          <thead>
+            <tr className="group-row">
+              {COLUMN_GROUPS.map((g) => (
+                <th key={g.label} scope="colgroup" colSpan={g.span}>
+                  <span className="group-label">{g.label}</span>
+                </th>
+              ))}
+            </tr>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th
+                  key={c.key}
+                  scope="col"
+                  aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
+                  <button type="button" className="sort" onClick={() => sortBy(c.key)}>
+                    <span className="th-main">
+                      {c.header}
+                      <span className="sort-mark" aria-hidden="true">
+                        {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                      </span>
+                    </span>
+                    {c.sub ? <span className="th-sub">{c.sub}</span> : null}
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {visible.map((r) => (
+              <tr
+                key={r.id}
+                aria-selected={r.id === selectedId}
+                className={r.id === selectedId ? 'selected' : undefined}
+                tabIndex={0}
+                data-id={r.id}
+                onClick={() => select(r.id)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    select(r.id);
+                  }
+                }}
+              >
+                {COLUMNS.map((c) => (
+                  <td key={c.key}>{c.cell(r, fit)}</td>
+                ))}
+              </tr>
+            ))}
+            {visible.length === 0 ? (
+              <tr>
+                <td colSpan={COLUMNS.length} className="empty">
+                  No frontier yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+// The points of the frontier chart, inside recharts' plot area and placed with its axis scales.
+// Thousands of points go on one <canvas> rather than into SVG: an SVG path of 4,000 arcs costs
+// tens of ms to parse and paint on every progress update, a canvas a few ms. The canvas is an
+// HTML element over the plot area (portalled into the chart box), so that the browser composites
+// it as its own layer instead of repainting the whole SVG with it.
+// The selection and hover rings stay SVG; a transparent rect on top does hit-testing. The
+// projected points are handed to `projection` so the SVG/PNG export can draw them as vectors.
+import { memo, useLayoutEffect, useMemo, useRef } from 'react';
+import { createPortal } from 'react-dom';
+import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import { nearestPoint, type ChartSeries, type XY } from '../state/chartData';
+import { drawPoints, type ScreenPoint, type ScreenSeries } from './pointsDraw';
+
+interface Props {
+  series: ChartSeries;
+  selectedId: number | null;
+  hoverId: number | null;
+  onHover: (p: ScreenPoint | null) => void;
+  onSelect: (id: number) => void;
+  projection: { current: ScreenSeries | null };
+  /** The positioned element holding the chart, where the canvas goes. */
+  host: HTMLElement | null;
+  logX: boolean;
+  logY: boolean;
+}
+
+export const ChartLayer = memo(function ChartLayer({ series, selectedId, hoverId, onHover, onSelect, projection, host, logX, logY }: Props) {
+  const xs = useXAxisScale();
+  const ys = useYAxisScale();
+  const plot = usePlotArea();
+  const canvas = useRef<HTMLCanvasElement>(null);
+
+  const screen = useMemo((): ScreenSeries | null => {
+    if (!xs || !ys || !plot) return null;
+    // The axes are linear or log over an explicit domain: take recharts' scale at the two ends
+    // of the domain and interpolate, instead of calling it for each of thousands of points.
+    const affine = (scale: NonNullable<typeof xs>, [d0, d1]: [number, number], log: boolean) => {
+      const f = log ? Math.log10 : (v: number) => v;
+      const p0 = scale(d0) ?? NaN;
+      const p1 = scale(d1) ?? NaN;
+      const k = (p1 - p0) / (f(d1) - f(d0));
+      return (v: number) => p0 + k * (f(v) - f(d0));
+    };
+    const fx = affine(xs, series.x.domain, logX);
+    const fy = affine(ys, series.y.domain, logY);
+    const project = (pts: readonly XY[]): ScreenPoint[] => {
+      const out: ScreenPoint[] = [];
+      for (const p of pts) {
+        const sx = fx(p.x);
+        const sy = fy(p.y);
+        if (Number.isFinite(sx) && Number.isFinite(sy)) out.push({ sx, sy, id: p.id });
+      }
+      return out;
+    };
+    const frontier = project(series.frontier);
+    const dominated = project(series.dominated);
+    const infeasible = project(series.infeasible);
+    // Hit-testing prefers frontier points: they come first and ties keep the first.
+    const all = [...frontier, ...dominated, ...infeasible];
+    return {
+      frontier,
+      dominated,
+      infeasible,
+      stairs: series.staircase ? project(series.staircase) : null,
+      all,
+      byId: new Map(all.map((p) => [p.id, p])),
+      plot: { x: plot.x, y: plot.y, width: plot.width, height: plot.height },
+    };
+  }, [series, xs, ys, plot, logX, logY]);
+
+  const selected = (selectedId !== null && screen?.byId.get(selectedId)) || null;
+  const hover = (hoverId !== null && screen?.byId.get(hoverId)) || null;
+
+  useLayoutEffect(() => {
+    if (screen && canvas.current) drawPoints(canvas.current, screen);
+  }, [screen, host]);
+  useLayoutEffect(() => {
+    projection.current = screen ? { ...screen, selected } : null;
+  }, [screen, selected, projection]);
+
+  if (!plot || !screen) return null;
+  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+
+  const locate = (e: React.MouseEvent<SVGRectElement>) => {
+    const svg = e.currentTarget.ownerSVGElement;
+    if (!svg) return null;
+    const box = svg.getBoundingClientRect();
+    const id = nearestPoint(screen.all, e.clientX - box.left, e.clientY - box.top, 10);
+    return id === null ? null : (screen.byId.get(id) ?? null);
+  };
+
+  // Canvas and rings are HTML/SVG siblings laid over the chart's SVG (in this order), so the
+  // rings stay on top of the points; the hit area below stays in the chart SVG.
+  return (
+    <g className="chart-layer" data-export-layer="">
+      {host
+        ? createPortal(
+            <>
+              <canvas
+              ref={canvas}
+              className="points-canvas"
+              width={Math.round(plot.width * dpr)}
+              height={Math.round(plot.height * dpr)}
+              style={{ position: 'absolute', left: plot.x, top: plot.y, width: plot.width, height: plot.height, pointerEvents: 'none' }}
+              data-frontier={screen.frontier.length}
+              data-dominated={screen.dominated.length}
+              data-infeasible={screen.infeasible.length}
+              />
+              <svg className="chart-overlay" aria-hidden="true">
+                {selected ? <circle className="pt-selected" cx={selected.sx} cy={selected.sy} r={7} data-id={selected.id} /> : null}
+                {hover && hover.id !== selectedId ? <circle className="pt-hover" cx={hover.sx} cy={hover.sy} r={5.5} /> : null}
+              </svg>
+            </>,
+            host,
+          )
+        : null}
+      <rect
+        className="hit-area"
+        data-export="skip"
+        x={plot.x}
+        y={plot.y}
+        width={plot.width}
+        height={plot.height}
+        fill="transparent"
+        onMouseMove={(e) => onHover(locate(e))}
+        onMouseLeave={() => onHover(null)}
+        onClick={(e) => {
+          const p = locate(e);
+          if (p) onSelect(p.id);
+        }}
+      />
+    </g>
+  );
+});

@@ -1,0 +1,162 @@
+// The "Pareto frontier" region: title, axis pickers and toggles, the chart, its legend and the
+// frontier / chart exports.
+import { useRef, useState } from 'react';
+import { DEFAULT_PROFILE } from '../core/latency';
+import { SPACE_PRESETS, type SearchSpace } from '../core/space';
+import { AXES, estPplLabel, X_METRICS, Y_METRICS, type AxisMetric } from '../state/axes';
+import { MAX_DOMINATED } from '../state/chartData';
+import { exportCsv, exportJson } from '../state/exports';
+import { formatCount, formatInt } from '../state/format';
+import { runView } from '../state/runView';
+import { explorerStore, referenceStore, useActions, useExplorer, useReference } from '../state/store';
+import { chartSvgString, svgToPng, type ChartFigure } from './chartExport';
+import { Checkbox, Select } from './controls';
+import { downloadBlob, downloadJson, downloadText } from './download';
+import { FrontierChart } from './FrontierChart';
+import type { ScreenSeries } from './pointsDraw';
+import type { LegendItem } from './svgDocument';
+
+const spaceName = (space: SearchSpace): string =>
+  SPACE_PRESETS.find((p) => JSON.stringify(p.space) === JSON.stringify(space))?.label ?? 'Custom';
+
+function useFigure(): ChartFigure {
+  const results = useExplorer((s) => s.results);
+  const view = useExplorer((s) => s.view);
+  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const rv = results ? runView(results.snapshot) : null;
+  const yName = view.y === 'est-ppl' ? estPplLabel(fit) : AXES[view.y].name;
+  const budgets = results?.config.budgets ?? {};
+  const budgetText = [
+    budgets.paramsTotal ? `≤ ${formatCount(budgets.paramsTotal)} total params` : '',
+    budgets.paramsDecoder ? `≤ ${formatCount(budgets.paramsDecoder)} decoder params` : '',
+    budgets.latencyMs ? `≤ ${budgets.latencyMs} ms` : '',
+    budgets.memoryBytes ? `≤ ${formatCount(budgets.memoryBytes)}B memory` : '',
+    budgets.flopsPerToken ? `≤ ${formatCount(budgets.flopsPerToken)}FLOPs/token` : '',
+  ].filter(Boolean);
+  const space = results ? `${spaceName(results.config.space)} space` : '';
+  const legend: LegendItem[] = [
+    { label: `Pareto frontier (${formatInt(rv?.frontier.length ?? 0)})`, color: themeVar('--front'), symbol: 'line-dot' },
+  ];
+  if (view.showDominated) {
+    const n = Math.min(MAX_DOMINATED, rv?.dominated.length ?? 0);
+    legend.push({ label: `Dominated (random sample, ${formatInt(n)} shown)`, color: themeVar('--dom'), symbol: 'faint-dot' });
+  }
+  if (view.showInfeasible) {
+    legend.push({ label: `Over budget (${formatInt(rv?.infeasible.length ?? 0)} in sample)`, color: themeVar('--infeasible'), symbol: 'cross' });
+  }
+  legend.push({ label: 'Selected', color: themeVar('--selected'), symbol: 'ring' });
+  return {
+    title: `Pareto frontier: ${yName} vs ${AXES[view.x].name.toLowerCase()} (analytic)`,
+    subtitle: [
+      space,
+      budgetText.join(', '),
+      results ? `${formatInt(results.snapshot.evaluated)} archs evaluated` : '',
+      `latency: ${DEFAULT_PROFILE.label}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    legend,
+  };
+}
+
+/** Legend colours stay CSS variables on screen; the SVG export resolves them (chartExport). */
+const themeVar = (name: string) => `var(${name})`;
+
+function Legend({ items }: { items: LegendItem[] }) {
+  return (
+    <ul className="legend" aria-label="Legend">
+      {items.map((it) => (
+        <li key={it.label}>
+          <span className={`legend-symbol sym-${it.symbol}`} style={{ color: it.color }} aria-hidden="true" />
+          {it.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Exports(props: {
+  figure: ChartFigure;
+  chartRef: React.RefObject<HTMLDivElement | null>;
+  projection: { current: ScreenSeries | null };
+}) {
+  const { figure, chartRef, projection } = props;
+  const hasFrontier = useExplorer((s) => (s.results?.snapshot.frontier.count ?? 0) > 0);
+  const [error, setError] = useState<string | null>(null);
+  const data = () => {
+    const { results } = explorerStore.getState();
+    if (!results) throw new Error('no frontier yet');
+    return { snapshot: results.snapshot, config: results.config, fit: referenceStore.getState().analysis?.fit ?? null };
+  };
+  const svg = () => {
+    const el = chartRef.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
+    if (!el) throw new Error('the chart is not drawn yet');
+    return chartSvgString(el, figure, projection.current);
+  };
+  const guard = (f: () => void | Promise<void>) => async () => {
+    try {
+      setError(null);
+      await f();
+    } catch (e) {
+      setError(`Export failed: ${(e as Error).message}`);
+    }
+  };
+  return (
+    <div className="exports">
+      <button type="button" disabled={!hasFrontier} onClick={guard(() => {
+        const d = data();
+        downloadText(exportCsv(d.snapshot, d.config, d.fit), 'lm-frontier.csv', 'text/csv');
+      })}>
+        Export CSV
+      </button>
+      <button type="button" disabled={!hasFrontier} onClick={guard(() => {
+        const d = data();
+        downloadJson(exportJson(d.snapshot, d.config, d.fit), 'lm-frontier.json');
+      })}>
+        Export JSON
+      </button>
+      <button type="button" disabled={!hasFrontier} onClick={guard(() => downloadText(svg(), 'lm-frontier-chart.svg', 'image/svg+xml'))}>
+        Export SVG
+      </button>
+      <button type="button" disabled={!hasFrontier} onClick={guard(async () => downloadBlob(await svgToPng(svg()), 'lm-frontier-chart.png'))}>
+        Export PNG
+      </button>
+      {error ? <span role="alert" className="inline-error">{error}</span> : null}
+    </div>
+  );
+}
+
+export function ChartPanel() {
+  const view = useExplorer((s) => s.view);
+  const { setView } = useActions();
+  const figure = useFigure();
+  const chartRef = useRef<HTMLDivElement>(null);
+  const projection = useRef<ScreenSeries | null>(null);
+  const pick = (axis: 'x' | 'y') => (m: AxisMetric) => {
+    if (m === 'est-ppl') void referenceStore.getState().load();
+    setView({ [axis]: m });
+  };
+  return (
+    <section className="card chart-card" role="region" aria-label="Pareto frontier">
+      <header className="card-head">
+        <div>
+          <h2 className="card-title">{figure.title}</h2>
+          <p className="card-sub">{figure.subtitle}</p>
+        </div>
+      </header>
+      <div className="chart-controls">
+        <Select label="x axis" value={view.x} options={X_METRICS.map((m) => ({ value: m, label: AXES[m].name }))} onChange={pick('x')} />
+        <Select label="y axis" value={view.y} options={Y_METRICS.map((m) => ({ value: m, label: AXES[m].name }))} onChange={pick('y')} />
+        <Checkbox label="log x" checked={view.logX} onChange={(logX) => setView({ logX })} />
+        <Checkbox label="log y" checked={view.logY} onChange={(logY) => setView({ logY })} />
+        <Checkbox label="dominated" checked={view.showDominated} onChange={(showDominated) => setView({ showDominated })} />
+        <Checkbox label="over budget" checked={view.showInfeasible} onChange={(showInfeasible) => setView({ showInfeasible })} />
+      </div>
+      <Legend items={figure.legend} />
+      <div ref={chartRef}>
+        <FrontierChart projection={projection} />
+      </div>
+      <Exports figure={figure} chartRef={chartRef} projection={projection} />
+    </section>
+  );
+}

@@ -1,0 +1,177 @@
+// The frontier chart (recharts 3): axes, grid and labels from recharts, the points from
+// ChartLayer, an HTML tooltip with the arch summary. Click or arrow keys select a candidate.
+import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { archSummary } from '../core/arch';
+import { archBase, unpackArch } from '../core/packed';
+import { AXES, axesMatchObjectives, estPplLabel } from '../state/axes';
+import { chartSeries } from '../state/chartData';
+import { EMPTY_VIEW, runView } from '../state/runView';
+import { useActions, useExplorer, useReference } from '../state/store';
+import { ChartLayer } from './ChartLayer';
+import type { ScreenPoint, ScreenSeries } from './pointsDraw';
+
+export const CHART_HEIGHT = 420;
+
+function Tooltip({ point, flip }: { point: ScreenPoint; flip: boolean }) {
+  const snapshot = useExplorer((s) => s.results?.snapshot);
+  const config = useExplorer((s) => s.results?.config);
+  const view = useExplorer((s) => s.view);
+  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const row = snapshot ? runView(snapshot).byId.get(point.id) : undefined;
+  if (!row || !snapshot || !config) return null;
+  const arch = unpackArch(row.set === 'frontier' ? snapshot.frontier : snapshot.sample, row.index, archBase(config));
+  const ax = AXES[view.x];
+  const ay = AXES[view.y];
+  return (
+    // Mouse-only detail (the table and the architecture view carry the same for keyboard users).
+    <div
+      className="chart-tooltip"
+      aria-hidden="true"
+      style={{ left: point.sx, top: point.sy, transform: flip ? 'translate(calc(-100% - 14px), 14px)' : 'translate(14px, 14px)' }}
+    >
+      <div className="tt-title">
+        {archSummary(arch)} <span className={`tag tag-${row.status}`}>{row.status}</span>
+      </div>
+      <dl>
+        <dt>{ax.name}</dt>
+        <dd>{ax.format(ax.value(row, fit))}</dd>
+        <dt>{view.y === 'est-ppl' ? estPplLabel(fit) : ay.name}</dt>
+        <dd>{ay.format(ay.value(row, fit))}</dd>
+        <dt>Total params</dt>
+        <dd>{AXES['params-total'].format(row.paramsTotal)}</dd>
+      </dl>
+    </div>
+  );
+}
+
+/** Same numbers, same array: recharts re-computes its axes only when the domain really changes. */
+function useStableArray<T extends number[]>(xs: T): T {
+  const key = xs.join(',');
+  // Keyed on the values, not the array identity (deliberately not listing `xs`).
+  return useMemo(() => xs, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+}
+
+const MARGIN = { top: 16, right: 28, bottom: 26, left: 20 };
+
+export const FrontierChart = memo(function FrontierChart({ projection }: { projection: { current: ScreenSeries | null } }) {
+  // Deferred: a progress update re-renders the chart in a yielding transition, not one long task.
+  const snapshot = useDeferredValue(useExplorer((s) => s.results?.snapshot ?? null));
+  const config = useExplorer((s) => s.results?.config ?? null);
+  const view = useExplorer((s) => s.view);
+  const selectedId = useExplorer((s) => (s.selection && s.results && s.selection.runId === s.results.runId ? s.selection.id : null));
+  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const { select } = useActions();
+  const [hover, setHover] = useState<ScreenPoint | null>(null);
+  const [host, setHost] = useState<HTMLDivElement | null>(null);
+
+  const proxy = config?.objectives[0].metric;
+  const staircase =
+    !!config && (proxy === 'decoder-params' || proxy === 'entropy' || proxy === 'flops')
+      ? axesMatchObjectives(view.x, view.y, proxy, config.eval.workload)
+      : false;
+  const rv = snapshot ? runView(snapshot) : EMPTY_VIEW;
+  const series = useMemo(
+    () =>
+      chartSeries(rv, {
+        x: view.x,
+        y: view.y,
+        logX: view.logX,
+        logY: view.logY,
+        showDominated: view.showDominated,
+        showInfeasible: view.showInfeasible,
+        staircase,
+        fit: view.y === 'est-ppl' || view.x === 'est-ppl' ? fit : null,
+      }),
+    [rv, view, staircase, fit],
+  );
+
+  const frontierByX = useMemo(() => [...series.frontier].sort((a, b) => a.x - b.x), [series]);
+  const onKeyDown = useCallback(
+    (e: React.KeyboardEvent) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      if (frontierByX.length === 0) return;
+      e.preventDefault();
+      const i = frontierByX.findIndex((p) => p.id === selectedId);
+      const next = i < 0 ? 0 : Math.max(0, Math.min(frontierByX.length - 1, i + (e.key === 'ArrowRight' ? 1 : -1)));
+      select(frontierByX[next].id);
+    },
+    [frontierByX, selectedId, select],
+  );
+
+  const ax = AXES[view.x];
+  const ay = AXES[view.y];
+  const yLabel = view.y === 'est-ppl' ? estPplLabel(fit) : ay.label;
+  const xDomain = useStableArray(series.x.domain);
+  const yDomain = useStableArray(series.y.domain);
+  const xTicks = useStableArray(series.x.ticks);
+  const yTicks = useStableArray(series.y.ticks);
+  const xLabel = useMemo(() => ({ value: ax.label, position: 'bottom' as const, offset: 6, className: 'axis-label' }), [ax]);
+  const yLabelProps = useMemo(
+    () => ({ value: yLabel, angle: -90, position: 'insideLeft' as const, offset: 4, style: { textAnchor: 'middle' as const }, className: 'axis-label' }),
+    [yLabel],
+  );
+  // The same elements while the domain holds: React then skips re-rendering recharts' axes and
+  // grid on a progress update, and only the points layer redraws.
+  const axes = useMemo(
+    () => [
+      <CartesianGrid key="grid" className="chart-grid" strokeDasharray="0" />,
+      <XAxis
+        key="x"
+        type="number"
+        dataKey="x"
+        scale={view.logX ? 'log' : 'linear'}
+        domain={xDomain}
+        ticks={xTicks}
+        allowDataOverflow
+        interval={0}
+        tickFormatter={ax.tick}
+        label={xLabel}
+      />,
+      <YAxis
+        key="y"
+        type="number"
+        dataKey="y"
+        scale={view.logY ? 'log' : 'linear'}
+        domain={yDomain}
+        ticks={yTicks}
+        allowDataOverflow
+        interval={0}
+        width={56}
+        tickFormatter={ay.tick}
+        label={yLabelProps}
+      />,
+    ],
+    [view.logX, view.logY, xDomain, yDomain, xTicks, yTicks, ax, ay, xLabel, yLabelProps],
+  );
+
+  return (
+    <div
+      className="chart-box"
+      ref={setHost}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-label="Frontier plot: arrow keys select the previous or next frontier candidate"
+    >
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+        <ComposedChart margin={MARGIN}>
+          {axes}
+          <ChartLayer
+            series={series}
+            selectedId={selectedId}
+            hoverId={hover?.id ?? null}
+            onHover={setHover}
+            onSelect={select}
+            projection={projection}
+            host={host}
+            logX={view.logX}
+            logY={view.logY}
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+      {hover ? <Tooltip point={hover} flip={hover.sx > (host?.clientWidth ?? 0) / 2} /> : null}
+      {view.y === 'est-ppl' && !fit ? <p className="chart-empty">Loading the perplexity fit…</p> : null}
+      {!snapshot ? <p className="chart-empty">No results yet: press Search.</p> : null}
+    </div>
+  );
+});

@@ -1,0 +1,43 @@
+// Objectives: maximise a quality proxy, minimise analytic latency of a workload; or MeRino mode.
+import { DEFAULT_EVAL } from '../core/evaluate';
+import { DEFAULT_PROFILE, type Workload } from '../core/latency';
+import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
+import { useActions, useExplorer } from '../state/store';
+import { Checkbox, Panel, Select } from './controls';
+
+export function ObjectivesPanel() {
+  const o = useExplorer((s) => s.settings.objectives);
+  const { updateObjectives } = useActions();
+  const proxy = o.merino ? 'entropy' : o.proxy;
+  return (
+    <Panel title="Objectives">
+      <Select<ProxyId>
+        label="Maximise (quality proxy)"
+        value={proxy}
+        disabled={o.merino}
+        options={PROXY_IDS.map((id) => ({ value: id, label: PROXIES[id].label }))}
+        onChange={(p) => updateObjectives({ proxy: p })}
+      />
+      <p className="formula" title={PROXIES[proxy].source}>
+        {PROXIES[proxy].formula}
+      </p>
+      <Select<Workload>
+        label="Minimise latency of"
+        value={o.workload}
+        options={[
+          { value: 'decode', label: `decode: 1 token, ${DEFAULT_EVAL.tokens} cached` },
+          { value: 'prefill', label: `prefill: ${DEFAULT_EVAL.tokens} tokens` },
+        ]}
+        onChange={(workload) => updateObjectives({ workload })}
+      />
+      <p className="hint">
+        Latency source: <strong>analytic</strong> ({DEFAULT_PROFILE.label}).
+      </p>
+      <Checkbox
+        label="MeRino mode: maximise entropy, minimise latency"
+        checked={o.merino}
+        onChange={(merino) => updateObjectives({ merino })}
+      />
+    </Panel>
+  );
+}

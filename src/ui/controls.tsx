@@ -1,0 +1,146 @@
+// Small form controls shared by the panels. Every input has a visible label that is also its
+// accessible name; number inputs keep what the user types until it parses.
+import { useEffect, useId, useState, type ReactNode } from 'react';
+
+export function Panel({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
+  const id = useId();
+  return (
+    <section className={`panel ${className ?? ''}`} aria-labelledby={id}>
+      <h2 id={id} className="panel-title">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+const show = (v: number | null) => (v === null || Number.isNaN(v) ? '' : String(v));
+
+/**
+ * A number input. `onChange` gets null for an empty field (allowed when `optional`) and NaN for
+ * text that is not a number, so the store can report it instead of silently keeping the old value.
+ */
+export function NumberInput(props: {
+  label: string;
+  value: number | null;
+  onChange: (v: number | null) => void;
+  optional?: boolean;
+  unit?: string;
+  min?: number;
+  step?: number | 'any';
+  placeholder?: string;
+  hideLabel?: boolean;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  const [text, setText] = useState(show(props.value));
+  useEffect(() => {
+    // Follow external changes (a preset) unless the field already shows that value.
+    setText((t) => (Number(t) === props.value || (t === '' && props.value === null) ? t : show(props.value)));
+  }, [props.value]);
+  return (
+    <label className={`field ${props.hideLabel ? 'field-compact' : ''}`} htmlFor={id}>
+      <span className={props.hideLabel ? 'visually-hidden' : 'field-label'}>{props.label}</span>
+      <span className="field-input">
+        <input
+          id={id}
+          type="number"
+          inputMode="decimal"
+          value={text}
+          min={props.min}
+          step={props.step ?? 'any'}
+          placeholder={props.placeholder}
+          disabled={props.disabled}
+          onChange={(e) => {
+            setText(e.target.value);
+            const t = e.target.value.trim();
+            props.onChange(t === '' ? (props.optional ? null : NaN) : Number(t));
+          }}
+        />
+        {props.unit ? <span className="unit">{props.unit}</span> : null}
+      </span>
+    </label>
+  );
+}
+
+export function TextInput(props: { label: string; value: string; onChange: (v: string) => void; hint?: string }) {
+  const id = useId();
+  return (
+    <label className="field" htmlFor={id}>
+      <span className="field-label">{props.label}</span>
+      <span className="field-input">
+        <input id={id} type="text" value={props.value} onChange={(e) => props.onChange(e.target.value)} spellCheck={false} />
+      </span>
+      {props.hint ? <span className="hint">{props.hint}</span> : null}
+    </label>
+  );
+}
+
+export function Select<T extends string>(props: {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string; disabled?: boolean }[];
+  onChange: (v: T) => void;
+  hideLabel?: boolean;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  return (
+    <label className="field" htmlFor={id}>
+      <span className={props.hideLabel ? 'visually-hidden' : 'field-label'}>{props.label}</span>
+      <span className="field-input">
+        <select id={id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as T)}>
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value} disabled={o.disabled}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </span>
+    </label>
+  );
+}
+
+export function Checkbox(props: { label: ReactNode; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
+  return (
+    <label className="check">
+      <input type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.target.checked)} />
+      <span>{props.label}</span>
+    </label>
+  );
+}
+
+/** A "from … to … step …" row of number inputs sharing one group label. */
+export function RangeInputs(props: {
+  label: string;
+  from: number;
+  to: number;
+  step?: number;
+  onChange: (patch: { from?: number; to?: number; step?: number }) => void;
+}) {
+  const num = (v: number | null) => (v === null ? NaN : v);
+  return (
+    <fieldset className="range">
+      <legend className="field-label">{props.label}</legend>
+      <NumberInput label={`${props.label} from`} hideLabel value={props.from} onChange={(v) => props.onChange({ from: num(v) })} step={1} />
+      <span className="range-sep" aria-hidden="true">
+        to
+      </span>
+      <NumberInput label={`${props.label} to`} hideLabel value={props.to} onChange={(v) => props.onChange({ to: num(v) })} step={1} />
+      {props.step !== undefined ? (
+        <>
+          <span className="range-sep" aria-hidden="true">
+            step
+          </span>
+          <NumberInput
+            label={`${props.label} step`}
+            hideLabel
+            value={props.step}
+            onChange={(v) => props.onChange({ step: num(v) })}
+            step={1}
+          />
+        </>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,123 @@
+// Drawing the chart's points: on a canvas for the live chart, as SVG markup for the exported
+// figure. Both read the same projected points and the same theme colours (CSS variables).
+import { createRaster, crossMask, discMask, maskSet, parseColor, stamp, staircase, type MaskSet, type Raster } from './raster';
+
+export interface ScreenPoint {
+  sx: number;
+  sy: number;
+  id: number;
+}
+
+export interface ScreenSeries {
+  frontier: ScreenPoint[];
+  dominated: ScreenPoint[];
+  infeasible: ScreenPoint[];
+  /** Frontier sorted by x, drawn as a step-after line; null when the axes are not the objectives. */
+  stairs: ScreenPoint[] | null;
+  all: ScreenPoint[];
+  byId: Map<number, ScreenPoint>;
+  plot: { x: number; y: number; width: number; height: number };
+  /** The selected point, ringed in the exported figure. */
+  selected?: ScreenPoint | null;
+}
+
+export interface PointColors {
+  frontier: string;
+  dominated: string;
+  infeasible: string;
+  background: string;
+  selected: string;
+}
+
+export const R_FRONT = 2.6;
+export const R_DOMINATED = 1.9;
+export const DOMINATED_ALPHA = 0.4;
+
+let cached: PointColors | null = null;
+if (typeof window !== 'undefined' && window.matchMedia) {
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => (cached = null));
+}
+
+/**
+ * Theme colours from CSS variables. Cached until the colour scheme changes: getComputedStyle on
+ * every progress update would force a style recalculation each time.
+ */
+export function themeColors(el: Element): PointColors {
+  if (cached) return cached;
+  const cs = getComputedStyle(el);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  cached = {
+    frontier: v('--front', '#0072b2'),
+    dominated: v('--dom', '#8a939e'),
+    infeasible: v('--infeasible', '#d55e00'),
+    background: v('--panel', '#ffffff'),
+    selected: v('--selected', '#e69f00'),
+  };
+  return cached;
+}
+
+const masks = new Map<string, MaskSet>();
+function cachedMasks(kind: 'disc' | 'cross', size: number): MaskSet {
+  const key = `${kind}:${size}`;
+  let m = masks.get(key);
+  if (!m) {
+    m = maskSet(kind === 'disc' ? (ox, oy) => discMask(size, ox, oy) : () => crossMask(size, 1.2), kind === 'disc' ? 4 : 1);
+    masks.set(key, m);
+  }
+  return m;
+}
+
+const rasters = new WeakMap<HTMLCanvasElement, Raster>();
+
+/** Draw every series into the canvas: JS rasterisation (see raster.ts), one putImageData. */
+export function drawPoints(canvas: HTMLCanvasElement, s: ScreenSeries): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const c = themeColors(canvas);
+  let r = rasters.get(canvas);
+  if (!r || r.width !== canvas.width || r.height !== canvas.height) {
+    r = createRaster(canvas.width, canvas.height);
+    rasters.set(canvas, r);
+  } else r.data.fill(0);
+  const scale = canvas.width / Math.max(1, s.plot.width);
+  const t = { ox: s.plot.x, oy: s.plot.y, scale };
+  stamp(r, s.dominated, t, cachedMasks('disc', R_DOMINATED * scale), parseColor(c.dominated), DOMINATED_ALPHA);
+  stamp(r, s.infeasible, t, cachedMasks('cross', 2.5 * scale), parseColor(c.infeasible), 0.8);
+  if (s.stairs && s.stairs.length) staircase(r, s.stairs, t, s.plot.x + s.plot.width, 1.5 * scale, parseColor(c.frontier), 1);
+  stamp(r, s.frontier, t, cachedMasks('disc', R_FRONT * scale), parseColor(c.frontier), 1);
+  ctx.putImageData(new ImageData(r.data, r.width, r.height), 0, 0);
+}
+
+const f1 = (v: number) => v.toFixed(1);
+
+function circlesPath(pts: readonly ScreenPoint[], r: number): string {
+  const d = 2 * r;
+  return pts.map((p) => `M${f1(p.sx - r)},${f1(p.sy)}a${r},${r} 0 1,0 ${d},0a${r},${r} 0 1,0 -${d},0`).join('');
+}
+
+/** The same drawing as SVG elements (for the exported figure). */
+export function pointsSvg(s: ScreenSeries, c: PointColors): string {
+  const parts: string[] = [];
+  if (s.dominated.length) {
+    parts.push(`<path d="${circlesPath(s.dominated, R_DOMINATED)}" fill="${c.dominated}" fill-opacity="${DOMINATED_ALPHA}"/>`);
+  }
+  if (s.infeasible.length) {
+    const d = s.infeasible.map((p) => `M${f1(p.sx - 2.5)},${f1(p.sy - 2.5)}l5,5m0,-5l-5,5`).join('');
+    parts.push(`<path d="${d}" stroke="${c.infeasible}" stroke-width="1.2" stroke-opacity="0.8" fill="none"/>`);
+  }
+  if (s.stairs && s.stairs.length) {
+    let d = `M${f1(s.stairs[0].sx)},${f1(s.stairs[0].sy)}`;
+    for (let i = 1; i < s.stairs.length; i++) d += `H${f1(s.stairs[i].sx)}V${f1(s.stairs[i].sy)}`;
+    d += `H${f1(s.plot.x + s.plot.width)}`;
+    parts.push(`<path d="${d}" stroke="${c.frontier}" stroke-width="1.5" fill="none"/>`);
+  }
+  if (s.frontier.length) {
+    parts.push(
+      `<path d="${circlesPath(s.frontier, R_FRONT)}" fill="${c.frontier}"/>`,
+    );
+  }
+  if (s.selected) {
+    parts.push(`<circle cx="${f1(s.selected.sx)}" cy="${f1(s.selected.sy)}" r="7" fill="none" stroke="${c.selected}" stroke-width="2.5"/>`);
+  }
+  return `<g class="points">${parts.join('')}</g>`;
+}

@@ -1,0 +1,98 @@
+// Shared e2e helpers: Debian's Chromium through playwright-core (Playwright cannot download its
+// own browsers here), a page that fails the test on console errors, page errors and requests to
+// any other origin, and download capture.
+import { readFile } from 'node:fs/promises';
+import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
+
+export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:4173/';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--headless=new',
+  // WebGPU through SwiftShader, for on-device timing (later issue).
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface AppPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors, page errors and foreign requests seen so far. */
+  problems: string[];
+}
+
+/**
+ * A fresh context and page, recording what must fail a test: console errors, uncaught page
+ * errors, and any request leaving the app's origin (the app makes none: no CDN, no fonts).
+ */
+export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<AppPage> {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+    deviceScaleFactor: 1,
+  });
+  // tsx compiles tests with esbuild's keepNames, which wraps named functions in __name(); the
+  // functions Playwright serialises into the page need that helper to exist there.
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const origin = new URL(BASE_URL).origin;
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:')) problems.push(`foreign request: ${url}`);
+  });
+  return { context, page, problems };
+}
+
+/** Click `trigger` and return the download it starts: its suggested name and contents. */
+export async function download(page: Page, trigger: () => Promise<void>): Promise<{ name: string; text: string; bytes: Buffer; dl: Download }> {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), trigger()]);
+  const path = await dl.path();
+  const bytes = await readFile(path);
+  return { name: dl.suggestedFilename(), text: bytes.toString('utf8'), bytes, dl };
+}
+
+/** True while a search runs: the Stop button is enabled only then. */
+export const isRunning = (page: Page): Promise<boolean> =>
+  page.evaluate(() => {
+    const stop = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Stop');
+    return !!stop && !stop.disabled;
+  });
+
+/**
+ * Wait until the search is idle and has a frontier; returns the frontier size shown. Polls a
+ * cheap DOM check every 100 ms (Playwright's role locators walk the accessibility tree on every
+ * animation frame, which would itself load the main thread under test).
+ */
+export async function waitForSearchDone(page: Page, timeout = 60_000): Promise<number> {
+  await page.waitForFunction(
+    () => {
+      const stop = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Stop');
+      const n = Number(document.querySelector('[data-testid="frontier-size"]')?.textContent?.replace(/,/g, '') ?? 0);
+      return !!stop && stop.disabled && n > 0;
+    },
+    null,
+    { timeout, polling: 100 },
+  );
+  return frontierSize(page);
+}
+
+export async function frontierSize(page: Page): Promise<number> {
+  const t = await page.getByTestId('frontier-size').textContent();
+  return Number((t ?? '').replace(/,/g, ''));
+}

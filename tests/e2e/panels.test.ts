@@ -1,0 +1,81 @@
+// The other panels in the browser: user errors get a sentence and keep the frontier, the axis
+// pickers relabel the chart honestly, and the proxy check computes its correlations live.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { BASE_URL, frontierSize, launchBrowser, openPage, waitForSearchDone, type AppPage } from './browser.ts';
+
+let browser: Browser;
+let app: AppPage;
+let page: Page;
+
+before(async () => {
+  browser = await launchBrowser();
+  app = await openPage(browser);
+  page = app.page;
+  await page.goto(BASE_URL);
+  await waitForSearchDone(page);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('an impossible budget says why and keeps the frontier on screen', async () => {
+  const n = await frontierSize(page);
+  await page.getByLabel('Max params').fill('1');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'no feasible architecture' });
+  await alert.waitFor();
+  assert.match(
+    (await alert.textContent()) ?? '',
+    /no feasible architecture: the smallest arch in the space \(2L d128 h2 ffn256\) has 6\.83 M total params > budget 1 M total params/,
+  );
+  assert.equal(await frontierSize(page), n);
+  assert.equal(Number(await page.locator('canvas.points-canvas').getAttribute('data-frontier')), n);
+  await page.getByLabel('Max params').fill('64');
+});
+
+test('a space with no valid dModel/dInner pair gets core validateSpace messages', async () => {
+  await page.getByLabel('dInner to').fill('256');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'no dInner choice' });
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /dModel 192: no dInner choice is >= 1\.7 x 192/);
+  await page.getByLabel('Preset').selectOption({ label: 'LTS GPT-2' });
+});
+
+test('axis pickers: est. ppl names its fit, log scales keep the points', async () => {
+  const region = page.getByRole('region', { name: 'Pareto frontier' });
+  await page.getByLabel('y axis').selectOption({ label: 'est. ppl' });
+  await page.waitForFunction(() => document.querySelector('.chart-box')?.textContent?.includes('est. ppl (LTS GPT-2, WikiText-103 fit)'));
+  assert.match((await region.textContent()) ?? '', /est\. ppl \(LTS GPT-2, WikiText-103 fit\)/);
+  assert.doesNotMatch((await region.textContent()) ?? '', /measured/i);
+  await page.getByLabel('log x').check();
+  await page.getByLabel('log y').check();
+  const n = await frontierSize(page);
+  await page.waitForFunction((n) => Number(document.querySelector('canvas.points-canvas')?.getAttribute('data-frontier')) === n, n);
+  await page.getByLabel('x axis').selectOption({ label: 'Memory' });
+  await page.waitForFunction(() => document.querySelector('.chart-box')?.textContent?.includes('Memory: fp32 weights + KV cache + activations (MB)'));
+  await page.getByLabel('over budget').check();
+  assert.ok(Number(await page.locator('canvas.points-canvas').getAttribute('data-infeasible')) >= 0);
+  assert.deepEqual(app.problems, []);
+});
+
+test('proxy check: Spearman and Kendall of each proxy on the LTS data, and the power-law fit', async () => {
+  await page.getByRole('tab', { name: 'Proxy check' }).click();
+  const table = page.getByRole('table', { name: 'Proxy correlations' });
+  await table.waitFor();
+  const rows = await table.locator('tbody tr').allTextContents();
+  assert.equal(rows.length, 3);
+  const spearman = (label: RegExp) => Number(rows.find((r) => label.test(r))!.match(/(0\.\d{3})/)![1]);
+  assert.ok(spearman(/Decoder params/) > 0.9, 'decoder params ranks perplexity well');
+  assert.ok(spearman(/Entropy/) > 0.8, 'entropy with the effectiveness factor');
+  assert.equal(await page.locator('.proxy-plot').count(), 3);
+  assert.equal(await page.locator('.proxy-plot .ref-dot').count(), 600);
+  const fit = (await page.locator('.fit-card').textContent()) ?? '';
+  assert.match(fit, /a\s*-?\d+\.\d{3}/);
+  assert.match(fit, /RMSE\s*[\d.]+ ppl/);
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  assert.deepEqual(app.problems, []);
+});

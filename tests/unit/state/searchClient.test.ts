@@ -1,0 +1,42 @@
+// The worker client on its own: abort rejects at once and terminates the worker; a finished run
+// leaves the worker for the next one; progress arrives through the one callback.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEARCH } from '../../../src/core/search';
+import { abortable, isAbortError } from '../../../src/state/searchClient';
+import { fakeRunner } from './fakeWorker';
+
+describe('search client', () => {
+  it('abortable rejects as soon as the signal aborts', async () => {
+    const c = new AbortController();
+    const never = new Promise<number>(() => {});
+    const p = abortable(c.signal, never);
+    c.abort();
+    await expect(p).rejects.toSatisfy(isAbortError);
+    await expect(abortable(c.signal, Promise.resolve(1))).rejects.toSatisfy(isAbortError);
+  });
+
+  it('streams progress, resolves with the final snapshot and keeps the worker', async () => {
+    const { runner, workers } = fakeRunner();
+    const seen: number[] = [];
+    const run = runner.start({ ...DEFAULT_SEARCH, evaluations: 2000 }, (p) => seen.push(p.evaluated));
+    const final = await run.result;
+    expect(final.done).toBe(true);
+    expect(final.evaluated).toBe(2000);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(workers[0].terminated).toBe(false);
+    await runner.start({ ...DEFAULT_SEARCH, evaluations: 500 }, () => {}).result;
+    expect(workers).toHaveLength(1);
+  });
+
+  it('abort rejects the pending call within milliseconds and terminates the worker', async () => {
+    const { runner, workers } = fakeRunner();
+    const run = runner.start({ ...DEFAULT_SEARCH, evaluations: 1_000_000 }, () => {});
+    await new Promise((r) => setTimeout(r, 50));
+    const t = performance.now();
+    run.abort();
+    await expect(run.result).rejects.toSatisfy(isAbortError);
+    expect(performance.now() - t).toBeLessThan(50);
+    expect(workers[0].terminated).toBe(true);
+  });
+});
