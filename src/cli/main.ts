@@ -6,7 +6,7 @@
 //   npm run cli -- measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10]
 import { UsageError } from './args';
 import { costCommand, searchCommand, validateProxiesCommand } from './commands';
-import { candidatesCsv } from './csv';
+import { frontierCsv } from '../core/export';
 
 const USAGE = 'usage: cli <cost|search|validate-proxies|measure> ... (see README)';
 
@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<string> {
       return JSON.stringify(costCommand(rest), null, 2);
     case 'search': {
       const { format, result, candidates } = searchCommand(rest);
-      return format === 'csv' ? candidatesCsv(candidates) : JSON.stringify(result, null, 2);
+      return format === 'csv' ? frontierCsv(candidates) : JSON.stringify(result, null, 2);
     }
     case 'validate-proxies':
       return JSON.stringify(validateProxiesCommand(rest), null, 2);

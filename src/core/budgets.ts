@@ -38,20 +38,14 @@ export const MERINO_OBJECTIVES: Objective[] = [
   { metric: 'latency', sense: 'min' },
 ];
 
-function budgetValue(e: Evaluation, key: BudgetKey, workload: Workload): number {
-  switch (key) {
-    case 'paramsTotal':
-      return e.params.total;
-    case 'paramsDecoder':
-      return e.params.decoder;
-    case 'flopsPerToken':
-      return e.flops.decodeStep;
-    case 'memoryBytes':
-      return e.memory.total;
-    case 'latencyMs':
-      return workload === 'prefill' ? e.latency.prefillMs : e.latency.decodeMs;
-  }
-}
+/** The metric each budget caps (decoder params are the decoder-params proxy's value). */
+const BUDGET_METRIC: Record<BudgetKey, MetricId> = {
+  paramsTotal: 'params-total',
+  paramsDecoder: 'decoder-params',
+  flopsPerToken: 'flops-per-token',
+  memoryBytes: 'memory',
+  latencyMs: 'latency',
+};
 
 /** Total relative excess over the budgets: 0 when feasible, sum of (value / limit - 1) otherwise. */
 export function violation(e: Evaluation, budgets: Budgets, workload: Workload): number {
@@ -59,7 +53,7 @@ export function violation(e: Evaluation, budgets: Budgets, workload: Workload): 
   for (const key of BUDGET_KEYS) {
     const limit = budgets[key];
     if (limit === undefined) continue;
-    const value = budgetValue(e, key, workload);
+    const value = metric(e, BUDGET_METRIC[key], workload);
     if (value > limit) v += value / limit - 1;
   }
   return v;

@@ -197,18 +197,21 @@ describe('runSearch generator', () => {
   });
 });
 
+/** 54 homogeneous GPT-2 archs: small enough to enumerate, big enough to have a real frontier. */
+const smallGpt2Space = (): SearchSpace => ({
+  ...spacePreset('lts-gpt2'),
+  heterogeneous: false,
+  nLayer: [2, 3, 4],
+  dModel: range(128, 256, 64),
+  nHead: [2, 4],
+  dInner: [256, 384, 512, 640],
+});
+
 describe('exhaustive check on a small homogeneous space', () => {
   const spaces: [string, SearchSpace][] = [
     [
       'gpt2',
-      {
-        ...spacePreset('lts-gpt2'),
-        heterogeneous: false,
-        nLayer: [2, 3, 4],
-        dModel: range(128, 256, 64),
-        nHead: [2, 4],
-        dInner: [256, 384, 512, 640],
-      },
+      smallGpt2Space(),
     ],
     [
       'llama (GQA)',
@@ -288,14 +291,7 @@ describe('other algorithms and objectives', () => {
 
   it("'random' yields only after new evaluations", () => {
     // A small space where duplicates (misses) are frequent once most of it is evaluated.
-    const space: SearchSpace = {
-      ...spacePreset('lts-gpt2'),
-      heterogeneous: false,
-      nLayer: [2, 3, 4],
-      dModel: range(128, 256, 64),
-      nHead: [2, 4],
-      dInner: [256, 384, 512, 640],
-    };
+    const space = smallGpt2Space();
     const size = homogeneousSize(compileSpace(space));
     const snaps: SearchSnapshot[] = [];
     const it = runSearch(cfg({ space, algorithm: 'random', evaluations: size, populationSize: 10, seed: 5, budgets: {} }));
