@@ -71,7 +71,12 @@ function caller(page: Page): Call {
 const mape = (pred: number[], meas: number[]) => median(pred.map((p, i) => Math.abs(p - meas[i]) / meas[i]));
 
 export async function runLatencyBench(log: (s: string) => void = () => {}) {
-  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+  // No HMR and no file watching: an edit elsewhere in the tree must not reload the page mid-run.
+  const server = await createServer({
+    configFile: 'vite.config.ts',
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, hmr: false, watch: { ignored: ['**/*'] } },
+  });
   await server.listen();
   const url = `${server.resolvedUrls!.local[0]}bench/browser/index.html`;
   const browser = await launchBrowser();
