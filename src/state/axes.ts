@@ -14,9 +14,15 @@ export type AxisMetric =
   | 'entropy'
   | 'flops-prefill'
   | 'est-ppl'
-  | 'params-total';
+  | 'params-total'
+  | 'measured-decode'
+  | 'measured-prefill';
 
-export const X_METRICS: readonly AxisMetric[] = ['latency-decode', 'latency-prefill', 'memory'];
+export const X_METRICS: readonly AxisMetric[] = ['latency-decode', 'latency-prefill', 'measured-decode', 'measured-prefill', 'memory'];
+
+/** Axes of on-device timings: only measured candidates have a value there (see measuredView). */
+export const isMeasuredAxis = (a: AxisMetric): a is 'measured-decode' | 'measured-prefill' => a === 'measured-decode' || a === 'measured-prefill';
+export const measuredWorkload = (a: 'measured-decode' | 'measured-prefill'): Workload => (a === 'measured-prefill' ? 'prefill' : 'decode');
 export const Y_METRICS: readonly AxisMetric[] = ['decoder-params', 'entropy', 'flops-prefill', 'est-ppl', 'params-total'];
 
 /** "est. ppl (LTS GPT-2, WikiText-103 fit)". */
@@ -54,6 +60,23 @@ export const AXES: Record<AxisMetric, AxisDef> = {
     tick: (v) => sig(v),
     format: (v) => `${formatMs(v)} (analytic)`,
     value: (r) => r.latencyPrefill,
+  },
+  // Frontier rows carry no timing (NaN: not drawn); measured series supply their own x.
+  'measured-decode': {
+    name: 'Measured latency (decode)',
+    label: 'Decode latency per token (ms, measured median, bars p10–p90)',
+    sense: 'min',
+    tick: (v) => sig(v),
+    format: (v) => `${formatMs(v)} (measured)`,
+    value: () => NaN,
+  },
+  'measured-prefill': {
+    name: 'Measured latency (prefill)',
+    label: 'Prefill latency, T tokens (ms, measured median, bars p10–p90)',
+    sense: 'min',
+    tick: (v) => sig(v),
+    format: (v) => `${formatMs(v)} (measured)`,
+    value: () => NaN,
   },
   memory: {
     name: 'Memory',

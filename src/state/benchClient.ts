@@ -7,8 +7,9 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { Arch } from '../core/arch';
 import type { BackendName } from '../bench/backends';
 import type { DeviceInfo } from '../bench/device';
+import type { MeasuredProfile, ProfileOptions } from '../bench/profile';
 import type { BenchApi, MeasureOptions, MeasureOutcome, MeasureProgress } from '../workers/bench.worker';
-import { abortable, type WorkerLike } from './searchClient';
+import { abortable, workerErrorMessage, type WorkerLike } from './searchClient';
 
 export type BenchThread = 'worker' | 'main';
 
@@ -20,22 +21,30 @@ export interface BackendSession {
   note?: string;
 }
 
-export interface MeasureRun {
-  result: Promise<MeasureOutcome[]>;
+/** A cancellable call: `result` rejects with an AbortError at once on abort. */
+export interface BenchRun<T> {
+  result: Promise<T>;
   abort(): void;
 }
+
+export type MeasureRun = BenchRun<MeasureOutcome[]>;
 
 export interface BenchRunner {
   useBackend(name: BackendName): Promise<BackendSession>;
   measure(archs: Arch[], options: MeasureOptions, onProgress: MeasureProgress): MeasureRun;
+  /** Device-profile micro-benchmarks on the selected backend (calibration). */
+  profile(options?: Omit<ProfileOptions, 'signal'>): BenchRun<MeasuredProfile>;
 }
 
-type Api = Pick<BenchApi, 'useBackend' | 'measure'>;
+type Api = Pick<BenchApi, 'useBackend' | 'measure' | 'profile'>;
 
 export function createBenchRunner(createWorker: () => WorkerLike, loadMainThreadApi: () => Promise<Api>): BenchRunner {
   let worker: WorkerLike | undefined;
   let remote: Remote<BenchApi> | undefined;
   let session: BackendSession | undefined;
+
+  /** Rejects when the current worker fails to load or crashes (else a call would wait forever). */
+  let died: Promise<never> = new Promise<never>(() => {});
 
   const drop = () => {
     worker?.terminate();
@@ -44,15 +53,26 @@ export function createBenchRunner(createWorker: () => WorkerLike, loadMainThread
   };
   const workerApi = (): Remote<BenchApi> => {
     if (!remote) {
-      worker = createWorker();
-      remote = wrap<BenchApi>(worker);
+      const w = createWorker();
+      worker = w;
+      remote = wrap<BenchApi>(w);
+      died = new Promise<never>((_, reject) => {
+        const onDeath = (ev: Event) => reject(new Error(workerErrorMessage(ev, 'bench')));
+        w.addEventListener('error', onDeath);
+        w.addEventListener('messageerror', onDeath);
+      });
+      died.catch(() => {}); // observed through the races below
     }
     return remote;
+  };
+  const onWorker = <T>(work: (api: Remote<BenchApi>) => Promise<T>): Promise<T> => {
+    const api = workerApi();
+    return Promise.race([work(api), died]);
   };
 
   async function useBackend(name: BackendName): Promise<BackendSession> {
     try {
-      const device = await workerApi().useBackend(name);
+      const device = await onWorker((api) => api.useBackend(name));
       session = { backend: name, device, thread: 'worker' };
       return session;
     } catch (workerError) {
@@ -70,31 +90,41 @@ export function createBenchRunner(createWorker: () => WorkerLike, loadMainThread
     }
   }
 
+  /** Runs one call on the session's thread; abort terminates the worker (or signals the main thread). */
+  function call<T>(inWorker: (api: Remote<BenchApi>) => Promise<T>, onMain: (api: Api, signal: AbortSignal) => Promise<T>): BenchRun<T> {
+    const controller = new AbortController();
+    const run = async (): Promise<T> => {
+      if (!session) throw new Error('pick a backend first');
+      if (session.thread === 'main') return onMain(await loadMainThreadApi(), controller.signal);
+      if (!remote) await useBackend(session.backend); // the worker was stopped: start it again
+      return onWorker(inWorker);
+    };
+    controller.signal.addEventListener(
+      'abort',
+      () => {
+        if (session?.thread === 'worker') drop();
+      },
+      { once: true },
+    );
+    const result = abortable(controller.signal, run()).catch((e: unknown) => {
+      if (session?.thread === 'worker' && !controller.signal.aborted) drop();
+      throw e instanceof Error ? e : new Error(String(e));
+    });
+    return { result, abort: () => controller.abort() };
+  }
+
   return {
     useBackend,
-    measure(archs, options, onProgress) {
-      const controller = new AbortController();
-      const run = async (): Promise<MeasureOutcome[]> => {
-        if (!session) throw new Error('pick a backend first');
-        if (session.thread === 'main') {
-          return (await loadMainThreadApi()).measure(archs, options, onProgress, controller.signal);
-        }
-        if (!remote) await useBackend(session.backend); // the worker was stopped: start it again
-        return workerApi().measure(archs, options, proxy(onProgress));
-      };
-      controller.signal.addEventListener(
-        'abort',
-        () => {
-          if (session?.thread === 'worker') drop();
-        },
-        { once: true },
-      );
-      const result = abortable(controller.signal, run()).catch((e: unknown) => {
-        if (session?.thread === 'worker' && !controller.signal.aborted) drop();
-        throw e instanceof Error ? e : new Error(String(e));
-      });
-      return { result, abort: () => controller.abort() };
-    },
+    measure: (archs, options, onProgress) =>
+      call(
+        (api) => api.measure(archs, options, proxy(onProgress)),
+        (api, signal) => api.measure(archs, options, onProgress, signal),
+      ),
+    profile: (options = {}) =>
+      call(
+        (api) => api.profile(options),
+        (api, signal) => api.profile({ ...options, signal }),
+      ),
   };
 }
 

@@ -3,6 +3,7 @@
 // infeasible ones when asked for. Pure, so that it is tested in Node and memoised by the UI.
 import type { PowerLawFit } from '../core/reference';
 import { AXES, type AxisMetric } from './axes';
+import type { MeasuredChartSeries } from './measuredView';
 import type { PointRow, RunView } from './runView';
 import { axisScale, type AxisScale } from './ticks';
 
@@ -20,6 +21,8 @@ export interface ChartSeries {
   staircase: XY[] | null;
   dominated: XY[];
   infeasible: XY[];
+  /** Measured series, as given (measuredChartSeries); included in the axis domains. */
+  measured: MeasuredChartSeries[];
   x: AxisScale;
   y: AxisScale;
 }
@@ -34,6 +37,7 @@ export interface ChartOptions {
   /** Draw the staircase (axes match the run's objectives). */
   staircase: boolean;
   fit: PowerLawFit | null;
+  measured?: MeasuredChartSeries[];
 }
 
 /** Every k-th item so that at most `max` remain, spread over the whole list. */
@@ -55,14 +59,18 @@ export function chartSeries(view: RunView, o: ChartOptions): ChartSeries {
   const dominated = o.showDominated ? toXY(capEvenly(view.dominated, MAX_DOMINATED)) : [];
   const infeasible = o.showInfeasible ? toXY(view.infeasible) : [];
   const staircase = o.staircase ? [...frontier].sort((a, b) => a.x - b.x || a.y - b.y) : null;
+  const measured = o.measured ?? [];
   const all = [frontier, dominated, infeasible];
+  const mPoints = measured.flatMap((s) => s.points);
+  const xs = all.flatMap((s) => s.map((p) => p.x)).concat(mPoints.flatMap((p) => [p.x, p.lo ?? p.x, p.hi ?? p.x]));
   return {
     frontier,
     staircase,
     dominated,
     infeasible,
-    x: axisScale(all.flatMap((s) => s.map((p) => p.x)), o.logX),
-    y: axisScale(all.flatMap((s) => s.map((p) => p.y)), o.logY),
+    measured,
+    x: axisScale(o.logX ? xs.filter((v) => v > 0) : xs, o.logX),
+    y: axisScale(all.flatMap((s) => s.map((p) => p.y)).concat(mPoints.map((p) => p.y)), o.logY),
   };
 }
 

@@ -2,11 +2,14 @@
 // actions talk to the search worker (through a SearchRunner, faked in unit tests).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Arch } from '../core/arch';
+import type { DeviceProfile } from '../core/latency';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
 import type { SearchConfig } from '../core/search';
 import type { SpacePresetId } from '../core/space';
 import { latencyAxis, proxyAxis, type AxisMetric } from './axes';
 import { formatElapsed, formatInt } from './format';
+import { createMeasureSlice, NO_BENCH, type BenchActions, type BenchDeps, type BenchState } from './measureSlice';
+import { shownMeasuredLookup } from './measuredView';
 import { infeasibleBudgets } from './preflight';
 import { runView } from './runView';
 import { isAbortError, type SearchRun, type SearchRunner } from './searchClient';
@@ -64,13 +67,15 @@ export interface Selection {
   config: SearchConfig;
 }
 
-export interface ExplorerActions {
+export interface ExplorerActions extends BenchActions {
   setPreset(id: SpacePresetId): void;
   updateSpace(patch: Partial<SpaceForm>): void;
   updateBudgets(patch: Partial<BudgetsForm>): void;
   updateObjectives(patch: Partial<ObjectivesForm>): void;
   setEvaluations(n: number): void;
   setSeed(n: number): void;
+  /** Device profile for the next search's analytic latency (calibration, or back to the default). */
+  setProfile(profile: DeviceProfile): void;
   startSearch(): void;
   stopSearch(): void;
   select(id: number | null): void;
@@ -98,6 +103,8 @@ export interface ExplorerState {
   selection: Selection | null;
   sort: SortState;
   page: number;
+  /** On-device timing and calibration (measureSlice). */
+  bench: BenchState;
   actions: ExplorerActions;
 }
 
@@ -111,25 +118,42 @@ function middleOfFrontier(s: PackedSnapshot, latencyKey: 'latencyDecode' | 'late
   return rows.length ? rows[Math.floor(rows.length / 2)].id : null;
 }
 
-export function createExplorerStore(runner: SearchRunner, now: () => number = () => performance.now()): ExplorerStore {
+/** How often a running search redraws its results (the progress panel follows every update). */
+export const RESULTS_REFRESH_MS = 400;
+
+export function createExplorerStore(
+  runner: SearchRunner,
+  now: () => number = () => performance.now(),
+  benchDeps: BenchDeps = NO_BENCH,
+): ExplorerStore {
   let active: SearchRun | null = null;
 
   return createStore<ExplorerState>()((set, get) => {
+    const bench = createMeasureSlice(benchDeps, set, get);
     const setSettings = (patch: Partial<Settings>) => set({ settings: { ...get().settings, ...patch } });
 
     const finish = (runId: number, outcome: RunOutcome, notice: string | null, errors: string[] = []) => {
       const { run } = get();
       if (run.id !== runId || run.status !== 'running') return;
       active = null;
-      set({ run: { ...run, status: 'idle', outcome, elapsedMs: now() - run.startedAt }, notice, errors });
+      // A stopped or failed run shows its latest snapshot, which the results may lag behind.
+      const latest = run.snapshot && run.config ? { results: { runId, config: run.config, snapshot: run.snapshot } } : {};
+      set({ run: { ...run, status: 'idle', outcome, elapsedMs: now() - run.startedAt }, notice, errors, ...latest });
     };
 
-    const accept = (runId: number, snapshot: PackedSnapshot) => {
+    // Progress (counts, bar) follows every snapshot; the chart, table and architecture view
+    // follow at most every RESULTS_REFRESH_MS during a run, since re-rendering them costs tens of
+    // ms per update and, ten times a second on a loaded machine, made long tasks.
+    let resultsShownAt = -Infinity;
+    const accept = (runId: number, snapshot: PackedSnapshot, final = false) => {
       const { run } = get();
       if (run.id !== runId || run.status !== 'running' || !run.config) return;
+      const t = now();
+      const showResults = final || t - resultsShownAt >= RESULTS_REFRESH_MS;
+      if (showResults) resultsShownAt = t;
       set({
-        run: { ...run, snapshot, elapsedMs: now() - run.startedAt },
-        results: { runId, config: run.config, snapshot },
+        run: { ...run, snapshot, elapsedMs: t - run.startedAt },
+        ...(showResults ? { results: { runId, config: run.config, snapshot } } : {}),
       });
     };
 
@@ -148,6 +172,7 @@ export function createExplorerStore(runner: SearchRunner, now: () => number = ()
       updateObjectives: (patch) => setSettings({ objectives: { ...get().settings.objectives, ...patch } }),
       setEvaluations: (n) => setSettings({ evaluations: n }),
       setSeed: (n) => setSettings({ seed: n }),
+      setProfile: (profile) => setSettings({ profile }),
 
       startSearch() {
         const state = get();
@@ -178,7 +203,7 @@ export function createExplorerStore(runner: SearchRunner, now: () => number = ()
         active = runner.start(config, (p) => accept(runId, p));
         active.result.then(
           (final) => {
-            accept(runId, final);
+            accept(runId, final, true);
             const n = final.frontier.count;
             const secs = formatElapsed(now() - get().run.startedAt);
             finish(
@@ -214,7 +239,8 @@ export function createExplorerStore(runner: SearchRunner, now: () => number = ()
         const row = runView(s).byId.get(id);
         if (!row) return;
         const arch = unpackArch(row.set === 'frontier' ? s.frontier : s.sample, row.index, archBase(config));
-        const sorted = sortRows(runView(s).frontier, get().sort, null);
+        const { bench } = get();
+        const sorted = sortRows(runView(s).frontier, get().sort, null, shownMeasuredLookup(bench.measurements, bench.shownSeriesId, results));
         const page = pageOf(sorted, id);
         set({ selection: { id, runId, arch, config }, ...(page === null ? {} : { page }) });
       },
@@ -227,10 +253,12 @@ export function createExplorerStore(runner: SearchRunner, now: () => number = ()
       },
       setPage: (page) => set({ page: Math.max(0, page) }),
       dismissMessages: () => set({ errors: [], notice: null }),
+      ...bench.actions,
     };
 
+    const calibration = bench.bench.calibration;
     return {
-      settings: defaultSettings(),
+      settings: { ...defaultSettings(), ...(calibration?.use ? { profile: calibration.profile } : {}) },
       run: { status: 'idle', outcome: 'none', config: null, snapshot: null, startedAt: 0, elapsedMs: 0, id: 0 },
       results: null,
       errors: [],
@@ -240,6 +268,7 @@ export function createExplorerStore(runner: SearchRunner, now: () => number = ()
       selection: null,
       sort: { key: 'latencyDecode', dir: 'asc' },
       page: 0,
+      bench: bench.bench,
       actions,
     };
   });

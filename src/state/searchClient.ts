@@ -34,10 +34,10 @@ export function abortable<T>(signal: AbortSignal, promise: Promise<T>): Promise<
   ]);
 }
 
-function workerErrorMessage(ev: Event): string {
+export function workerErrorMessage(ev: Event, worker = 'search'): string {
   const e = ev as Event & { message?: string; error?: unknown };
   const detail = e.message || (e.error instanceof Error ? e.error.message : '');
-  return detail ? `search worker crashed: ${detail}` : 'search worker crashed or failed to load';
+  return detail ? `${worker} worker crashed: ${detail}` : `${worker} worker crashed or failed to load`;
 }
 
 export function createSearchRunner(createWorker: () => WorkerLike): SearchRunner {

@@ -5,7 +5,7 @@ import type { Family } from '../core/arch';
 import { MERINO_OBJECTIVES, type Budgets, type Objective } from '../core/budgets';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import { validateSpace } from '../core/genome';
-import type { Workload } from '../core/latency';
+import { DEFAULT_PROFILE, type DeviceProfile, type Workload } from '../core/latency';
 import { DEFAULT_OPERATORS } from '../core/operators';
 import type { ProxyId } from '../core/proxies';
 import type { SearchConfig } from '../core/search';
@@ -58,6 +58,8 @@ export interface Settings {
   objectives: ObjectivesForm;
   evaluations: number;
   seed: number;
+  /** Device profile of the analytic latency: the stated default, or a calibration of this device. */
+  profile: DeviceProfile;
 }
 
 /** Largest choice list a range may expand to (keeps a typo like step 1 from allocating millions). */
@@ -189,7 +191,7 @@ export function settingsToConfig(s: Settings): { config?: SearchConfig; errors: 
     space,
     objectives: formToObjectives(s.objectives),
     budgets: b.budgets,
-    eval: { ...DEFAULT_EVAL, workload: s.objectives.workload },
+    eval: { ...DEFAULT_EVAL, workload: s.objectives.workload, profile: s.profile },
     evaluations: s.evaluations,
     populationSize: 100,
     seed: s.seed,
@@ -214,5 +216,6 @@ export function defaultSettings(): Settings {
     objectives: { proxy: 'decoder-params', workload: 'decode', merino: false },
     evaluations: 20_000,
     seed: 1,
+    profile: DEFAULT_PROFILE,
   };
 }

@@ -1,10 +1,24 @@
 // The app's store instances and React hooks over them.
 import { useStore } from 'zustand';
+import { createAppBenchRunner } from './benchClient';
 import { createExplorerStore, type ExplorerActions, type ExplorerState } from './explorerStore';
 import { createReferenceStore, type ReferenceState } from './reference';
 import { createWorkerSearchRunner } from './searchWorker';
 
-export const explorerStore = createExplorerStore(createWorkerSearchRunner());
+/** localStorage when the page may use it (it throws in some privacy modes). */
+function localStore(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+// The bench worker (and tfjs with it) loads on the first Measure or Calibrate, not at startup.
+export const explorerStore = createExplorerStore(createWorkerSearchRunner(), undefined, {
+  runner: createAppBenchRunner(),
+  storage: localStore(),
+});
 export const referenceStore = createReferenceStore();
 
 export function useExplorer<T>(selector: (s: ExplorerState) => T): T {

@@ -2,6 +2,7 @@
 import type { PowerLawFit } from '../core/reference';
 import { AXES } from './axes';
 import { formatRange, sig } from './format';
+import { formatMedianSpread, type MeasuredLookup } from './measuredView';
 import type { PointRow } from './runView';
 
 export type ColumnKey =
@@ -17,7 +18,8 @@ export type ColumnKey =
   | 'entropy'
   | 'estPpl'
   | 'latencyDecode'
-  | 'latencyPrefill';
+  | 'latencyPrefill'
+  | 'measured';
 
 export interface Column {
   key: ColumnKey;
@@ -25,8 +27,9 @@ export interface Column {
   header: string;
   /** Second header line: unit, source or "proxy". */
   sub: string;
-  value: (r: PointRow, fit: PowerLawFit | null) => number;
-  cell: (r: PointRow, fit: PowerLawFit | null) => string;
+  /** NaN: no value (sorted last either way). `m` looks up the shown measured series. */
+  value: (r: PointRow, fit: PowerLawFit | null, m?: MeasuredLookup | null) => number;
+  cell: (r: PointRow, fit: PowerLawFit | null, m?: MeasuredLookup | null) => string;
 }
 
 /** Numbers in a unit given by the header: "14.6" under "M", like a table in a paper. */
@@ -41,6 +44,17 @@ export const COLUMNS: readonly Column[] = [
   { key: 'dInner', group: 'Architecture', header: 'dInner', sub: 'min–max', value: (r) => r.innerMax, cell: (r) => formatRange(r.innerMin, r.innerMax) },
   { key: 'latencyDecode', group: 'Latency, ms (analytic)', header: 'Decode', sub: 'per token', value: (r) => r.latencyDecode, cell: (r) => sig(r.latencyDecode) },
   { key: 'latencyPrefill', group: 'Latency, ms (analytic)', header: 'Prefill', sub: '128 tokens', value: (r) => r.latencyPrefill, cell: (r) => sig(r.latencyPrefill) },
+  {
+    key: 'measured',
+    group: 'On this device, ms',
+    header: 'Measured',
+    sub: 'median ± spread',
+    value: (r, _fit, m) => m?.(r.id)?.timing.medianMs ?? NaN,
+    cell: (r, _fit, m) => {
+      const c = m?.(r.id);
+      return c ? formatMedianSpread(c.timing) : '–';
+    },
+  },
   { key: 'paramsDecoder', group: 'Params, M', header: 'Decoder', sub: 'proxy', value: (r) => r.paramsDecoder, cell: (r) => inUnit(1e6)(r.paramsDecoder) },
   { key: 'paramsTotal', group: 'Params, M', header: 'Total', sub: '', value: (r) => r.paramsTotal, cell: (r) => inUnit(1e6)(r.paramsTotal) },
   {
@@ -76,11 +90,12 @@ export interface SortState {
 export const PAGE_SIZE = 12;
 
 /** Rows sorted by a column, ties broken by id so the order is stable between progress updates. */
-export function sortRows(rows: readonly PointRow[], sort: SortState, fit: PowerLawFit | null): PointRow[] {
+export function sortRows(rows: readonly PointRow[], sort: SortState, fit: PowerLawFit | null, m: MeasuredLookup | null = null): PointRow[] {
   const col = COLUMN_BY_KEY[sort.key];
   const sign = sort.dir === 'asc' ? 1 : -1;
-  const keyed = rows.map((r) => ({ r, v: col.value(r, fit) }));
-  keyed.sort((a, b) => sign * (a.v - b.v) || a.r.id - b.r.id);
+  const keyed = rows.map((r) => ({ r, v: col.value(r, fit, m) }));
+  const missing = (v: number) => (Number.isNaN(v) ? 1 : 0);
+  keyed.sort((a, b) => missing(a.v) - missing(b.v) || sign * (a.v - b.v) || a.r.id - b.r.id);
   return keyed.map((k) => k.r);
 }
 

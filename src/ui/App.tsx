@@ -5,6 +5,7 @@ import { ArchView } from './ArchView';
 import { BudgetsPanel } from './BudgetsPanel';
 import { CandidateTable } from './CandidateTable';
 import { ChartPanel } from './ChartPanel';
+import { MeasurePanel } from './MeasurePanel';
 import { ObjectivesPanel } from './ObjectivesPanel';
 import { ProxyCheck } from './ProxyCheck';
 import { RunPanel } from './RunPanel';
@@ -48,6 +49,7 @@ export function App() {
       <div className="layout">
         <aside className="controls" aria-label="Search settings">
           <RunPanel />
+          <MeasurePanel />
           <SpacePanel />
           <BudgetsPanel />
           <ObjectivesPanel />

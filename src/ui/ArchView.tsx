@@ -1,13 +1,14 @@
 // The selected candidate: key numbers, per-layer heads and FFN widths, where its parameters and
 // FLOPs go, and its export as a Hugging Face config.json (or arch JSON when heterogeneous).
 import { useDeferredValue, useMemo } from 'react';
-import { archSummary } from '../core/arch';
+import { archKey, archSummary } from '../core/arch';
 import { evaluate } from '../core/evaluate';
 import { decodeStepFlops, prefillFlops } from '../core/flops';
 import { HETEROGENEOUS_REASON } from '../core/hfconfig';
 import { estimatePerplexity } from '../core/reference';
 import { archExport } from '../state/exports';
 import { formatBytes, formatCount, formatFlops, formatMs, sig } from '../state/format';
+import { describeMeasurement } from '../state/measuredView';
 import { runView } from '../state/runView';
 import { useExplorer, useReference } from '../state/store';
 import { BreakdownBar } from './BreakdownBar';
@@ -19,12 +20,14 @@ export function ArchView() {
   const selection = useDeferredValue(useExplorer((s) => s.selection));
   // The selection may come from the previous run while a new one is under way: use its own config.
   const config = selection?.config ?? null;
-  const status = useExplorer((s) =>
-    s.selection && s.results && s.selection.runId === s.results.runId
-      ? runView(s.results.snapshot).byId.get(s.selection.id)?.status
-      : undefined,
-  );
+  // Read from the deferred results: building a snapshot's view (runView) takes ~15 ms, which a
+  // store selector would pay synchronously on every progress update.
+  const results = useDeferredValue(useExplorer((s) => s.results));
+  const status =
+    selection && results && selection.runId === results.runId ? runView(results.snapshot).byId.get(selection.id)?.status : undefined;
   const fit = useReference((s) => s.analysis?.fit ?? null);
+  const measurements = useExplorer((s) => s.bench.measurements);
+  const key = useMemo(() => (selection ? archKey(selection.arch) : ''), [selection]);
   const details = useMemo(() => {
     if (!selection || !config) return null;
     const e = evaluate(selection.arch, config.eval);
@@ -73,6 +76,13 @@ export function ArchView() {
           ) : null}
         </div>
       </header>
+      {measurements.series
+        .filter((m) => m.byArch[key])
+        .map((m) => (
+          <p key={m.id} className="measured-line" data-testid="measured-details" data-leaked={m.byArch[key].leakedTensors}>
+            {describeMeasurement(m.byArch[key], m)}
+          </p>
+        ))}
       {exp.heterogeneous ? (
         <p className="note" id="hf-note">
           {HETEROGENEOUS_REASON}
@@ -98,13 +108,13 @@ export function ArchView() {
         <div>
           <dt>Decode latency</dt>
           <dd>
-            {formatMs(e.latency.decodeMs)} <span className="src">analytic</span>
+            {formatMs(e.latency.decodeMs)} <span className="src" title={config.eval.profile.label}>analytic</span>
           </dd>
         </div>
         <div>
           <dt>Prefill {tokens} tok</dt>
           <dd>
-            {formatMs(e.latency.prefillMs)} <span className="src">analytic</span>
+            {formatMs(e.latency.prefillMs)} <span className="src" title={config.eval.profile.label}>analytic</span>
           </dd>
         </div>
         <div>

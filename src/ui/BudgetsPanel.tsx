@@ -1,5 +1,4 @@
 // Budgets (hard constraints); an empty field means no limit.
-import { DEFAULT_PROFILE } from '../core/latency';
 import type { ParamsBudgetKind } from '../state/settings';
 import { useActions, useExplorer } from '../state/store';
 import { NumberInput, Panel, Select } from './controls';
@@ -7,6 +6,7 @@ import { NumberInput, Panel, Select } from './controls';
 export function BudgetsPanel() {
   const b = useExplorer((s) => s.settings.budgets);
   const workload = useExplorer((s) => s.settings.objectives.workload);
+  const profile = useExplorer((s) => s.settings.profile);
   const { updateBudgets } = useActions();
   return (
     <Panel title="Budgets">
@@ -57,8 +57,8 @@ export function BudgetsPanel() {
         placeholder="no limit"
         onChange={(latencyMs) => updateBudgets({ latencyMs })}
       />
-      <p className="hint" title={DEFAULT_PROFILE.label}>
-        Latency source: analytic roofline, {DEFAULT_PROFILE.label}.
+      <p className="hint" title={profile.label}>
+        Latency source: analytic roofline, {profile.label}.
       </p>
     </Panel>
   );

@@ -1,22 +1,46 @@
 // Frontier candidates, sortable, one page at a time (a frontier holds thousands of archs: a page
 // keeps each progress update cheap). Clicking a row or pressing Enter on it selects it.
 import { useDeferredValue, useMemo } from 'react';
-import { DEFAULT_PROFILE } from '../core/latency';
 import { formatInt } from '../state/format';
+import { describeMeasurement, shownMeasuredLookup } from '../state/measuredView';
 import { EMPTY_VIEW, runView } from '../state/runView';
 import { useActions, useExplorer, useReference } from '../state/store';
 import { COLUMN_GROUPS, COLUMNS, PAGE_SIZE, pageCount, sortRows } from '../state/table';
+import { Select } from './controls';
+
+/** Which measured series the "Measured" column shows (when there is more than one). */
+function SeriesPicker() {
+  const series = useExplorer((s) => s.bench.measurements.series);
+  const shown = useExplorer((s) => s.bench.shownSeriesId);
+  const { showSeries } = useActions();
+  if (series.length === 0) return null;
+  return (
+    <Select
+      label="Measured column"
+      value={shown ?? series[series.length - 1].id}
+      options={series.map((s) => ({ value: s.id, label: s.label }))}
+      onChange={showSeries}
+    />
+  );
+}
 
 export function CandidateTable() {
   // Deferred: progress updates re-render the table in a yielding transition.
-  const snapshot = useDeferredValue(useExplorer((s) => s.results?.snapshot ?? null));
+  const results = useDeferredValue(useExplorer((s) => s.results));
+  const snapshot = results?.snapshot ?? null;
+  const measurements = useExplorer((s) => s.bench.measurements);
+  const shownSeriesId = useExplorer((s) => s.bench.shownSeriesId);
+  const nextProfile = useExplorer((s) => s.settings.profile);
   const sort = useExplorer((s) => s.sort);
   const page = useExplorer((s) => s.page);
   const selectedId = useExplorer((s) => (s.selection && s.results && s.selection.runId === s.results.runId ? s.selection.id : null));
   const fit = useReference((s) => s.analysis?.fit ?? null);
   const { sortBy, setPage, select } = useActions();
   const rows = snapshot ? runView(snapshot).frontier : EMPTY_VIEW.frontier;
-  const sorted = useMemo(() => sortRows(rows, sort, fit), [rows, sort, fit]);
+  const lookup = useMemo(() => shownMeasuredLookup(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
+  const sorted = useMemo(() => sortRows(rows, sort, fit, lookup), [rows, sort, fit, lookup]);
+  const shown = measurements.series.find((m) => m.id === shownSeriesId);
+  const workload = results?.config.eval.workload ?? 'decode';
   const pages = pageCount(sorted.length);
   const p = Math.min(page, pages - 1);
   const visible = sorted.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
@@ -29,9 +53,14 @@ export function CandidateTable() {
           </h2>
           <p className="card-sub">
             Proxies: decoder params (LTS), entropy (MeRino-style, our reconstruction), prefill FLOPs (naive baseline). Latency is
-            analytic ({DEFAULT_PROFILE.label}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103 models, not a measurement.
+            analytic ({(results?.config.eval.profile ?? nextProfile).label}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103
+            models, not a measurement.{' '}
+            {shown
+              ? `Measured: ${workload} latency measured (${shown.label}), median ± half the p10–p90 range.`
+              : 'Measured: empty until candidates are timed on this device (Measure).'}
           </p>
         </div>
+        <SeriesPicker />
         <nav className="pager" aria-label="Table pages">
           <button type="button" onClick={() => setPage(p - 1)} disabled={p === 0} aria-label="Previous page">
             ‹
@@ -90,9 +119,14 @@ export function CandidateTable() {
                   }
                 }}
               >
-                {COLUMNS.map((c) => (
-                  <td key={c.key}>{c.cell(r, fit)}</td>
-                ))}
+                {COLUMNS.map((c) => {
+                  const m = c.key === 'measured' ? lookup?.(r.id) : undefined;
+                  return (
+                    <td key={c.key} data-col={c.key} title={m ? describeMeasurement(m.measurement, m.series) : undefined}>
+                      {c.cell(r, fit, lookup)}
+                    </td>
+                  );
+                })}
               </tr>
             ))}
             {visible.length === 0 ? (

@@ -9,7 +9,7 @@ import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { nearestPoint, type ChartSeries, type XY } from '../state/chartData';
-import { drawPoints, type ScreenPoint, type ScreenSeries } from './pointsDraw';
+import { diamondPath, drawPoints, type ScreenMeasured, type ScreenPoint, type ScreenSeries } from './pointsDraw';
 
 interface Props {
   series: ChartSeries;
@@ -55,12 +55,28 @@ export const ChartLayer = memo(function ChartLayer({ series, selectedId, hoverId
     const frontier = project(series.frontier);
     const dominated = project(series.dominated);
     const infeasible = project(series.infeasible);
+    const measured: ScreenMeasured[] = series.measured.map((m) => ({
+      id: m.id,
+      label: m.label,
+      color: m.color,
+      points: m.points
+        .map((p) => ({
+          sx: fx(p.x),
+          sy: fy(p.y),
+          id: p.id,
+          ...(p.lo !== undefined && p.hi !== undefined ? { slo: fx(p.lo), shi: fx(p.hi) } : {}),
+        }))
+        .filter((p) => Number.isFinite(p.sx) && Number.isFinite(p.sy)),
+    }));
+    // Measured points of the run on screen are selectable (the others have no id here).
+    const measuredHits = measured.flatMap((m) => m.points.filter((p) => p.id !== null).map((p) => ({ sx: p.sx, sy: p.sy, id: p.id! })));
     // Hit-testing prefers frontier points: they come first and ties keep the first.
-    const all = [...frontier, ...dominated, ...infeasible];
+    const all = [...frontier, ...measuredHits, ...dominated, ...infeasible];
     return {
       frontier,
       dominated,
       infeasible,
+      measured,
       stairs: series.staircase ? project(series.staircase) : null,
       all,
       byId: new Map(all.map((p) => [p.id, p])),
@@ -107,6 +123,18 @@ export const ChartLayer = memo(function ChartLayer({ series, selectedId, hoverId
               data-infeasible={screen.infeasible.length}
               />
               <svg className="chart-overlay" aria-hidden="true">
+                {screen.measured.map((m) => (
+                  <g key={m.id} className="measured-series" data-series={m.label} data-count={m.points.length} style={{ color: m.color }}>
+                    {m.points.map((p) =>
+                      p.slo !== undefined && p.shi !== undefined ? (
+                        <line key={`bar-${p.sx},${p.sy}`} className="pt-measured-bar" x1={p.slo} x2={p.shi} y1={p.sy} y2={p.sy} />
+                      ) : null,
+                    )}
+                    {m.points.map((p) => (
+                      <path key={`${p.sx},${p.sy}`} className="pt-measured" d={diamondPath(p.sx, p.sy)} />
+                    ))}
+                  </g>
+                ))}
                 {selected ? <circle className="pt-selected" cx={selected.sx} cy={selected.sy} r={7} data-id={selected.id} /> : null}
                 {hover && hover.id !== selectedId ? <circle className="pt-hover" cx={hover.sx} cy={hover.sy} r={5.5} /> : null}
               </svg>

@@ -1,12 +1,12 @@
 // The "Pareto frontier" region: title, axis pickers and toggles, the chart, its legend and the
 // frontier / chart exports.
-import { useRef, useState } from 'react';
-import { DEFAULT_PROFILE } from '../core/latency';
+import { useDeferredValue, useRef, useState } from 'react';
 import { SPACE_PRESETS, type SearchSpace } from '../core/space';
-import { AXES, estPplLabel, X_METRICS, Y_METRICS, type AxisMetric } from '../state/axes';
+import { AXES, estPplLabel, isMeasuredAxis, measuredWorkload, X_METRICS, Y_METRICS, type AxisMetric } from '../state/axes';
 import { MAX_DOMINATED } from '../state/chartData';
 import { exportCsv, exportJson } from '../state/exports';
 import { formatCount, formatInt } from '../state/format';
+import { seriesColor } from '../state/measuredView';
 import { runView } from '../state/runView';
 import { explorerStore, referenceStore, useActions, useExplorer, useReference } from '../state/store';
 import { chartSvgString, svgToPng, type ChartFigure } from './chartExport';
@@ -20,10 +20,14 @@ const spaceName = (space: SearchSpace): string =>
   SPACE_PRESETS.find((p) => JSON.stringify(p.space) === JSON.stringify(space))?.label ?? 'Custom';
 
 function useFigure(): ChartFigure {
-  const results = useExplorer((s) => s.results);
+  // Deferred like the chart and table: a new snapshot is laid out in a yielding transition.
+  const results = useDeferredValue(useExplorer((s) => s.results));
   const view = useExplorer((s) => s.view);
   const fit = useReference((s) => s.analysis?.fit ?? null);
+  const measurements = useExplorer((s) => s.bench.measurements);
+  const nextProfile = useExplorer((s) => s.settings.profile);
   const rv = results ? runView(results.snapshot) : null;
+  const measuredX = isMeasuredAxis(view.x) ? measuredWorkload(view.x) : null;
   const yName = view.y === 'est-ppl' ? estPplLabel(fit) : AXES[view.y].name;
   const budgets = results?.config.budgets ?? {};
   const budgetText = [
@@ -34,24 +38,34 @@ function useFigure(): ChartFigure {
     budgets.flopsPerToken ? `≤ ${formatCount(budgets.flopsPerToken)}FLOPs/token` : '',
   ].filter(Boolean);
   const space = results ? `${spaceName(results.config.space)} space` : '';
-  const legend: LegendItem[] = [
-    { label: `Pareto frontier (${formatInt(rv?.frontier.length ?? 0)})`, color: themeVar('--front'), symbol: 'line-dot' },
-  ];
-  if (view.showDominated) {
+  const legend: LegendItem[] = measuredX
+    ? []
+    : [{ label: `Pareto frontier (${formatInt(rv?.frontier.length ?? 0)})`, color: themeVar('--front'), symbol: 'line-dot' }];
+  // One entry per backend + device, honest about where the numbers come from.
+  measurements.series.forEach((m, i) => {
+    const n = Object.keys(m.byArch).length;
+    legend.push({ label: `measured (${m.label}): ${formatInt(n)} candidate${n === 1 ? '' : 's'}`, color: seriesColor(i), symbol: 'diamond' });
+  });
+  if (view.showDominated && !measuredX) {
     const n = Math.min(MAX_DOMINATED, rv?.dominated.length ?? 0);
     legend.push({ label: `Dominated (random sample, ${formatInt(n)} shown)`, color: themeVar('--dom'), symbol: 'faint-dot' });
   }
-  if (view.showInfeasible) {
+  if (view.showInfeasible && !measuredX) {
     legend.push({ label: `Over budget (${formatInt(rv?.infeasible.length ?? 0)} in sample)`, color: themeVar('--infeasible'), symbol: 'cross' });
   }
   legend.push({ label: 'Selected', color: themeVar('--selected'), symbol: 'ring' });
+  const profileLabel = (results?.config.eval.profile ?? nextProfile).label;
+  const analyticX = view.x === 'latency-decode' || view.x === 'latency-prefill';
   return {
-    title: `Pareto frontier: ${yName} vs ${AXES[view.x].name.toLowerCase()} (analytic)`,
+    title: measuredX
+      ? `Measured candidates: ${yName} vs measured ${measuredX} latency (on this device)`
+      : `Pareto frontier: ${yName} vs ${AXES[view.x].name.toLowerCase()}${analyticX ? ' (analytic)' : ''}`,
     subtitle: [
       space,
       budgetText.join(', '),
       results ? `${formatInt(results.snapshot.evaluated)} archs evaluated` : '',
-      `latency: ${DEFAULT_PROFILE.label}`,
+      measuredX ? 'latency: measured with tfjs, median of the timed runs, bars p10–p90' : `latency: analytic, ${profileLabel}`,
+      !measuredX && measurements.series.length ? '◆ measured candidates drawn at their analytic values' : '',
     ]
       .filter(Boolean)
       .join(' · '),

@@ -2,10 +2,12 @@
 // ChartLayer, an HTML tooltip with the arch summary. Click or arrow keys select a candidate.
 import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { archSummary } from '../core/arch';
+import { archKey, archSummary } from '../core/arch';
+import { DEFAULT_EVAL } from '../core/evaluate';
 import { archBase, unpackArch } from '../core/packed';
-import { AXES, axesMatchObjectives, estPplLabel } from '../state/axes';
+import { AXES, axesMatchObjectives, estPplLabel, isMeasuredAxis } from '../state/axes';
 import { chartSeries } from '../state/chartData';
+import { describeMeasurement, measuredChartSeries, runKeyIndex } from '../state/measuredView';
 import { EMPTY_VIEW, runView } from '../state/runView';
 import { useActions, useExplorer, useReference } from '../state/store';
 import { ChartLayer } from './ChartLayer';
@@ -18,10 +20,13 @@ function Tooltip({ point, flip }: { point: ScreenPoint; flip: boolean }) {
   const config = useExplorer((s) => s.results?.config);
   const view = useExplorer((s) => s.view);
   const fit = useReference((s) => s.analysis?.fit ?? null);
+  const measurements = useExplorer((s) => s.bench.measurements);
   const row = snapshot ? runView(snapshot).byId.get(point.id) : undefined;
   if (!row || !snapshot || !config) return null;
   const arch = unpackArch(row.set === 'frontier' ? snapshot.frontier : snapshot.sample, row.index, archBase(config));
-  const ax = AXES[view.x];
+  const key = archKey(arch);
+  const measured = measurements.series.filter((s) => s.byArch[key]);
+  const ax = AXES[isMeasuredAxis(view.x) ? 'latency-decode' : view.x];
   const ay = AXES[view.y];
   return (
     // Mouse-only detail (the table and the architecture view carry the same for keyboard users).
@@ -41,6 +46,11 @@ function Tooltip({ point, flip }: { point: ScreenPoint; flip: boolean }) {
         <dt>Total params</dt>
         <dd>{AXES['params-total'].format(row.paramsTotal)}</dd>
       </dl>
+      {measured.map((s) => (
+        <p key={s.id} className="tt-measured">
+          {describeMeasurement(s.byArch[key], s)}
+        </p>
+      ))}
     </div>
   );
 }
@@ -56,8 +66,11 @@ const MARGIN = { top: 16, right: 28, bottom: 26, left: 20 };
 
 export const FrontierChart = memo(function FrontierChart({ projection }: { projection: { current: ScreenSeries | null } }) {
   // Deferred: a progress update re-renders the chart in a yielding transition, not one long task.
-  const snapshot = useDeferredValue(useExplorer((s) => s.results?.snapshot ?? null));
+  const results = useDeferredValue(useExplorer((s) => s.results));
+  const snapshot = results?.snapshot ?? null;
   const config = useExplorer((s) => s.results?.config ?? null);
+  const measurements = useExplorer((s) => s.bench.measurements);
+  const profile = useExplorer((s) => s.settings.profile);
   const view = useExplorer((s) => s.view);
   const selectedId = useExplorer((s) => (s.selection && s.results && s.selection.runId === s.results.runId ? s.selection.id : null));
   const fit = useReference((s) => s.analysis?.fit ?? null);
@@ -71,6 +84,19 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
       ? axesMatchObjectives(view.x, view.y, proxy, config.eval.workload)
       : false;
   const rv = snapshot ? runView(snapshot) : EMPTY_VIEW;
+  const chartFit = view.y === 'est-ppl' || view.x === 'est-ppl' ? fit : null;
+  // Measured candidates sit where the run on screen would put them (its eval settings); those it
+  // holds are selectable through their ids.
+  const keyIndex = useMemo(
+    () => (results && measurements.series.length ? runKeyIndex(results.snapshot, results.config) : null),
+    [results, measurements],
+  );
+  const evalSettings = useMemo(() => results?.config.eval ?? { ...DEFAULT_EVAL, profile }, [results, profile]);
+  const measured = useMemo(
+    () =>
+      measuredChartSeries(measurements, { x: view.x, y: view.y, logX: view.logX, logY: view.logY, fit: chartFit, settings: evalSettings, keyIndex }),
+    [measurements, view, chartFit, evalSettings, keyIndex],
+  );
   const series = useMemo(
     () =>
       chartSeries(rv, {
@@ -81,9 +107,10 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
         showDominated: view.showDominated,
         showInfeasible: view.showInfeasible,
         staircase,
-        fit: view.y === 'est-ppl' || view.x === 'est-ppl' ? fit : null,
+        fit: chartFit,
+        measured,
       }),
-    [rv, view, staircase, fit],
+    [rv, view, staircase, chartFit, measured],
   );
 
   const frontierByX = useMemo(() => [...series.frontier].sort((a, b) => a.x - b.x), [series]);
@@ -172,6 +199,9 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
       {hover ? <Tooltip point={hover} flip={hover.sx > (host?.clientWidth ?? 0) / 2} /> : null}
       {view.y === 'est-ppl' && !fit ? <p className="chart-empty">Loading the perplexity fit…</p> : null}
       {!snapshot ? <p className="chart-empty">No results yet: press Search.</p> : null}
+      {snapshot && isMeasuredAxis(view.x) && !measured.some((m) => m.points.length) ? (
+        <p className="chart-empty">No measurements yet: pick candidates and press Measure.</p>
+      ) : null}
     </div>
   );
 });

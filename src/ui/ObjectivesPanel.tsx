@@ -1,12 +1,13 @@
 // Objectives: maximise a quality proxy, minimise analytic latency of a workload; or MeRino mode.
 import { DEFAULT_EVAL } from '../core/evaluate';
-import { DEFAULT_PROFILE, type Workload } from '../core/latency';
+import type { Workload } from '../core/latency';
 import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
 import { useActions, useExplorer } from '../state/store';
 import { Checkbox, Panel, Select } from './controls';
 
 export function ObjectivesPanel() {
   const o = useExplorer((s) => s.settings.objectives);
+  const profile = useExplorer((s) => s.settings.profile);
   const { updateObjectives } = useActions();
   const proxy = o.merino ? 'entropy' : o.proxy;
   return (
@@ -31,7 +32,7 @@ export function ObjectivesPanel() {
         onChange={(workload) => updateObjectives({ workload })}
       />
       <p className="hint">
-        Latency source: <strong>analytic</strong> ({DEFAULT_PROFILE.label}).
+        Latency source: <strong>analytic</strong> (<span data-testid="next-profile">{profile.label}</span>).
       </p>
       <Checkbox
         label="MeRino mode: maximise entropy, minimise latency"

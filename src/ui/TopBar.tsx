@@ -1,8 +1,51 @@
-// Product name and the device badge (cores, cross-origin isolation; the tfjs backend joins it
-// when on-device timing lands).
-export function TopBar() {
+// Product name and the device badge: the tfjs backend in use (after the first Measure or
+// Calibrate: tfjs is not loaded before), the GPU it runs on or the core count, WASM SIMD and
+// threads, and cross-origin isolation.
+import { useMemo } from 'react';
+import { useExplorer } from '../state/store';
+import { wasmSupport } from '../state/wasmSupport';
+
+function DeviceBadge() {
+  const session = useExplorer((s) => s.bench.session);
+  const loaded = useExplorer((s) => s.bench.tfjsLoaded);
+  const probe = useMemo(wasmSupport, []);
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
-  const isolated = typeof globalThis.crossOriginIsolated === 'boolean' ? globalThis.crossOriginIsolated : false;
+  const d = session?.device;
+  const gpu = d?.webgpuAdapter ?? d?.webglRenderer;
+  const wasm =
+    d?.backend === 'wasm'
+      ? `WASM ${d.wasmSimd ? 'SIMD' : 'no SIMD'}, ${d.wasmThreadCount ?? 1} thread${(d.wasmThreadCount ?? 1) === 1 ? '' : 's'}`
+      : `WASM ${probe.simd ? 'SIMD' : 'no SIMD'}, ${probe.threads ? 'threads available' : 'no threads'}`;
+  return (
+    <div className="device-badge" role="group" aria-label="Device">
+      <span title={session?.note ?? 'The tfjs backend measurements run on'} data-testid="badge-backend">
+        {d ? (
+          <>
+            <strong>{d.backend}</strong>
+            {session.thread === 'main' ? ' (main thread)' : ''}
+          </>
+        ) : loaded ? (
+          'no backend running'
+        ) : (
+          'tfjs not loaded'
+        )}
+      </span>
+      <span title={gpu ? 'GPU (WebGL renderer or WebGPU adapter)' : 'Logical CPU cores (browsers do not name the CPU)'}>
+        {gpu ?? (
+          <>
+            <strong>{cores ?? '?'}</strong> cores
+          </>
+        )}
+      </span>
+      <span title="WebAssembly features for the wasm backend (threads need cross-origin isolation)">{wasm}</span>
+      <span className={probe.crossOriginIsolated ? 'ok' : 'warn'} title="Cross-origin isolation allows threaded WebAssembly (SharedArrayBuffer)">
+        {probe.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated'}
+      </span>
+    </div>
+  );
+}
+
+export function TopBar() {
   return (
     <header className="topbar">
       <div className="brand">
@@ -17,14 +60,7 @@ export function TopBar() {
         <h1>LM Frontier</h1>
         <span className="tagline">efficient small language models for phones, found without training</span>
       </div>
-      <div className="device-badge" aria-label="Device">
-        <span>
-          <strong>{cores ?? '?'}</strong> cores
-        </span>
-        <span className={isolated ? 'ok' : 'warn'} title="Cross-origin isolation allows threaded WebAssembly (SharedArrayBuffer)">
-          {isolated ? 'cross-origin isolated' : 'not cross-origin isolated'}
-        </span>
-      </div>
+      <DeviceBadge />
     </header>
   );
 }

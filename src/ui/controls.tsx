@@ -85,9 +85,13 @@ export function Select<T extends string>(props: {
   disabled?: boolean;
 }) {
   const id = useId();
+  // The label sits beside the select, not around it: a wrapping label's text would include the
+  // selected option, and the select's accessible name must be the label alone ("Backend").
   return (
-    <label className="field" htmlFor={id}>
-      <span className={props.hideLabel ? 'visually-hidden' : 'field-label'}>{props.label}</span>
+    <div className="field">
+      <label htmlFor={id} className={props.hideLabel ? 'visually-hidden' : 'field-label'}>
+        {props.label}
+      </label>
       <span className="field-input">
         <select id={id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as T)}>
           {props.options.map((o) => (
@@ -97,7 +101,7 @@ export function Select<T extends string>(props: {
           ))}
         </select>
       </span>
-    </label>
+    </div>
   );
 }
 

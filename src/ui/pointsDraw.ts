@@ -8,12 +8,21 @@ export interface ScreenPoint {
   id: number;
 }
 
+/** A measured series on screen: diamonds, with p10–p90 bars on a measured x axis. */
+export interface ScreenMeasured {
+  id: string;
+  label: string;
+  color: string;
+  points: { sx: number; sy: number; slo?: number; shi?: number; id: number | null }[];
+}
+
 export interface ScreenSeries {
   frontier: ScreenPoint[];
   dominated: ScreenPoint[];
   infeasible: ScreenPoint[];
   /** Frontier sorted by x, drawn as a step-after line; null when the axes are not the objectives. */
   stairs: ScreenPoint[] | null;
+  measured: ScreenMeasured[];
   all: ScreenPoint[];
   byId: Map<number, ScreenPoint>;
   plot: { x: number; y: number; width: number; height: number };
@@ -116,8 +125,29 @@ export function pointsSvg(s: ScreenSeries, c: PointColors): string {
       `<path d="${circlesPath(s.frontier, R_FRONT)}" fill="${c.frontier}"/>`,
     );
   }
+  parts.push(measuredSvg(s.measured, c.background));
   if (s.selected) {
     parts.push(`<circle cx="${f1(s.selected.sx)}" cy="${f1(s.selected.sy)}" r="7" fill="none" stroke="${c.selected}" stroke-width="2.5"/>`);
   }
   return `<g class="points">${parts.join('')}</g>`;
+}
+
+/** Diamond marker path centred on (x, y). */
+export const diamondPath = (x: number, y: number, r = 5): string => `M${f1(x)},${f1(y - r)}l${r},${r}l-${r},${r}l-${r},-${r}z`;
+
+/** Measured series as SVG (the live overlay renders the same shapes with React). */
+export function measuredSvg(series: readonly ScreenMeasured[], background: string): string {
+  return series
+    .map((m) => {
+      const bars = m.points
+        .filter((p) => p.slo !== undefined && p.shi !== undefined)
+        .map((p) => `M${f1(p.slo!)},${f1(p.sy)}H${f1(p.shi!)}`)
+        .join('');
+      const marks = m.points.map((p) => diamondPath(p.sx, p.sy)).join('');
+      return (
+        (bars ? `<path d="${bars}" stroke="${m.color}" stroke-width="1.5" fill="none"/>` : '') +
+        (marks ? `<path d="${marks}" fill="${m.color}" stroke="${background}" stroke-width="1"/>` : '')
+      );
+    })
+    .join('');
 }

@@ -93,8 +93,13 @@ test('selecting a point updates the table and the architecture view', async () =
 });
 
 test('no long task over 50 ms on the main thread during a 20,000-evaluation search', async () => {
-  const t0 = await page.evaluate(() => performance.now());
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  // Clicked from inside the page: Playwright's click resolves the role query by walking the
+  // accessibility tree on the main thread (30-40 ms here), which the observer would count as ours.
+  const t0 = await page.evaluate(() => {
+    const start = performance.now();
+    [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Search')!.click();
+    return start;
+  });
   await page.waitForFunction(() => document.querySelector('[data-testid="evaluated"]')?.textContent?.startsWith('20,000'), null, {
     polling: 100,
     timeout: 60_000,
@@ -106,7 +111,7 @@ test('no long task over 50 ms on the main thread during a 20,000-evaluation sear
       (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= t0 && t.start <= t1),
     { t0, t1 },
   );
-  console.log(`# search took ${((t1 - t0) / 1000).toFixed(1)} s in the page; long tasks: ${JSON.stringify(long.map((t) => Math.round(t.duration)))}`);
+  console.log(`# search took ${((t1 - t0) / 1000).toFixed(1)} s in the page; long tasks: ${JSON.stringify(long.map((t) => [Math.round(t.start - t0), Math.round(t.duration)]))} of ${Math.round(t1 - t0)} ms`);
   assert.deepEqual(long, [], 'long tasks during the search');
   assert.deepEqual(app.problems, []);
 });

@@ -72,9 +72,11 @@ let code = 1;
 if (!(await waitForServer(baseUrl, 30_000))) {
   console.log(`e2e: vite preview did not answer on ${baseUrl}`);
 } else {
-  // Node 20's test runner does not expand globs itself: list the files here.
+  // Node 20's test runner does not expand globs itself: list the files here. Arguments pick
+  // files by name (`node tests/e2e/run.mjs measure` runs measure.test.ts only).
+  const only = process.argv.slice(2);
   const files = readdirSync(here)
-    .filter((f) => f.endsWith('.test.ts'))
+    .filter((f) => f.endsWith('.test.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
     .sort()
     .map((f) => relative(root, join(here, f)));
   const started = Date.now();

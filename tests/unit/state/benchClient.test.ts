@@ -85,4 +85,15 @@ describe('bench client', () => {
     const out = await runner.measure([tiny(16)], options, () => {}).result;
     expect(out[0].ok).toBe(true);
   });
+
+  it('a bench worker that crashes mid-run rejects with a message instead of hanging', async () => {
+    const { runner, workers } = setup();
+    await runner.useBackend('cpu');
+    const run = runner.measure([tiny(64), tiny(64)], { tokens: 16, runs: 50, warmup: 1 }, () => {});
+    workers[0].crash('out of memory');
+    await expect(run.result).rejects.toThrow('bench worker crashed: out of memory');
+    const again = await runner.measure([tiny(16)], options, () => {}).result;
+    expect(again[0].ok).toBe(true);
+    expect(workers).toHaveLength(2);
+  });
 });

@@ -26,12 +26,20 @@ describe('explorer markup', () => {
     for (const label of ['LTS GPT-2', 'MeRino-like (OPT)', 'Llama-style']) expect(html).toContain(`>${label}</option>`);
     expect(html).toMatch(/Max params.*value="64"/s);
     expect(html).toContain('MeRino mode: maximise entropy, minimise latency');
-    // Honest labels: latency is analytic with its profile, never "measured".
+    // Honest labels: latency is analytic with its profile; measured numbers have their own column.
     expect(html).toContain('Latency, ms (analytic)'); // table header (recharts draws axis labels only in a browser)
     expect(html).toContain('default profile (uncalibrated');
-    expect(html).not.toMatch(/measured latency|Measure on/i);
+    expect(html).toContain('>Measured<'); // the table column
+    // On-device timing: a "Backend" select with the four backends, "Measure", "Stop measuring",
+    // "Calibrate", the memory cap; tfjs is not loaded before the first measurement.
+    for (const name of ['Measure', 'Stop measuring', 'Calibrate']) expect(html).toContain(`>${name}</button>`);
+    expect(html).toMatch(/<label for="([^"]+)" class="field-label">Backend<\/label><span class="field-input"><select id="\1"/);
+    for (const b of ['webgpu', 'webgl', 'wasm', 'cpu']) expect(html).toMatch(new RegExp(`<option value="${b}"( selected="")?>${b}</option>`));
+    expect(html).toContain('Max model memory (MB)');
+    expect(html).toContain('Measured latency (decode)');
+    expect(html).toContain('tfjs not loaded');
     // No placeholder buttons for later issues.
-    expect(html).not.toMatch(/>(Share|Measure)[^<]*<\/button>/);
+    expect(html).not.toMatch(/>(Share|Measure on another)[^<]*<\/button>/);
   });
 
   it('the architecture view explains how to select before anything is selected', async () => {

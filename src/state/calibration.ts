@@ -1,0 +1,62 @@
+// The calibrated device profile (state/measureSlice's "Calibrate"), kept across reloads under a
+// versioned local-storage key with whether the next search uses it. Anything unreadable is
+// dropped with a reason and the stated default profile applies.
+import type { DeviceProfile } from '../core/latency';
+import type { StorageLike } from './measurements';
+
+export const CALIBRATION_KEY = 'lm-frontier.profile';
+export const CALIBRATION_VERSION = 1;
+
+export interface Calibration {
+  version: typeof CALIBRATION_VERSION;
+  /** Roofline numbers and their label ("measured on wasm (SIMD, 1 thread): ..."). */
+  profile: DeviceProfile;
+  backend: string;
+  /** The device series label of the backend it ran on. */
+  device: string;
+  /** ISO time. */
+  at: string;
+  /** Whether the analytic latency of the next search uses it (else the default profile). */
+  use: boolean;
+}
+
+const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+export function parseCalibration(text: string | null): { calibration: Calibration | null; dropped?: string } {
+  if (!text) return { calibration: null };
+  let o: Calibration;
+  try {
+    o = JSON.parse(text) as Calibration;
+  } catch {
+    return { calibration: null, dropped: 'the saved calibration was not valid JSON' };
+  }
+  if (!o || o.version !== CALIBRATION_VERSION) {
+    return { calibration: null, dropped: `the saved calibration is from another version (${String(o?.version)})` };
+  }
+  const p = o.profile;
+  const ok =
+    !!p && positive(p.gflops) && positive(p.gbps) && typeof p.overheadMsPerKernel === 'number' && p.overheadMsPerKernel >= 0 &&
+    typeof p.label === 'string' && typeof o.backend === 'string' && typeof o.device === 'string' && typeof o.at === 'string' &&
+    typeof o.use === 'boolean';
+  if (!ok) return { calibration: null, dropped: 'the saved calibration was malformed' };
+  const profile: DeviceProfile = { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label };
+  return { calibration: { version: CALIBRATION_VERSION, profile, backend: o.backend, device: o.device, at: o.at, use: o.use } };
+}
+
+export function loadCalibration(storage: StorageLike | undefined): { calibration: Calibration | null; dropped?: string } {
+  try {
+    return parseCalibration(storage?.getItem(CALIBRATION_KEY) ?? null);
+  } catch {
+    return { calibration: null, dropped: 'local storage is not available' };
+  }
+}
+
+/** Returns an error message when the browser refuses to store. */
+export function saveCalibration(storage: StorageLike | undefined, c: Calibration): string | undefined {
+  try {
+    storage?.setItem(CALIBRATION_KEY, JSON.stringify(c));
+    return undefined;
+  } catch (e) {
+    return `the calibration could not be saved: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}

@@ -1,0 +1,163 @@
+// On-device timing: backend, what to measure, tokens, runs and the memory cap; "Measure" /
+// "Stop measuring" with a progress bar per candidate, then each candidate's result or the reason
+// it was not timed. Calibration of the analytic latency sits below (Calibration).
+import type { BackendName } from '../bench/backends';
+import { formatBytes, formatInt } from '../state/format';
+import { formatMsSpread as ms } from '../state/measuredView';
+import { deviceLabel } from '../state/measurements';
+import { BACKEND_CHOICES, BACKEND_MEMORY_LIMITS, MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureItem, type MeasureMode } from '../state/measureSlice';
+import { useActions, useExplorer } from '../state/store';
+import { Calibration } from './Calibration';
+import { NumberInput, Panel, Select } from './controls';
+
+
+function itemText(it: MeasureItem): string {
+  switch (it.state) {
+    case 'done': {
+      const m = it.measurement!;
+      return `decode ${ms(m.decode)} · prefill ${ms(m.prefill)} · ${m.leakedTensors} tensors leaked`;
+    }
+    case 'failed':
+      return it.error ?? 'failed';
+    case 'running':
+      return it.phase ? `${it.phase}…` : 'starting…';
+    case 'stopped':
+      return 'stopped';
+    default:
+      return 'waiting';
+  }
+}
+
+function Items() {
+  const items = useExplorer((s) => s.bench.items);
+  if (items.length === 0) return null;
+  return (
+    <ol className="measure-items" aria-label="Measured candidates">
+      {items.map((it, i) => (
+        <li key={`${i}-${it.summary}`} data-state={it.state}>
+          <span className="mi-name">{it.summary}</span>
+          <div
+            className={`progress ${it.state === 'running' ? 'is-running' : ''}`}
+            role="progressbar"
+            aria-label={`Measuring ${it.summary}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(it.fraction * 100)}
+          >
+            <div className={`progress-fill ${it.state === 'failed' ? 'failed' : ''}`} style={{ width: `${Math.round(it.fraction * 100)}%` }} />
+          </div>
+          <span
+            className={`mi-result ${it.state === 'failed' ? 'inline-error' : ''}`}
+            data-testid="measure-result"
+            data-state={it.state}
+            data-leaked={it.measurement?.leakedTensors}
+          >
+            {itemText(it)}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The backend actually running, where, and why on the main thread when it fell back. */
+function Session() {
+  const session = useExplorer((s) => s.bench.session);
+  if (!session) return <p className="hint">tfjs loads on the first Measure or Calibrate.</p>;
+  const d = session.device;
+  const wasm = d.backend === 'wasm' ? ` · WASM ${d.wasmSimd ? 'SIMD' : 'no SIMD'}, ${d.wasmThreadCount ?? 1} thread${(d.wasmThreadCount ?? 1) === 1 ? '' : 's'}` : '';
+  return (
+    <div className="session">
+      <p className="hint" title={d.userAgent}>
+        Running: <strong data-testid="bench-backend">{d.backend}</strong> in {session.thread === 'worker' ? 'a worker' : 'the main thread'} ·{' '}
+        {deviceLabel(session.backend, d)}
+        {wasm} · {d.hardwareConcurrency ?? '?'} cores · {d.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated'}
+      </p>
+      {session.note ? (
+        <p className="note" role="note">
+          {session.note}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Messages() {
+  const errors = useExplorer((s) => s.bench.errors);
+  const notice = useExplorer((s) => s.bench.notice);
+  return (
+    <>
+      <div role="alert" className={errors.length ? 'message error' : 'visually-hidden'} data-testid="measure-errors">
+        {errors.map((e) => (
+          <p key={e}>{e}</p>
+        ))}
+      </div>
+      <p role="status" className={notice ? 'message notice' : 'visually-hidden'} data-testid="measure-notice">
+        {notice}
+      </p>
+    </>
+  );
+}
+
+export function MeasurePanel() {
+  const form = useExplorer((s) => s.bench.form);
+  const status = useExplorer((s) => s.bench.status);
+  const hasSelection = useExplorer((s) => s.selection !== null);
+  const frontierCount = useExplorer((s) => s.results?.snapshot.frontier.count ?? 0);
+  const { updateMeasure, measure, stopMeasuring } = useActions();
+  const busy = status !== 'idle';
+  const n = Math.min(frontierCount, MAX_FRONTIER_MEASURE);
+  return (
+    <Panel title="Measure on this device" className="measure-panel">
+      <div className="row-2">
+        <Select<BackendName>
+          label="Backend"
+          value={form.backend}
+          disabled={busy}
+          options={BACKEND_CHOICES.map((b) => ({ value: b, label: b }))}
+          onChange={(backend) => updateMeasure({ backend })}
+        />
+        <Select<MeasureMode>
+          label="What to measure"
+          value={form.mode}
+          disabled={busy}
+          options={[
+            { value: 'selected', label: hasSelection ? 'selected' : 'selected (none)' },
+            { value: 'frontier', label: `frontier (${formatInt(n)})` },
+          ]}
+          onChange={(mode) => updateMeasure({ mode })}
+        />
+      </div>
+      <div className="row-2">
+        <NumberInput label="Tokens (T)" value={form.tokens} step={1} min={1} onChange={(v) => updateMeasure({ tokens: v ?? NaN })} />
+        <NumberInput label="Timed runs" value={form.runs} step={1} min={1} onChange={(v) => updateMeasure({ runs: v ?? NaN })} />
+      </div>
+      <NumberInput
+        label="Max model memory (MB)"
+        value={form.maxMemoryMB}
+        optional
+        min={0}
+        unit="MB"
+        placeholder={`${form.backend} limit ${formatBytes(BACKEND_MEMORY_LIMITS[form.backend])}`}
+        onChange={(maxMemoryMB) => updateMeasure({ maxMemoryMB })}
+      />
+      <p className="hint">
+        Frontier: at most {MAX_FRONTIER_MEASURE} candidates spread evenly along it ({formatInt(frontierCount)} on it now). Each one: prefill
+        of T tokens and one decode step with T cached, {`${MEASURE_WARMUP} warm-up + ${Number.isFinite(form.runs) ? form.runs : '?'}`} timed runs, random weights.
+        Larger models than the memory limit are refused, not tried.
+      </p>
+      <div className="buttons">
+        <button type="button" className="primary" onClick={() => void measure()} disabled={busy}>
+          Measure
+        </button>
+        <button type="button" onClick={stopMeasuring} disabled={!busy}>
+          Stop measuring
+        </button>
+      </div>
+      <Session />
+      <Items />
+      <Messages />
+      <Calibration />
+    </Panel>
+  );
+}

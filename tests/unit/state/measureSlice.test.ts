@@ -1,0 +1,178 @@
+// The store's measure and calibrate actions over the real bench worker API (comlink on a
+// MessageChannel, tfjs cpu backend in Node) and the real search worker API: measuring adds a
+// series and persists it, a new store reads it back, Stop keeps earlier results, a candidate over
+// the memory cap gets its message while the other is measured, an unavailable backend says so,
+// and calibration sets the next search's eval.profile and its label, persisted, with a way back.
+import { describe, expect, it } from 'vitest';
+import { checkMemory } from '../../../src/bench/guard';
+import { DEFAULT_PROFILE } from '../../../src/core/latency';
+import { createBenchRunner } from '../../../src/state/benchClient';
+import { CALIBRATION_KEY } from '../../../src/state/calibration';
+import { createExplorerStore, type ExplorerStore } from '../../../src/state/explorerStore';
+import { MEASUREMENTS_KEY, type StorageLike } from '../../../src/state/measurements';
+import { measureTargets } from '../../../src/state/measureSlice';
+import { api as benchApi } from '../../../src/workers/bench.worker';
+import { fakeRunner, fakeWorker } from './fakeWorker';
+
+const until = async (cond: () => boolean, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+function memoryStorage(): StorageLike & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+/** A store with a tiny space (two frontier candidates) searched, ready to measure on cpu. */
+async function setup(storage = memoryStorage()) {
+  const { runner } = fakeRunner();
+  const bench = createBenchRunner(() => fakeWorker(benchApi), async () => benchApi);
+  const store = createExplorerStore(runner, undefined, { runner: bench, storage });
+  const a = store.getState().actions;
+  a.updateSpace({ vocabSize: 64, contextLength: 64, layersMin: 1, layersMax: 1, dModelMin: 16, dModelMax: 32, dModelStep: 16, heads: '2' });
+  a.updateSpace({ dInnerMin: 64, dInnerMax: 64, dInnerStep: 64 });
+  a.setEvaluations(50);
+  a.startSearch();
+  await until(() => store.getState().run.status === 'idle');
+  expect(store.getState().results!.snapshot.frontier.count).toBe(2);
+  a.updateMeasure({ backend: 'cpu', mode: 'frontier', tokens: 8, runs: 2 });
+  return { store, storage, a };
+}
+
+const series = (store: ExplorerStore) => store.getState().bench.measurements.series;
+
+describe('measuring from the store', () => {
+  it('measures the frontier on cpu, persists the series, and a new store reads it back', async () => {
+    const { store, storage, a } = await setup();
+    await a.measure();
+    const { bench } = store.getState();
+    expect(bench.errors).toEqual([]);
+    expect(bench.status).toBe('idle');
+    expect(bench.session).toMatchObject({ backend: 'cpu', thread: 'worker' });
+    expect(bench.notice).toMatch(/^Measured 2 of 2 candidates on cpu · /);
+    expect(bench.items.map((i) => i.state)).toEqual(['done', 'done']);
+    expect(series(store)).toHaveLength(1);
+    const measured = Object.values(series(store)[0].byArch);
+    expect(measured).toHaveLength(2);
+    for (const m of measured) {
+      expect(m.leakedTensors).toBe(0);
+      expect(m.tokens).toBe(8);
+      expect(m.decode.medianMs).toBeGreaterThan(0);
+    }
+    expect(bench.shownSeriesId).toBe(series(store)[0].id);
+    expect(JSON.parse(storage.data.get(MEASUREMENTS_KEY)!).version).toBe(1);
+    // "Reload": a new store over the same storage has the same series, shown in the table.
+    const again = createExplorerStore(fakeRunner().runner, undefined, { runner: createBenchRunner(() => fakeWorker(benchApi), async () => benchApi), storage });
+    expect(again.getState().bench.measurements).toEqual(store.getState().bench.measurements);
+    expect(again.getState().bench.shownSeriesId).toBe(series(store)[0].id);
+    expect(again.getState().bench.session).toBeNull(); // tfjs not loaded until asked
+  });
+
+  it('selected mode times the selection only; no selection is a sentence, not a run', async () => {
+    const { store, a } = await setup();
+    a.updateMeasure({ mode: 'selected' });
+    a.select(null);
+    await a.measure();
+    expect(store.getState().bench.errors).toEqual(['Select a candidate in the chart or the table first.']);
+    expect(series(store)).toHaveLength(0);
+    const id = store.getState().results!.snapshot.frontier.ids[0];
+    a.select(id);
+    expect(measureTargets(store.getState(), 'selected').archs).toHaveLength(1);
+    await a.measure();
+    expect(Object.keys(series(store)[0].byArch)).toHaveLength(1);
+  });
+
+  it('Stop is idle at once and keeps the frontier and earlier measurements; the next run works', async () => {
+    const { store, a } = await setup();
+    await a.measure();
+    const before = store.getState().bench.measurements;
+    const frontier = store.getState().results;
+    a.updateMeasure({ runs: 1000 });
+    const pending = a.measure();
+    // In Node the "worker" shares the thread: stop as soon as the first candidate is under way.
+    await until(() => store.getState().bench.items[0]?.state === 'running');
+    a.stopMeasuring();
+    const { bench } = store.getState();
+    expect(bench.status).toBe('idle'); // synchronously
+    expect(bench.notice).toBe('Stopped measuring: 0 of 2 measured; those and earlier measurements are kept.');
+    expect(bench.items.map((i) => i.state)).toEqual(['stopped', 'stopped']);
+    await pending;
+    expect(store.getState().bench.measurements).toBe(before);
+    expect(store.getState().results).toBe(frontier);
+    a.updateMeasure({ runs: 2 });
+    await a.measure();
+    expect(store.getState().bench.items.map((i) => i.state)).toEqual(['done', 'done']);
+  });
+
+  it('a candidate over the memory cap gets its message while the other is measured', async () => {
+    const { store, a } = await setup();
+    const [small, large] = measureTargets(store.getState(), 'frontier').archs.sort((x, y) => x.dModel - y.dModel);
+    const need = (arch: typeof small) => checkMemory(arch, { backend: 'cpu', tokens: 8, capacity: 9 }).neededBytes;
+    const capMB = (need(small) + need(large)) / 2 / 1e6;
+    a.updateMeasure({ maxMemoryMB: capMB });
+    await a.measure();
+    const { bench } = store.getState();
+    expect(bench.errors).toHaveLength(1);
+    expect(bench.errors[0]).toMatch(/^1L d32 h2 ffn64: 1L d32 h2 ffn64 needs .* limit .* on the user cap on cpu$/);
+    expect(bench.notice).toMatch(/^Measured 1 of 2 candidates/);
+    expect(Object.keys(series(store)[0].byArch)).toHaveLength(1);
+    expect(bench.items.find((i) => i.state === 'failed')!.summary).toBe('1L d32 h2 ffn64');
+  });
+
+  it('an unavailable backend says why and changes nothing; bad input is reported', async () => {
+    const { store, a } = await setup();
+    await a.measure();
+    const before = store.getState().bench.measurements;
+    a.updateMeasure({ backend: 'webgpu' });
+    await a.measure();
+    expect(store.getState().bench.errors[0]).toMatch(/^The webgpu backend is not available: .*webgpu.*Nothing was measured/);
+    expect(store.getState().bench.measurements).toBe(before);
+    expect(store.getState().bench.session).toBeNull(); // nothing runs: the badge must not claim cpu
+    a.updateMeasure({ backend: 'cpu', tokens: 64, runs: 0 });
+    await a.measure();
+    expect(store.getState().bench.errors).toEqual([
+      'Timed runs must be an integer from 1 to 1,000',
+      'Tokens (T) 64 leaves no room for a decode step in the context of 64 tokens',
+    ]);
+  });
+
+  it('calibrate sets the next search eval.profile and its label, persisted; unchecking goes back to the default', async () => {
+    const { store, storage, a } = await setup();
+    expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
+    await a.calibrate();
+    const { bench, settings } = store.getState();
+    expect(bench.errors).toEqual([]);
+    expect(bench.calibration?.use).toBe(true);
+    expect(settings.profile.label).toMatch(/^measured on cpu: [\d.]+ GFLOP\/s \(matmul\), [\d.]+ GB\/s \(GEMV\), [\d.]+ µs\/kernel$/);
+    expect(settings.profile.gflops).toBeGreaterThan(0);
+    a.startSearch();
+    await until(() => store.getState().run.status === 'idle');
+    expect(store.getState().results!.config.eval.profile).toEqual(settings.profile);
+    expect(JSON.parse(storage.data.get(CALIBRATION_KEY)!)).toMatchObject({ version: 1, use: true, backend: 'cpu' });
+    // A new store starts with the calibrated profile.
+    const reloaded = createExplorerStore(fakeRunner().runner, undefined, { runner: createBenchRunner(() => fakeWorker(benchApi), async () => benchApi), storage });
+    expect(reloaded.getState().settings.profile).toEqual(settings.profile);
+    a.useCalibration(false);
+    expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
+    expect(JSON.parse(storage.data.get(CALIBRATION_KEY)!).use).toBe(false);
+    const reloaded2 = createExplorerStore(fakeRunner().runner, undefined, { runner: createBenchRunner(() => fakeWorker(benchApi), async () => benchApi), storage });
+    expect(reloaded2.getState().settings.profile).toBe(DEFAULT_PROFILE);
+    expect(reloaded2.getState().bench.calibration?.profile.label).toBe(settings.profile.label);
+  });
+
+  it('unreadable saved data is dropped with a sentence', async () => {
+    const storage = memoryStorage();
+    storage.setItem(MEASUREMENTS_KEY, '{"version":0,"series":[]}');
+    storage.setItem(CALIBRATION_KEY, 'nope');
+    const store = createExplorerStore(fakeRunner().runner, undefined, { runner: createBenchRunner(() => fakeWorker(benchApi), async () => benchApi), storage });
+    expect(store.getState().bench.errors).toEqual([
+      'Saved measurements were dropped: saved measurements are from another version (0).',
+      'The saved calibration was dropped: the saved calibration was not valid JSON.',
+    ]);
+    expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
+  });
+});
