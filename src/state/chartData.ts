@@ -2,7 +2,8 @@
 // the axes are the run's objectives), at most MAX_DOMINATED faint dominated points, and the
 // infeasible ones when asked for. Pure, so that it is tested in Node and memoised by the UI.
 import type { PowerLawFit } from '../core/reference';
-import { AXES, type AxisMetric } from './axes';
+import type { ViewSettings } from './explorerStore';
+import { AXES } from './axes';
 import type { MeasuredChartSeries } from './measuredView';
 import type { PointRow, RunView } from './runView';
 import { axisScale, type AxisScale } from './ticks';
@@ -27,13 +28,8 @@ export interface ChartSeries {
   y: AxisScale;
 }
 
-export interface ChartOptions {
-  x: AxisMetric;
-  y: AxisMetric;
-  logX: boolean;
-  logY: boolean;
-  showDominated: boolean;
-  showInfeasible: boolean;
+/** What the chart shows: the view settings (axes, scales, toggles) plus the data. */
+export interface ChartOptions extends ViewSettings {
   /** Draw the staircase (axes match the run's objectives). */
   staircase: boolean;
   fit: PowerLawFit | null;
