@@ -7,7 +7,7 @@ import { DEFAULT_EVAL } from '../core/evaluate';
 import { validateSpace } from '../core/genome';
 import { DEFAULT_PROFILE, type DeviceProfile, type Workload } from '../core/latency';
 import { DEFAULT_OPERATORS } from '../core/operators';
-import type { ProxyId } from '../core/proxies';
+import { DEFAULT_ENTROPY, type EntropyParams, type ProxyId } from '../core/proxies';
 import type { SearchConfig } from '../core/search';
 import { SPACE_PRESETS, spacePreset, type SearchSpace, type SpacePresetId } from '../core/space';
 
@@ -49,6 +49,8 @@ export interface ObjectivesForm {
   workload: Workload;
   /** MeRino mode: maximise entropy, minimise latency (proxy choice is ignored). */
   merino: boolean;
+  /** The entropy proxy's weights and effectiveness threshold (DESIGN.md: all three editable). */
+  entropy: EntropyParams;
 }
 
 export interface Settings {
@@ -186,12 +188,16 @@ export function settingsToConfig(s: Settings): { config?: SearchConfig; errors: 
     errors.push(`Evaluations must be an integer from 1 to ${MAX_EVALUATIONS.toLocaleString('en-US')}`);
   }
   if (!Number.isInteger(s.seed) || s.seed < 0) errors.push('Seed must be a non-negative integer');
+  const { aAtt, aFfn, rho0 } = s.objectives.entropy;
+  if (![aAtt, aFfn, rho0].every((v) => Number.isFinite(v) && v > 0)) {
+    errors.push('Entropy parameters a_att, a_ffn and ρ0 must be positive numbers');
+  }
   if (!space || errors.length) return { errors };
   const config: SearchConfig = {
     space,
     objectives: formToObjectives(s.objectives),
     budgets: b.budgets,
-    eval: { ...DEFAULT_EVAL, workload: s.objectives.workload, profile: s.profile },
+    eval: { ...DEFAULT_EVAL, workload: s.objectives.workload, profile: s.profile, entropy: s.objectives.entropy },
     evaluations: s.evaluations,
     populationSize: 100,
     seed: s.seed,
@@ -213,7 +219,7 @@ export function defaultSettings(): Settings {
     presetId: 'lts-gpt2',
     space: presetSpaceForm('lts-gpt2'),
     budgets: { paramsM: 64, paramsKind: 'total', mflopsPerToken: null, memoryMB: null, latencyMs: null },
-    objectives: { proxy: 'decoder-params', workload: 'decode', merino: false },
+    objectives: { proxy: 'decoder-params', workload: 'decode', merino: false, entropy: DEFAULT_ENTROPY },
     evaluations: 20_000,
     seed: 1,
     profile: DEFAULT_PROFILE,

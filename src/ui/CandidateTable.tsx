@@ -33,7 +33,8 @@ export function CandidateTable() {
   const nextProfile = useExplorer((s) => s.settings.profile);
   const sort = useExplorer((s) => s.sort);
   const page = useExplorer((s) => s.page);
-  const selectedId = useExplorer((s) => (s.selection && s.results && s.selection.runId === s.results.runId ? s.selection.id : null));
+  const selection = useExplorer((s) => s.selection);
+  const selectedId = selection && results && selection.runId === results.runId ? selection.id : null;
   const fit = useReference((s) => s.analysis?.fit ?? null);
   const { sortBy, setPage, select } = useActions();
   const rows = snapshot ? runView(snapshot).frontier : EMPTY_VIEW.frontier;

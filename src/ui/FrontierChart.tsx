@@ -68,11 +68,14 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
   // Deferred: a progress update re-renders the chart in a yielding transition, not one long task.
   const results = useDeferredValue(useExplorer((s) => s.results));
   const snapshot = results?.snapshot ?? null;
-  const config = useExplorer((s) => s.results?.config ?? null);
+  const config = results?.config ?? null;
   const measurements = useExplorer((s) => s.bench.measurements);
   const profile = useExplorer((s) => s.settings.profile);
   const view = useExplorer((s) => s.view);
-  const selectedId = useExplorer((s) => (s.selection && s.results && s.selection.runId === s.results.runId ? s.selection.id : null));
+  // From the deferred results too: a new run's first results then switch runs inside the
+  // yielding render, not in an urgent one.
+  const selection = useExplorer((s) => s.selection);
+  const selectedId = selection && results && selection.runId === results.runId ? selection.id : null;
   const fit = useReference((s) => s.analysis?.fit ?? null);
   const { select } = useActions();
   const [hover, setHover] = useState<ScreenPoint | null>(null);

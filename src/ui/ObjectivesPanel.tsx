@@ -3,7 +3,7 @@ import { DEFAULT_EVAL } from '../core/evaluate';
 import type { Workload } from '../core/latency';
 import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
 import { useActions, useExplorer } from '../state/store';
-import { Checkbox, Panel, Select } from './controls';
+import { Checkbox, NumberInput, Panel, Select } from './controls';
 
 export function ObjectivesPanel() {
   const o = useExplorer((s) => s.settings.objectives);
@@ -22,6 +22,20 @@ export function ObjectivesPanel() {
       <p className="formula" title={PROXIES[proxy].source}>
         {PROXIES[proxy].formula}
       </p>
+      {proxy === 'entropy' ? (
+        <div className="row-3">
+          {(['aAtt', 'aFfn', 'rho0'] as const).map((k) => (
+            <NumberInput
+              key={k}
+              label={{ aAtt: 'a_att', aFfn: 'a_ffn', rho0: 'ρ0' }[k]}
+              value={o.entropy[k]}
+              min={0}
+              step="any"
+              onChange={(v) => updateObjectives({ entropy: { ...o.entropy, [k]: v ?? NaN } })}
+            />
+          ))}
+        </div>
+      ) : null}
       <Select<Workload>
         label="Minimise latency of"
         value={o.workload}

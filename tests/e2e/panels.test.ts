@@ -82,3 +82,16 @@ test('proxy check: Spearman and Kendall of each proxy on the LTS data, and the p
   await page.getByRole('tab', { name: 'Explorer' }).click();
   assert.deepEqual(app.problems, []);
 });
+
+test('the entropy proxy shows its three editable parameters, and a bad one is reported', async () => {
+  await page.getByLabel('Maximise (quality proxy)').selectOption('entropy');
+  assert.equal(await page.getByLabel('a_att').inputValue(), '1');
+  assert.equal(await page.getByLabel('a_ffn').inputValue(), '1');
+  assert.equal(Number(await page.getByLabel('ρ0').inputValue()), 1 / 16);
+  await page.getByLabel('ρ0').fill('');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Entropy parameters' }).waitFor();
+  await page.getByLabel('ρ0').fill('0.0625');
+  await page.getByLabel('Maximise (quality proxy)').selectOption('decoder-params');
+  assert.deepEqual(app.problems, []);
+});

@@ -1,6 +1,7 @@
 // Settings forms -> SearchConfig: the defaults are core's DEFAULT_SEARCH, presets round-trip,
 // bad input is reported as sentences (ours first, then core's validateSpace).
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENTROPY } from '../../../src/core/proxies';
 import { DEFAULT_SEARCH } from '../../../src/core/search';
 import { SPACE_PRESETS } from '../../../src/core/space';
 import {
@@ -46,11 +47,21 @@ describe('settings', () => {
   });
 
   it('objectives: proxy vs latency, or MeRino mode (entropy vs latency)', () => {
-    expect(formToObjectives({ proxy: 'flops', workload: 'prefill', merino: false })).toEqual([
+    expect(formToObjectives({ proxy: 'flops', workload: 'prefill', merino: false, entropy: DEFAULT_ENTROPY })).toEqual([
       { metric: 'flops', sense: 'max' },
       { metric: 'latency', sense: 'min' },
     ]);
-    expect(formToObjectives({ proxy: 'flops', workload: 'decode', merino: true })[0]).toEqual({ metric: 'entropy', sense: 'max' });
+    expect(formToObjectives({ proxy: 'flops', workload: 'decode', merino: true, entropy: DEFAULT_ENTROPY })[0]).toEqual({ metric: 'entropy', sense: 'max' });
+  });
+
+  it('entropy parameters reach the config and are checked', () => {
+    const s = defaultSettings();
+    const entropy = { aAtt: 0.5, aFfn: 2, rho0: 0.1 };
+    expect(settingsToConfig({ ...s, objectives: { ...s.objectives, entropy } }).config!.eval.entropy).toEqual(entropy);
+    expect(settingsToConfig(s).config!.eval.entropy).toEqual(DEFAULT_ENTROPY);
+    const bad = settingsToConfig({ ...s, objectives: { ...s.objectives, entropy: { ...entropy, rho0: NaN } } });
+    expect(bad.config).toBeUndefined();
+    expect(bad.errors).toEqual([expect.stringMatching(/Entropy parameters/)]);
   });
 
   it('workload and run settings reach the config; bad evaluations or seed are reported', () => {
