@@ -103,6 +103,8 @@ test('heterogeneous arch: config.json is refused with the reason, arch JSON inst
 test('homogeneous GPT-2 space: config.json is a GPT2Config of the selected arch', async () => {
   await page.getByLabel('Heterogeneous: heads and dInner per layer (LTS)').uncheck();
   await search(2000);
+  // The architecture view renders a new selection in a deferred (yielding) pass: wait for it.
+  await page.waitForFunction(() => /^\d+L d\d+ h\d+ ffn\d+$/.test(document.querySelector('[data-testid="arch-summary"]')?.textContent ?? ''));
   const summary = (await page.getByTestId('arch-summary').textContent())!;
   const [, layers, d, h, f] = summary.match(/^(\d+)L d(\d+) h(\d+) ffn(\d+)$/)!;
   const file = await download(page, () => button('Export config.json').click());
@@ -118,6 +120,7 @@ test('homogeneous GPT-2 space: config.json is a GPT2Config of the selected arch'
 test('Llama-style preset: config.json is a LlamaConfig with grouped-query attention', async () => {
   await page.getByLabel('Preset').selectOption({ label: 'Llama-style' });
   await search(1500);
+  await page.waitForFunction(() => /\/kv\d+ /.test(document.querySelector('[data-testid="arch-summary"]')?.textContent ?? ''));
   const file = await download(page, () => button('Export config.json').click());
   const c = JSON.parse(file.text);
   assert.equal(c.model_type, 'llama');
