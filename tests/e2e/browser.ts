@@ -96,3 +96,12 @@ export async function frontierSize(page: Page): Promise<number> {
   const t = await page.getByTestId('frontier-size').textContent();
   return Number((t ?? '').replace(/,/g, ''));
 }
+
+/** A browser and a page on the app with the default search done: the usual suite set-up. */
+export async function openApp(): Promise<{ browser: Browser; app: AppPage; page: Page }> {
+  const browser = await launchBrowser();
+  const app = await openPage(browser);
+  await app.page.goto(BASE_URL);
+  await waitForSearchDone(app.page);
+  return { browser, app, page: app.page };
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { BASE_URL, CHROMIUM_ARGS, frontierSize, launchBrowser, openPage, waitForSearchDone, type AppPage } from './browser.ts';
+import { BASE_URL, CHROMIUM_ARGS, frontierSize, openApp, openPage, waitForSearchDone, type AppPage } from './browser.ts';
 
 let browser: Browser;
 let app: AppPage;
@@ -18,11 +18,7 @@ let page: Page;
 const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const;
 
 before(async () => {
-  browser = await launchBrowser();
-  app = await openPage(browser);
-  page = app.page;
-  await page.goto(BASE_URL);
-  await waitForSearchDone(page);
+  ({ browser, app, page } = await openApp());
 });
 
 after(async () => {

@@ -3,18 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { BASE_URL, frontierSize, launchBrowser, openPage, waitForSearchDone, type AppPage } from './browser.ts';
+import { frontierSize, openApp, type AppPage } from './browser.ts';
 
 let browser: Browser;
 let app: AppPage;
 let page: Page;
 
 before(async () => {
-  browser = await launchBrowser();
-  app = await openPage(browser);
-  page = app.page;
-  await page.goto(BASE_URL);
-  await waitForSearchDone(page);
+  ({ browser, app, page } = await openApp());
 });
 
 after(async () => {
