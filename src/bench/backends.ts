@@ -7,6 +7,7 @@
 //     webgl outside a browser), and tf.setBackend then throws a terse registry error.
 // Works in a browser window, a Worker and Node (no DOM types used).
 import * as tf from '@tensorflow/tfjs';
+import { installWasmSliceKernel } from './wasmKernels';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -56,6 +57,7 @@ export const loadedWasmModule = (): WasmModule | undefined => wasmModule;
 async function loadBackendModule(name: BackendName): Promise<void> {
   if (name === 'wasm') {
     wasmModule ??= await import('@tensorflow/tfjs-backend-wasm');
+    installWasmSliceKernel();
     if (!wasmConfigLocked) {
       wasmConfigLocked = true;
       if (pendingWasmPaths !== undefined) {

@@ -7,14 +7,15 @@
 //   llama RMSNorm, SwiGLU, rotary positions, grouped-query attention, no biases, tied or untied.
 import * as tf from '@tensorflow/tfjs';
 import { kvHeads, type Arch, type LayerSpec } from '../core/arch';
-import { applyRotary, geluTanh, layerNorm, linear, mergeHeads, rmsNorm, splitHeads, swiglu } from './ops';
+import { applyRotary, geluTanh, layerNorm, linear, rmsNorm, splitHeads, swiglu } from './ops';
 import { layerWeight } from './weights';
 
 export type WeightMap = ReadonlyMap<string, tf.Tensor>;
 
 /** How a block's attention reads keys: full causal self-attention, or against the KV cache.
- *  q is [heads, T, headDim] already rotated and scaled; k, v are the new [kvHeads, T, headDim]. */
-export type Attend = (layer: number, q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
+ *  q is [heads, T, headDim] already rotated and scaled; k, v are the new [kvHeads, T, headDim];
+ *  returns the merged context [T, heads * headDim]. */
+export type Attend = (layer: number, q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor2D;
 
 export interface Rotary {
   cos: tf.Tensor2D;
@@ -81,7 +82,7 @@ function block(
     k = applyRotary(k, cos, sin);
   }
   q = tf.mul(q, 1 / Math.sqrt(headDim));
-  const context = mergeHeads(attend(i, q, k, v));
+  const context = attend(i, q, k, v);
   let h: tf.Tensor2D = tf.add(x, linear(context, w('attn.out.weight'), bias('attn.out.bias')));
   if (post) h = norm(arch, weights, h, layerWeight(i, 'norm1'));
 

@@ -21,7 +21,7 @@ import {
   type RotaryLookup,
 } from './forward';
 import { cacheWriter, padToCapacity, type CacheWriteMode } from './kvcache';
-import { MASKED, attention, causalMask, rotaryTables } from './ops';
+import { MASKED, attention, causalMask, rotaryTables, type AttentionMode } from './ops';
 import { fillWeight, positionRowOffset, weightSpecs } from './weights';
 
 export interface BuildOptions {
@@ -31,7 +31,13 @@ export interface BuildOptions {
   seed?: number;
   /** How decode writes the KV cache (see kvcache.ts). Default 'scatter'. */
   cacheWrite?: CacheWriteMode;
+  /** How prefill and the full recompute run attention (see ops.ts). Default 'per-head' on the
+   *  wasm backend, 'batched' elsewhere. A decode step (one query row) always runs 'batched'. */
+  attention?: AttentionMode;
 }
+
+/** The attention mode for multi-token passes on the backend running now. */
+export const defaultAttentionMode = (): AttentionMode => (tf.getBackend() === 'wasm' ? 'per-head' : 'batched');
 
 export interface DecoderModel {
   readonly arch: Arch;
@@ -67,6 +73,7 @@ class Decoder implements DecoderModel {
   /** First row of the position table used by position 0 (OPT keeps HF's offset of 2). */
   private readonly positionOffset: number;
   private readonly cacheWrite: CacheWriteMode;
+  private readonly attentionMode: AttentionMode;
 
   constructor(
     readonly arch: Arch,
@@ -76,6 +83,7 @@ class Decoder implements DecoderModel {
     this.llama = arch.family === 'llama';
     this.positionOffset = positionRowOffset(arch);
     this.cacheWrite = options.cacheWrite ?? 'scatter';
+    this.attentionMode = options.attention ?? defaultAttentionMode();
     checkBuildable(arch, this.capacity);
     const state = { seed: options.seed ?? 1 };
     try {
@@ -124,7 +132,7 @@ class Decoder implements DecoderModel {
         // square core/memory counts) and pad them to the cache's static length for decode.
         keys[layer] = tf.keep(padToCapacity(k, this.capacity));
         values[layer] = tf.keep(padToCapacity(v, this.capacity));
-        return attention(q, k, v, mask);
+        return attention(q, k, v, mask, this.attentionMode);
       };
       const x = runBlocks(this.arch, this.weights, this.embedPrefix(tokens), attend, this.rotaryPrefix(T));
       const last = tf.slice(x, [T - 1, 0], [1, this.arch.dModel]);
@@ -176,7 +184,7 @@ class Decoder implements DecoderModel {
     }
     return tf.tidy(() => {
       const mask = causalMask(T);
-      const attend: Attend = (_layer, q, k, v) => attention(q, k, v, mask);
+      const attend: Attend = (_layer, q, k, v) => attention(q, k, v, mask, this.attentionMode);
       const x = runBlocks(this.arch, this.weights, this.embedPrefix(tokens), attend, this.rotaryPrefix(T));
       if (position === undefined) return outputHead(this.arch, this.weights, x);
       const row = tf.slice(x, [position, 0], [1, this.arch.dModel]);

@@ -20,13 +20,25 @@ export function linear(
 /** LayerNorm over the last axis (GPT-2, OPT: eps 1e-5, biased variance as torch). */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, eps = 1e-5): tf.Tensor2D {
   const { mean, variance } = tf.moments(x, -1, true);
+  if (x.shape[0] === 1) return normalizeRow(x, mean, variance, weight, bias, eps);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), weight), bias);
 }
 
 /** RMSNorm over the last axis (Llama: x / sqrt(mean(x^2) + eps) * weight). */
 export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps = 1e-6): tf.Tensor2D {
   const meanSquare = tf.mean(tf.square(x), -1, true);
+  if (x.shape[0] === 1) return normalizeRow(x, tf.zeros([1, 1]), meanSquare, weight, undefined, eps);
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps))), weight);
+}
+
+/**
+ * (x - mean) / sqrt(variance + eps) * weight (+ bias) for a single row, in one batchNorm kernel
+ * instead of five or six elementwise ones: a decode step is dominated by per-kernel dispatch
+ * (tens of µs each on wasm), and its 2 nLayer + 1 norms are that many kernels more. batchNorm
+ * broadcasts mean/variance as per-channel vectors, so a [1, 1] statistic only fits one row.
+ */
+function normalizeRow(x: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, eps: number): tf.Tensor2D {
+  return tf.batchNorm(x, tf.reshape(mean, [1]), tf.reshape(variance, [1]), bias, weight, eps) as tf.Tensor2D;
 }
 
 /**
@@ -36,8 +48,9 @@ export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps = 1e-6): tf.Tenso
  * Node) while Sigmoid and Mul are vectorised.
  */
 export function geluTanh(x: tf.Tensor2D): tf.Tensor2D {
-  const cubicTerm = tf.add(tf.mul(tf.square(x), 0.044715), 1); // 1 + 0.044715 x^2
-  const twoU = tf.mul(tf.mul(x, cubicTerm), 2 * Math.sqrt(2 / Math.PI));
+  // 2u = x (c + c 0.044715 x^2) with c = 2 sqrt(2/pi): constants folded, six kernels.
+  const c = 2 * Math.sqrt(2 / Math.PI);
+  const twoU = tf.mul(x, tf.add(tf.mul(tf.square(x), c * 0.044715), c));
   return tf.mul(x, tf.sigmoid(twoU));
 }
 
@@ -96,21 +109,61 @@ export function rotaryTables(positions: number, headDim: number, theta = 10000):
 }
 
 /**
- * Scaled dot-product attention with grouped-query heads.
- * q: [heads, T, hd], already scaled by 1/sqrt(hd); k, v: [kvHeads, S, hd]; mask: [T, S] additive.
- * Query head i reads kv head floor(i / group) (HF's repeat_kv order), done without copying K/V:
- * the heads of a group are folded into the row axis, [kvHeads, group * T, hd].
+ * Scaled dot-product attention with grouped-query heads, returning the merged context
+ * [T, heads * headDim] (HF's head order). q: [heads, T, hd], already scaled by 1/sqrt(hd);
+ * k, v: [kvHeads, S, hd]; mask: [T, S] additive. Query head i reads kv head floor(i / group)
+ * (HF's repeat_kv order). Two ways to compute the same thing, picked by `mode`:
+ *   'batched'   two batched matmuls over all heads (one kernel each: best on GPU backends and
+ *               for a single query row);
+ *   'per-head'  2-D matmuls per head. tfjs-backend-wasm sends only batch-1, untransposed matmuls
+ *               to XNNPACK; a batched one ([12, 128, 64] x [12, 64, 128]) runs its scalar
+ *               fallback at 1-3 GFLOP/s, a sixth of GPT-2 small's prefill. Per head, the same
+ *               work runs in XNNPACK (measured in Chromium: 12 layers' attention 193 ms batched).
+ *               Needs cheap contiguous slices: see wasmKernels.ts.
  */
-export function attention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D {
+export type AttentionMode = 'batched' | 'per-head';
+
+export function attention(
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  mask: tf.Tensor2D,
+  mode: AttentionMode = 'batched',
+): tf.Tensor2D {
+  return mode === 'per-head' ? attentionPerHead(q, k, v, mask) : mergeHeads(attentionBatched(q, k, v, mask));
+}
+
+function attentionBatched(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D {
   const [heads, T, headDim] = q.shape;
   const kvHeads = k.shape[0];
   const S = k.shape[1];
   const group = heads / kvHeads;
+  // The heads of a group are folded into the row axis, [kvHeads, group * T, hd]: no K/V copies.
   const grouped = group === 1 ? q : tf.reshape(q, [kvHeads, group * T, headDim]);
   const scores = tf.reshape(tf.matMul(grouped, k, false, true), [heads, T, S]);
   const probs = tf.softmax(tf.add(scores, mask));
   const context: tf.Tensor3D = tf.matMul(group === 1 ? probs : tf.reshape(probs, [kvHeads, group * T, S]), v);
   return group === 1 ? context : tf.reshape<tf.Rank.R3>(context, [heads, T, headDim]);
+}
+
+/** Slab i of a [n, rows, cols] tensor, [1, rows, cols]: a contiguous slice, and a batch-1
+ *  matmul operand as it is (no reshape op: every op costs tens of µs of dispatch on wasm). */
+const slab = (x: tf.Tensor3D, i: number): tf.Tensor3D => tf.slice(x, [i, 0, 0], [1, x.shape[1], x.shape[2]]);
+
+function attentionPerHead(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
+  const [heads, T, headDim] = q.shape;
+  const kvHeads = k.shape[0];
+  const group = heads / kvHeads;
+  // K transposed once, so each head's scores are a plain x @ W (XNNPACK takes no transposes).
+  const keysT = tf.transpose(k, [0, 2, 1]); // [kvHeads, hd, S]
+  const kvK = Array.from({ length: kvHeads }, (_, g) => slab(keysT, g));
+  const kvV = Array.from({ length: kvHeads }, (_, g) => slab(v, g));
+  const kvOf = (h: number) => Math.floor(h / group);
+  const scores = Array.from({ length: heads }, (_, h) => tf.matMul(slab(q, h), kvK[kvOf(h)])); // [1, T, S]
+  // One mask add and one softmax over all heads' scores.
+  const probs = tf.softmax(tf.add(tf.concat(scores, 0), mask)) as tf.Tensor3D;
+  const contexts = Array.from({ length: heads }, (_, h) => tf.matMul(slab(probs, h), kvV[kvOf(h)])); // [1, T, hd]
+  return tf.reshape(tf.concat(contexts, 2), [T, heads * headDim]);
 }
 
 /** Additive causal mask [T, T]: 0 where key <= query, MASKED above the diagonal. */

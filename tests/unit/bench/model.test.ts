@@ -94,6 +94,30 @@ describe('decode with the KV cache equals the full recompute', () => {
     }
   });
 
+  it.each(TINY_CASES)('%s: per-head attention (wasm default) gives the batched logits and the same decode', async (_name, arch) => {
+    const tokens = tokensFor(arch, 9);
+    const batched = buildDecoder(arch, { capacity: 12, seed: 3, attention: 'batched' });
+    const perHead = buildDecoder(arch, { capacity: 12, seed: 3, attention: 'per-head' });
+    const all = async (m: DecoderModel) => {
+      const t = m.forwardFull(tokens);
+      try {
+        return await rows(t);
+      } finally {
+        t.dispose();
+      }
+    };
+    try {
+      const a = await all(batched);
+      const b = await all(perHead);
+      expect(Math.max(...a.map((row, t) => maxAbsDiff(row, b[t])))).toBeLessThan(TOL);
+      expect(Math.max(...a[0].map(Math.abs))).toBeGreaterThan(0); // not trivially equal
+      expect(await cachedVsFull(perHead, tokens, 5)).toBeLessThan(TOL); // its prefill fills the cache right
+    } finally {
+      batched.dispose();
+      perHead.dispose();
+    }
+  });
+
   it('forwardFull at one position equals that row of the full logits', async () => {
     const arch = TINY['opt-post-embedDim'];
     const model = buildDecoder(arch, { capacity: 8 });
