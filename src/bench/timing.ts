@@ -53,8 +53,14 @@ export type BenchPhase = 'build' | 'prefill' | 'decode' | 'peak';
 export interface BenchOptions {
   /** Prefill length and decode context, T. Default 128. */
   tokens?: number;
-  /** Timed runs per workload. Default 10. */
+  /** Timed runs per workload, at least. Default 10. */
   runs?: number;
+  /** Keep timing a workload until its timed runs add up to this many ms (and `runs` are done),
+   *  up to `maxRuns`: short workloads (a 5 ms decode) get more samples, so their median moves
+   *  less with the machine's noise. Default 0 (exactly `runs`). */
+  minTimeMs?: number;
+  /** Cap on timed runs per workload when `minTimeMs` asks for more. Default 1000. */
+  maxRuns?: number;
   /** Warm-up runs per workload including the first (compile) run; at least 1. Default 2. */
   warmup?: number;
   /** Seed of the weights and of the token ids. Default 1. */
@@ -71,7 +77,14 @@ export interface BenchOptions {
 /** Times `run` by the protocol above. Each call of `run` returns a tensor this function disposes. */
 export async function timeWorkload(
   run: () => tf.Tensor,
-  opts: { runs: number; warmup: number; signal?: AbortSignal; onRun?: (run: number, of: number) => void },
+  opts: {
+    runs: number;
+    warmup: number;
+    minTimeMs?: number;
+    maxRuns?: number;
+    signal?: AbortSignal;
+    onRun?: (run: number, of: number) => void;
+  },
 ): Promise<WorkloadTiming> {
   const once = async (): Promise<number> => {
     opts.signal?.throwIfAborted();
@@ -85,11 +98,20 @@ export async function timeWorkload(
     return performance.now() - start;
   };
   const firstRunMs = await once();
-  for (let i = 1; i < opts.warmup; i++) await once();
+  let lastMs = firstRunMs;
+  for (let i = 1; i < opts.warmup; i++) lastMs = await once();
+  const minTimeMs = opts.minTimeMs ?? 0;
+  const maxRuns = Math.max(opts.runs, opts.maxRuns ?? 1000);
+  // Expected count from the last warm-up run, for the progress bar only; the loop below decides.
+  let expected = Math.min(maxRuns, Math.max(opts.runs, Math.ceil(minTimeMs / Math.max(lastMs, 1e-3))));
   const timesMs: number[] = [];
-  for (let i = 0; i < opts.runs; i++) {
-    timesMs.push(await once());
-    opts.onRun?.(i + 1, opts.runs);
+  let totalMs = 0;
+  while (timesMs.length < opts.runs || (totalMs < minTimeMs && timesMs.length < maxRuns)) {
+    const ms = await once();
+    timesMs.push(ms);
+    totalMs += ms;
+    expected = Math.max(expected, timesMs.length);
+    opts.onRun?.(timesMs.length, expected);
   }
   const s = summarize(timesMs);
   return { medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, firstRunMs, runs: timesMs.length, timesMs };
@@ -128,6 +150,9 @@ export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise
   checkCount('tokens', tokens, 1);
   checkCount('runs', runs, 1);
   checkCount('warmup', warmup, 1);
+  const minTimeMs = options.minTimeMs ?? 0;
+  if (!(minTimeMs >= 0 && Number.isFinite(minTimeMs))) throw new RangeError(`minTimeMs must be a finite number >= 0, got ${minTimeMs}`);
+  if (options.maxRuns !== undefined) checkCount('maxRuns', options.maxRuns, 1);
   if (tokens + 1 > arch.contextLength) {
     throw new RangeError(`tokens ${tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
   }
@@ -154,7 +179,7 @@ export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise
     progress?.('build', 1, 1);
     const ids = sampleTokens(tokens, arch.vocabSize, seed + 1);
     const next = ids[0];
-    const common = { runs, warmup, signal: options.signal };
+    const common = { runs, warmup, minTimeMs, maxRuns: options.maxRuns, signal: options.signal };
     const prefill = await timeWorkload(() => m.prefill(ids), { ...common, onRun: (r, n) => progress?.('prefill', r, n) });
     // The cache now holds the T prefilled tokens; each decode rewrites slot T with the same shapes.
     const decode = await timeWorkload(() => m.decode(next, tokens), { ...common, onRun: (r, n) => progress?.('decode', r, n) });

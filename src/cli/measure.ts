@@ -1,5 +1,5 @@
 // `npm run cli -- measure <preset | arch.json | '{...}'> [--backend wasm|cpu] [--tokens 128]
-//  [--runs 10] [--warmup 2] [--seed 1] [--max-mb N]`
+//  [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N]`
 // Times a randomly initialised model in Node with the same protocol as the browser (src/bench)
 // and returns a plain JSON object. Bad input (arguments, arch, unavailable backend, a model over
 // the memory limit) throws a UsageError with a one-line message; a failure while measuring throws
@@ -19,14 +19,17 @@ import { benchArch, type WorkloadTiming } from '../bench/timing';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
-const FLAGS = ['backend', 'tokens', 'runs', 'warmup', 'seed', 'max-mb'] as const;
-const USAGE = 'usage: measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10] [--warmup 2] [--seed 1] [--max-mb N]';
+const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb'] as const;
+const USAGE =
+  'usage: measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N]';
 
 export interface MeasureArgs {
   target: string;
   backend: BackendName;
   tokens: number;
   runs: number;
+  /** Keep timing each workload until its runs add up to this (see BenchOptions.minTimeMs). */
+  minTimeMs: number;
   warmup: number;
   seed: number;
   maxBytes?: number;
@@ -47,6 +50,7 @@ export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
     backend: choiceFlag(flags, 'backend', NODE_BACKENDS, 'wasm'),
     tokens: numberFlag(flags, 'tokens', 128, { int: true, min: 1, max: 1_000_000 }),
     runs: numberFlag(flags, 'runs', 10, { int: true, min: 1, max: 10_000 }),
+    minTimeMs: numberFlag(flags, 'min-time-ms', 0, { min: 0, max: 3_600_000 }),
     warmup: numberFlag(flags, 'warmup', 2, { int: true, min: 1, max: 1_000 }),
     seed: numberFlag(flags, 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 }),
     maxBytes: maxMb === undefined ? undefined : maxMb * 1e6,
@@ -106,7 +110,7 @@ export async function measureCommand(argv: string[]): Promise<object> {
   }
   let result;
   try {
-    result = await benchArch(arch, { tokens: args.tokens, runs: args.runs, warmup: args.warmup, seed: args.seed, maxBytes: args.maxBytes });
+    result = await benchArch(arch, { tokens: args.tokens, runs: args.runs, minTimeMs: args.minTimeMs, warmup: args.warmup, seed: args.seed, maxBytes: args.maxBytes });
   } catch (err) {
     throw new Error(oneLine(err), { cause: err });
   }

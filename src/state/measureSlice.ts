@@ -28,6 +28,9 @@ export interface MeasureForm {
   /** Prefill length T (and decode context). */
   tokens: number;
   runs: number;
+  /** Keep timing a workload until its runs add up to this many ms (more samples for short
+   *  workloads, so the median moves less with the device's noise); 0 = exactly `runs`. */
+  minTimeMs: number;
   /** User memory cap for the guard, MB; null = the backend's own limit. */
   maxMemoryMB: number | null;
 }
@@ -100,6 +103,7 @@ export function validateMeasureForm(f: MeasureForm, archs: readonly Arch[]): str
   const errors: string[] = [];
   if (!isPositiveInt(f.tokens)) errors.push('Tokens (T) must be a positive integer');
   if (!isPositiveInt(f.runs) || f.runs > 1000) errors.push('Timed runs must be an integer from 1 to 1,000');
+  if (!(f.minTimeMs >= 0 && f.minTimeMs <= 600_000)) errors.push('Min time per workload must be from 0 to 600,000 ms');
   if (f.maxMemoryMB !== null && !(f.maxMemoryMB > 0 && Number.isFinite(f.maxMemoryMB))) {
     errors.push('Max model memory must be a positive number of MB (or empty for the backend limit)');
   }
@@ -159,7 +163,7 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
       setBench({ status: 'measuring', items, errors: [], notice: null });
       const sess = await session(t);
       if (!sess) return;
-      const options = { tokens: form.tokens, runs: form.runs, warmup: MEASURE_WARMUP, ...(form.maxMemoryMB === null ? {} : { maxBytes: form.maxMemoryMB * 1e6 }) };
+      const options = { tokens: form.tokens, runs: form.runs, minTimeMs: form.minTimeMs, warmup: MEASURE_WARMUP, ...(form.maxMemoryMB === null ? {} : { maxBytes: form.maxMemoryMB * 1e6 }) };
       const failures: string[] = [];
       let measured = 0;
       for (let i = 0; i < archs.length; i++) {
@@ -273,7 +277,7 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
   const dropped = [loaded.dropped && `Saved measurements were dropped: ${loaded.dropped}.`, cal.dropped && `The saved calibration was dropped: ${cal.dropped}.`];
   return {
     bench: {
-      form: { backend: 'wasm', mode: 'selected', tokens: 128, runs: 10, maxMemoryMB: null },
+      form: { backend: 'wasm', mode: 'selected', tokens: 128, runs: 10, minTimeMs: 1000, maxMemoryMB: null },
       status: 'idle',
       session: null,
       tfjsLoaded: false,

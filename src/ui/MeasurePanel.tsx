@@ -131,6 +131,14 @@ export function MeasurePanel() {
       <div className="row-2">
         <NumberInput label="Tokens (T)" value={form.tokens} step={1} min={1} onChange={(v) => updateMeasure({ tokens: v ?? NaN })} />
         <NumberInput label="Timed runs" value={form.runs} step={1} min={1} onChange={(v) => updateMeasure({ runs: v ?? NaN })} />
+        <NumberInput
+          label="Min time per workload (ms)"
+          value={form.minTimeMs}
+          step={100}
+          min={0}
+          unit="ms"
+          onChange={(v) => updateMeasure({ minTimeMs: v ?? NaN })}
+        />
       </div>
       <NumberInput
         label="Max model memory (MB)"
@@ -143,7 +151,8 @@ export function MeasurePanel() {
       />
       <p className="hint">
         Frontier: at most {MAX_FRONTIER_MEASURE} candidates spread evenly along it ({formatInt(frontierCount)} on it now). Each one: prefill
-        of T tokens and one decode step with T cached, {`${MEASURE_WARMUP} warm-up + ${Number.isFinite(form.runs) ? form.runs : '?'}`} timed runs, random weights.
+        of T tokens and one decode step with T cached, {`${MEASURE_WARMUP} warm-up + at least ${Number.isFinite(form.runs) ? form.runs : '?'}`} timed
+        runs, more until they add up to the min time (a short decode gets more samples), random weights.
         Larger models than the memory limit are refused, not tried.
       </p>
       <div className="buttons">

@@ -15,6 +15,8 @@ configureAppWasmPaths();
 export interface MeasureOptions {
   tokens: number;
   runs: number;
+  /** Time budget per workload (BenchOptions.minTimeMs). */
+  minTimeMs?: number;
   warmup: number;
   /** User memory cap in bytes (the guard refuses bigger models). */
   maxBytes?: number;

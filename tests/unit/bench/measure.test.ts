@@ -50,6 +50,15 @@ describe('measureCommand', () => {
     expect(parseMeasureArgs(['gpt2']).backend).toBe('wasm');
   });
 
+  it('--min-time-ms keeps timing until the runs add up to it', async () => {
+    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '2', '--tokens', '8', '--min-time-ms', '150'])) as Record<string, { runs: number; medianMs: number }>;
+    for (const w of [out.prefill, out.decode]) {
+      expect(w.runs).toBeGreaterThan(2);
+      expect(w.runs * w.medianMs).toBeGreaterThan(100); // about 150 ms of samples, not 2 runs
+    }
+    expect(parseMeasureArgs(['gpt2']).minTimeMs).toBe(0);
+  });
+
   it('accepts an inline JSON arch and the measure word in argv', async () => {
     const out = (await measureCommand([JSON.stringify(TINY.gpt2), '--backend=cpu', '--runs=1', '--tokens=4'])) as Record<string, unknown>;
     expect(out.tokens).toBe(4);
@@ -61,6 +70,7 @@ describe('measureCommand', () => {
     [['gpt2', '--backend', 'webgpu'], /--backend webgpu needs a browser/],
     [['gpt2', '--backend', 'tpu'], /--backend must be one of wasm, cpu, got tpu/],
     [['gpt2', '--runs', '0'], /--runs must be an integer/],
+    [['gpt2', '--min-time-ms', '-1'], /--min-time-ms must be/],
     [['gpt2', '--frobnicate', '1'], /unknown option --frobnicate/],
     [['{"family":"gpt2"'], /the arch is not valid JSON/],
     [[JSON.stringify({ ...TINY.gpt2, dModel: 50 })], /invalid arch: .*does not divide dModel 50/],

@@ -57,6 +57,25 @@ describe('timeWorkload', () => {
     expect(slow.medianMs).toBeGreaterThan(fast.medianMs + 10);
   });
 
+  it('with a time budget, keeps sampling until the timed runs add up to it (capped by maxRuns)', async () => {
+    const busy = (ms: number) => () => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+      return tf.scalar(1);
+    };
+    const progress: [number, number][] = [];
+    const t = await timeWorkload(busy(4), { runs: 3, warmup: 1, minTimeMs: 60, onRun: (r, of) => progress.push([r, of]) });
+    expect(t.runs).toBeGreaterThan(3);
+    expect(t.timesMs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60);
+    expect(t.timesMs.reduce((a, b) => a + b, 0) - t.timesMs[t.runs - 1]).toBeLessThan(60); // stopped at once
+    expect(progress.map(([r]) => r)).toEqual(Array.from({ length: t.runs }, (_, i) => i + 1));
+    expect(progress.every(([r, of]) => of >= r)).toBe(true);
+    const capped = await timeWorkload(busy(4), { runs: 2, warmup: 1, minTimeMs: 10_000, maxRuns: 5 });
+    expect(capped.runs).toBe(5);
+    const floor = await timeWorkload(busy(0), { runs: 7, warmup: 1, minTimeMs: 0 });
+    expect(floor.runs).toBe(7);
+  });
+
   it('stops on abort', async () => {
     const controller = new AbortController();
     controller.abort();

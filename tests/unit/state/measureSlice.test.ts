@@ -39,7 +39,7 @@ async function setup(storage = memoryStorage()) {
   a.startSearch();
   await until(() => store.getState().run.status === 'idle');
   expect(store.getState().results!.snapshot.frontier.count).toBe(2);
-  a.updateMeasure({ backend: 'cpu', mode: 'frontier', tokens: 8, runs: 2 });
+  a.updateMeasure({ backend: 'cpu', mode: 'frontier', tokens: 8, runs: 2, minTimeMs: 0 });
   return { store, storage, a };
 }
 
@@ -132,10 +132,11 @@ describe('measuring from the store', () => {
     expect(store.getState().bench.errors[0]).toMatch(/^The webgpu backend is not available: .*webgpu.*Nothing was measured/);
     expect(store.getState().bench.measurements).toBe(before);
     expect(store.getState().bench.session).toBeNull(); // nothing runs: the badge must not claim cpu
-    a.updateMeasure({ backend: 'cpu', tokens: 64, runs: 0 });
+    a.updateMeasure({ backend: 'cpu', tokens: 64, runs: 0, minTimeMs: -5 });
     await a.measure();
     expect(store.getState().bench.errors).toEqual([
       'Timed runs must be an integer from 1 to 1,000',
+      'Min time per workload must be from 0 to 600,000 ms',
       'Tokens (T) 64 leaves no room for a decode step in the context of 64 tokens',
     ]);
   });
