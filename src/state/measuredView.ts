@@ -117,9 +117,13 @@ export const formatMedianSpread = (t: TimingSummary): string => `${sig(t.medianM
 /** "3.38 s ± 121 ms": median and spread, each with its unit. */
 export const formatMsSpread = (t: TimingSummary): string => `${formatMs(t.medianMs)} ± ${formatMs(spreadMs(t))}`;
 
+/** The same with the number of timed runs behind it, where it is known. */
+export const formatMsSpreadRuns = (t: TimingSummary): string =>
+  t.runs === undefined ? formatMsSpread(t) : `${formatMsSpread(t)} (${t.runs} run${t.runs === 1 ? '' : 's'})`;
+
 /** One line per measurement: what ran, on what, and the health checks (leaked tensors). */
 export function describeMeasurement(m: Measurement, series: Pick<MeasuredSeries, 'label' | 'thread'>): string {
-  const t = formatMsSpread;
+  const t = formatMsSpreadRuns;
   return (
     `measured (${series.label}${series.thread === 'main' ? ', main thread' : ''}): decode ${t(m.decode)}, ` +
     `prefill ${t(m.prefill)} (T = ${m.tokens}); first run ${formatMs(m.firstRunMs)}; ` +

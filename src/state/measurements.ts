@@ -12,6 +12,8 @@ export interface TimingSummary {
   p10Ms: number;
   p90Ms: number;
   cv: number;
+  /** Timed runs behind the statistics (varies with the time budget); absent in older records. */
+  runs?: number;
 }
 
 export interface Measurement {
@@ -44,7 +46,7 @@ export interface MeasurementStore {
 
 export const emptyMeasurements = (): MeasurementStore => ({ version: MEASUREMENTS_VERSION, series: [] });
 
-const summary = (t: BenchResult['prefill']): TimingSummary => ({ medianMs: t.medianMs, p10Ms: t.p10Ms, p90Ms: t.p90Ms, cv: t.cv });
+const summary = (t: BenchResult['prefill']): TimingSummary => ({ medianMs: t.medianMs, p10Ms: t.p10Ms, p90Ms: t.p90Ms, cv: t.cv, runs: t.runs });
 
 export function toMeasurement(r: BenchResult, at: Date = new Date()): Measurement {
   return {
@@ -90,7 +92,11 @@ export function addMeasurements(
 
 const isTiming = (t: unknown): t is TimingSummary => {
   const o = t as TimingSummary;
-  return !!o && [o.medianMs, o.p10Ms, o.p90Ms, o.cv].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+  return (
+    !!o &&
+    [o.medianMs, o.p10Ms, o.p90Ms, o.cv].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0) &&
+    (o.runs === undefined || (Number.isInteger(o.runs) && (o.runs as number) >= 1))
+  );
 };
 
 /** Parse stored JSON; returns the store and, when something was dropped, why. */

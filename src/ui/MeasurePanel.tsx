@@ -3,7 +3,7 @@
 // it was not timed. Calibration of the analytic latency sits below (Calibration).
 import type { BackendName } from '../bench/backends';
 import { formatBytes, formatInt } from '../state/format';
-import { formatMsSpread as ms } from '../state/measuredView';
+import { formatMsSpreadRuns as ms } from '../state/measuredView';
 import { deviceLabel } from '../state/measurements';
 import { BACKEND_CHOICES, BACKEND_MEMORY_LIMITS, MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureItem, type MeasureMode } from '../state/measureSlice';
 import { useActions, useExplorer } from '../state/store';

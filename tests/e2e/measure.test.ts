@@ -82,7 +82,7 @@ for (const backend of BACKENDS) {
     for (let i = 0; i < 2; i++) {
       assert.equal(await results.nth(i).getAttribute('data-state'), 'done');
       assert.equal(await results.nth(i).getAttribute('data-leaked'), '0', 'no tensors leaked');
-      assert.match((await results.nth(i).textContent()) ?? '', /^decode [\d.,]+ m?s ± [\d.,]+ m?s · prefill [\d.,]+ m?s ± [\d.,]+ m?s · 0 tensors leaked$/);
+      assert.match((await results.nth(i).textContent()) ?? '', /^decode [\d.,]+ m?s ± [\d.,]+ m?s \(3 runs\) · prefill [\d.,]+ m?s ± [\d.,]+ m?s \(3 runs\) · 0 tensors leaked$/);
     }
     assert.match((await page.getByTestId('measure-notice').textContent()) ?? '', new RegExp(`^Measured 2 of 2 candidates on ${backend} · `));
     // The table shows this backend's series: both frontier rows have "median ± spread".

@@ -13,6 +13,7 @@ import {
   toMeasurement,
   type StorageLike,
 } from '../../../src/state/measurements';
+import { describeMeasurement } from '../../../src/state/measuredView';
 
 const timing = (median: number) => ({ medianMs: median, p10Ms: median * 0.9, p90Ms: median * 1.2, cv: 0.05, firstRunMs: median * 3, runs: 5, timesMs: [] });
 const result = (arch: string, prefill: number, decode: number): BenchResult => ({
@@ -58,6 +59,21 @@ describe('measurements', () => {
     expect(parsed.store.series).toHaveLength(1);
     expect(parsed.dropped).toMatch(/1 malformed series/);
     expect(parseMeasurements(null)).toEqual({ store: emptyMeasurements() });
+  });
+
+  it('keeps the number of timed runs; records saved before it existed still load', () => {
+    const m = toMeasurement(result('a', 10, 2));
+    expect(m.prefill.runs).toBe(5);
+    expect(describeMeasurement(m, { label: 'wasm · x', thread: 'worker' })).toMatch(/decode 2(\.0+)? ms ± [\d.]+ ms \(5 runs\), prefill 10(\.0+)? ms ± [\d.]+ ms \(5 runs\)/);
+    const store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [m]);
+    const old = JSON.parse(JSON.stringify(store));
+    delete old.series[0].byArch.a.prefill.runs;
+    delete old.series[0].byArch.a.decode.runs;
+    const parsed = parseMeasurements(JSON.stringify(old));
+    expect(parsed.dropped).toBeUndefined();
+    expect(describeMeasurement(parsed.store.series[0].byArch.a, parsed.store.series[0])).not.toMatch(/runs/);
+    old.series[0].byArch.a.decode.runs = 0;
+    expect(parseMeasurements(JSON.stringify(old)).dropped).toMatch(/1 malformed series/);
   });
 
   it('reports a storage that refuses to save instead of throwing', () => {
