@@ -117,8 +117,44 @@ const int = (c: HfConfig, key: string, fallback?: number): number => {
   return v;
 };
 
-/** Read a Hugging Face config back into an arch (the inverse of toHfConfig, and real hub configs). */
+/**
+ * Settings our families do not model and that change the parameter count (or the shapes the
+ * builder makes): reading such a config would give an arch whose count differs from the model's,
+ * so it is refused with the reason. Defaults are transformers'.
+ */
+function unsupported(c: HfConfig): string | undefined {
+  const isTrue = (key: string) => c[key] === true;
+  const isFalse = (key: string) => c[key] === false;
+  switch (c.model_type) {
+    case 'gpt2':
+      if (isTrue('add_cross_attention')) return 'add_cross_attention adds cross-attention blocks';
+      return undefined;
+    case 'opt':
+      if (isFalse('enable_bias')) return 'enable_bias false removes the linear biases';
+      if (isFalse('layer_norm_elementwise_affine')) return 'layer_norm_elementwise_affine false removes the LayerNorm weights';
+      if (isTrue('_remove_final_layer_norm')) return '_remove_final_layer_norm removes the final LayerNorm';
+      return undefined;
+    case 'llama': {
+      if (isTrue('attention_bias')) return 'attention_bias adds biases to q/k/v/o';
+      if (isTrue('mlp_bias')) return 'mlp_bias adds biases to the MLP';
+      const d = c.hidden_size;
+      const h = c.num_attention_heads;
+      const headDim = c.head_dim;
+      if (typeof headDim === 'number' && typeof d === 'number' && typeof h === 'number' && headDim * h !== d) {
+        return `head_dim ${headDim} x ${h} heads differs from hidden_size ${d}`;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Read a Hugging Face config back into an arch (the inverse of toHfConfig, and real hub configs).
+ *  Throws on a config whose parameter count our families would get wrong (see `unsupported`). */
 export function archFromHfConfig(c: HfConfig): Arch {
+  const reason = unsupported(c);
+  if (reason) throw new Error(`unsupported ${String(c.model_type)} config: ${reason}, which LM Frontier does not model`);
   const layers = (n: number, nHead: number, dInner: number, nKvHead?: number) =>
     Array.from({ length: n }, () => (nKvHead === undefined ? { nHead, dInner } : { nHead, nKvHead, dInner }));
   switch (c.model_type) {

@@ -102,6 +102,24 @@ describe('hfconfig', () => {
     if (!r.ok) expect(r.reason).toMatch(/per-layer/);
   });
 
+  it('refuses settings that change the parameter count and that the families do not model', () => {
+    const llama = HUB_CONFIGS.find(([, c]) => c.model_type === 'llama')![1];
+    const opt = HUB_CONFIGS.find(([, c]) => c.model_type === 'opt')![1];
+    const gpt2 = HUB_CONFIGS.find(([, c]) => c.model_type === 'gpt2')![1];
+    expect(() => archFromHfConfig({ ...llama, attention_bias: true })).toThrow(/unsupported llama config: attention_bias/);
+    expect(() => archFromHfConfig({ ...llama, mlp_bias: true })).toThrow(/mlp_bias/);
+    expect(() => archFromHfConfig({ ...llama, head_dim: 2 * (llama.hidden_size as number) / (llama.num_attention_heads as number) })).toThrow(
+      /head_dim \d+ x \d+ heads differs from hidden_size/,
+    );
+    expect(() => archFromHfConfig({ ...opt, enable_bias: false })).toThrow(/enable_bias/);
+    expect(() => archFromHfConfig({ ...opt, layer_norm_elementwise_affine: false })).toThrow(/elementwise_affine/);
+    expect(() => archFromHfConfig({ ...opt, _remove_final_layer_norm: true })).toThrow(/final LayerNorm/);
+    expect(() => archFromHfConfig({ ...gpt2, add_cross_attention: true })).toThrow(/cross-attention/);
+    // The defaults spelled out are fine.
+    expect(() => archFromHfConfig({ ...llama, attention_bias: false, mlp_bias: false })).not.toThrow();
+    expect(() => archFromHfConfig({ ...opt, enable_bias: true, _remove_final_layer_norm: false })).not.toThrow();
+  });
+
   it('rejects unknown model types and non-integer fields', () => {
     expect(() => archFromHfConfig({ model_type: 'bert' })).toThrow(/bert/);
     expect(() => archFromHfConfig({ ...HUB_CONFIGS[0][1], n_embd: 'big' })).toThrow(/n_embd/);
