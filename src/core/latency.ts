@@ -3,7 +3,7 @@
 // overhead; a forward is the sum over its kernels. Weights and activations are fp32 (what the
 // tfjs builder runs). The device profile comes from micro-benchmarks on the device (src/bench)
 // or from a stated default; results are labelled 'analytic' wherever they are shown.
-import { kvDim, type Arch } from './arch';
+import { kvDim, kvHeads, type Arch, type LayerSpec } from './arch';
 import { tokenEmbedDim } from './params';
 
 export interface DeviceProfile {
@@ -30,9 +30,28 @@ export const WORKLOADS: readonly Workload[] = ['prefill', 'decode'];
 
 const BYTES = 4;
 
-/** Kernels per block in a plain tfjs-ops decoder (norms, matmuls, softmax, activation, adds). */
-export function kernelsPerLayer(arch: Arch): number {
-  return arch.family === 'llama' ? 16 : 14;
+/**
+ * Kernels (tfjs ops, reshapes included: each one is a dispatch) per block of a decode step in
+ * our builder (src/bench), counted with tf.profile; tests/unit/bench/kernelCount.test.ts keeps
+ * these equal to the builder's. A decode step is where the per-kernel overhead matters; prefill
+ * runs a few more per block (72 / 66 / 78 batched), which its compute hides.
+ */
+export function kernelsPerLayer(arch: Arch, layer: LayerSpec = arch.layers[0]): number {
+  if (arch.family === 'llama') return kvHeads(layer) < layer.nHead ? 78 : 75; // GQA folds heads: 3 reshapes
+  return arch.family === 'opt' ? 62 : 68;
+}
+
+/** Kernels of a decode step outside the blocks: token and position inputs, embedding lookup,
+ *  final norm, head (counted as kernelsPerLayer). */
+export function kernelsOutsideLayers(arch: Arch): number {
+  const projections = tokenEmbedDim(arch) !== arch.dModel ? 2 : 0; // OPT project_in / project_out
+  if (arch.family === 'llama') {
+    // Rotary rows are gathered (cos and sin) once per distinct head dimension.
+    const headDims = new Set(arch.layers.map((l) => arch.dModel / l.nHead)).size;
+    return 11 + 2 * headDims;
+  }
+  if (arch.family === 'opt' && arch.normPosition === 'post') return 6 + projections; // no final LN
+  return 17 + projections;
 }
 
 /**
@@ -68,11 +87,10 @@ export function analyticLatencyMs(arch: Arch, profile: DeviceProfile, tokens: nu
   const e = tokenEmbedDim(arch);
   seconds += roof(0, 2 * T * d); // embedding gather + position add
   seconds += roof(0, 2 * d); // final norm (last position)
-  let kernels = arch.layers.length * kernelsPerLayer(arch) + 4;
+  const kernels = arch.layers.reduce((n, layer) => n + kernelsPerLayer(arch, layer), kernelsOutsideLayers(arch));
   if (e !== d) {
     seconds += roof(2 * T * e * d, e * d + T * (e + d)); // OPT project_in, every token
     seconds += roof(2 * d * e, d * e + d + e); // OPT project_out, last position
-    kernels += 2;
   }
   seconds += roof(2 * arch.vocabSize * e, arch.vocabSize * e + e + arch.vocabSize); // logits
   return seconds * 1000 + kernels * profile.overheadMsPerKernel;

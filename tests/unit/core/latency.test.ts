@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { homogeneous, type Arch } from '../../../src/core/arch';
-import { analyticLatency, analyticLatencyMs, DEFAULT_PROFILE, kernelsPerLayer, type DeviceProfile } from '../../../src/core/latency';
+import { analyticLatency, analyticLatencyMs, DEFAULT_PROFILE, kernelsOutsideLayers, kernelsPerLayer, type DeviceProfile } from '../../../src/core/latency';
 import { findPreset } from '../../../src/core/presets';
 import { archArb } from './_helpers';
 
@@ -54,9 +54,7 @@ describe('analytic latency', () => {
         const ms = analyticLatencyMs(arch, fast, 8, 8);
         const kernels = Math.round(ms);
         expect(Math.abs(ms - kernels)).toBeLessThan(1e-3); // only the overhead is left
-        // OPT's word-embedding projections (embedDim != dModel) add project_in and project_out.
-        const projections = arch.family === 'opt' && arch.embedDim !== undefined && arch.embedDim !== arch.dModel ? 2 : 0;
-        expect(kernels).toBe(arch.layers.length * kernelsPerLayer(arch) + 4 + projections);
+        expect(kernels).toBe(arch.layers.reduce((n, l) => n + kernelsPerLayer(arch, l), kernelsOutsideLayers(arch)));
         const wide = { ...arch, dModel: arch.dModel * 4, vocabSize: arch.vocabSize * 10, embedDim: arch.embedDim && arch.embedDim * 4 };
         expect(analyticLatencyMs(wide, fast, 8, 8)).toBeCloseTo(ms, 3);
       }),
