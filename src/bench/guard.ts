@@ -39,6 +39,9 @@ export interface GuardOptions {
   maxBytes?: number;
   /** navigator.deviceMemory in GB when known. */
   deviceMemoryGB?: number;
+  /** Weights of other tensors the measurement keeps alive (paired reference kernels), counted
+   *  with the backend's weight copies like the model's. Default 0. */
+  extraWeightBytes?: number;
 }
 
 export interface MemoryCheck {
@@ -63,10 +66,12 @@ export function checkMemory(arch: Arch, options: GuardOptions): MemoryCheck {
   }
   const [limitBytes, limitSource] = candidates.reduce((a, b) => (b[0] < a[0] ? b : a));
   const copies = WEIGHT_COPIES[options.backend];
-  const neededBytes = m.total + (copies - 1) * m.weights.fp32;
+  const extra = options.extraWeightBytes ?? 0;
+  const neededBytes = m.total + (copies - 1) * m.weights.fp32 + copies * extra;
   const ok = neededBytes <= limitBytes;
   const weights = `weights ${formatBytes(m.weights.fp32)}${copies > 1 ? ` x${copies} (packed copy)` : ''}`;
-  const parts = `${weights} + KV cache ${formatBytes(m.kvCache)} + activations ${formatBytes(m.activations)}`;
+  const references = extra > 0 ? ` + reference kernels ${formatBytes(extra)}${copies > 1 ? ` x${copies}` : ''}` : '';
+  const parts = `${weights} + KV cache ${formatBytes(m.kvCache)} + activations ${formatBytes(m.activations)}${references}`;
   const message = ok
     ? `${archSummary(arch)} needs ${formatBytes(neededBytes)} (${parts}), within ${formatBytes(limitBytes)} on ${limitSource}`
     : `${archSummary(arch)} needs ${formatBytes(neededBytes)} (${parts}), limit ${formatBytes(limitBytes)} on ${limitSource}`;

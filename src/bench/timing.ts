@@ -16,6 +16,7 @@ import { isBackendName } from './backends';
 import { wasmHeapBytes } from './device';
 import { assertFits } from './guard';
 import { buildDecoder, type DecoderModel } from './model';
+import { createReference, pairedReferenceBytes, referenceShape, type ReferenceKernel, type ReferenceKind } from './reference';
 
 export interface WorkloadTiming {
   medianMs: number;
@@ -28,6 +29,27 @@ export interface WorkloadTiming {
   /** Number of timed runs. */
   runs: number;
   timesMs: number[];
+  /** With paired timing (BenchOptions.paired): the reference kernel timed after each run. */
+  paired?: PairedTiming;
+}
+
+/** A workload timed run by run against a reference kernel (reference.ts), each reference call
+ *  straight after the run it pairs with. */
+export interface PairedTiming {
+  reference: ReferenceKind;
+  /** The reference kernel, in words. */
+  description: string;
+  /** Bytes of weights one reference call streams, and its FLOPs. */
+  referenceBytes: number;
+  referenceFlops: number;
+  /** Median, p10, p90 and CV over runs of workload ms / reference ms. */
+  ratioMedian: number;
+  ratioP10: number;
+  ratioP90: number;
+  ratioCv: number;
+  /** Median of the reference's own times. */
+  referenceMedianMs: number;
+  referenceTimesMs: number[];
 }
 
 export interface BenchResult {
@@ -63,6 +85,10 @@ export interface BenchOptions {
   maxRuns?: number;
   /** Warm-up runs per workload including the first (compile) run; at least 1. Default 2. */
   warmup?: number;
+  /** Time a reference kernel after every timed run (a prefill-shaped matmul after a prefill, a
+   *  GEMV after a decode step) and report workload / reference per run: a figure this
+   *  machine's drifting memory speed cancels out of. Default false. */
+  paired?: boolean;
   /** Seed of the weights and of the token ids. Default 1. */
   seed?: number;
   /** User memory cap in bytes for the guard. */
@@ -84,8 +110,11 @@ export async function timeWorkload(
     maxRuns?: number;
     signal?: AbortSignal;
     onRun?: (run: number, of: number) => void;
+    /** Timed after each run (warm-ups included, so its weights are packed before timing). */
+    reference?: ReferenceKernel;
   },
 ): Promise<WorkloadTiming> {
+  const reference = opts.reference;
   const once = async (): Promise<number> => {
     opts.signal?.throwIfAborted();
     const start = performance.now();
@@ -99,22 +128,46 @@ export async function timeWorkload(
   };
   const firstRunMs = await once();
   let lastMs = firstRunMs;
-  for (let i = 1; i < opts.warmup; i++) lastMs = await once();
+  await reference?.time();
+  for (let i = 1; i < opts.warmup; i++) {
+    lastMs = await once();
+    await reference?.time();
+  }
   const minTimeMs = opts.minTimeMs ?? 0;
   const maxRuns = Math.max(opts.runs, opts.maxRuns ?? 1000);
   // Expected count from the last warm-up run, for the progress bar only; the loop below decides.
   let expected = Math.min(maxRuns, Math.max(opts.runs, Math.ceil(minTimeMs / Math.max(lastMs, 1e-3))));
   const timesMs: number[] = [];
+  const referenceTimesMs: number[] = [];
   let totalMs = 0;
   while (timesMs.length < opts.runs || (totalMs < minTimeMs && timesMs.length < maxRuns)) {
     const ms = await once();
     timesMs.push(ms);
+    if (reference) referenceTimesMs.push(await reference.time());
     totalMs += ms;
     expected = Math.max(expected, timesMs.length);
     opts.onRun?.(timesMs.length, expected);
   }
   const s = summarize(timesMs);
-  return { medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, firstRunMs, runs: timesMs.length, timesMs };
+  const timing: WorkloadTiming = { medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, firstRunMs, runs: timesMs.length, timesMs };
+  if (reference) timing.paired = pairedTiming(reference, timesMs, referenceTimesMs);
+  return timing;
+}
+
+function pairedTiming(reference: ReferenceKernel, timesMs: number[], referenceTimesMs: number[]): PairedTiming {
+  const r = summarize(timesMs.map((t, i) => t / referenceTimesMs[i]));
+  return {
+    reference: reference.kind,
+    description: reference.description,
+    referenceBytes: reference.bytes,
+    referenceFlops: reference.flops,
+    ratioMedian: r.median,
+    ratioP10: r.p10,
+    ratioP90: r.p90,
+    ratioCv: r.cv,
+    referenceMedianMs: summarize(referenceTimesMs).median,
+    referenceTimesMs,
+  };
 }
 
 /** Peak live tensor bytes while `work` runs; falls back to sampling tf.memory() when profiling
@@ -159,8 +212,10 @@ export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise
   await tf.ready(); // initialises tfjs's default backend if none was selected, so the name is real
   const backend = tf.getBackend();
   const capacity = tokens + 1;
+  const paired = options.paired ?? false;
   const check = assertFits(arch, {
     backend: isBackendName(backend) ? backend : 'cpu',
+    extraWeightBytes: paired ? pairedReferenceBytes(backend) : 0,
     tokens,
     capacity,
     maxBytes: options.maxBytes,
@@ -172,6 +227,7 @@ export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise
   progress?.('build', 0, 1);
   const buildStart = performance.now();
   let model: DecoderModel | undefined;
+  const references: ReferenceKernel[] = [];
   try {
     model = buildDecoder(arch, { capacity, seed });
     const m = model;
@@ -180,9 +236,25 @@ export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise
     const ids = sampleTokens(tokens, arch.vocabSize, seed + 1);
     const next = ids[0];
     const common = { runs, warmup, minTimeMs, maxRuns: options.maxRuns, signal: options.signal };
-    const prefill = await timeWorkload(() => m.prefill(ids), { ...common, onRun: (r, n) => progress?.('prefill', r, n) });
+    const reference = (kind: ReferenceKind): ReferenceKernel | undefined => {
+      if (!paired) return undefined;
+      const r = createReference(kind, referenceShape(kind, backend));
+      references.push(r);
+      return r;
+    };
+    const prefill = await timeWorkload(() => m.prefill(ids), {
+      ...common,
+      reference: reference('matmul'),
+      onRun: (r, n) => progress?.('prefill', r, n),
+    });
     // The cache now holds the T prefilled tokens; each decode rewrites slot T with the same shapes.
-    const decode = await timeWorkload(() => m.decode(next, tokens), { ...common, onRun: (r, n) => progress?.('decode', r, n) });
+    const decode = await timeWorkload(() => m.decode(next, tokens), {
+      ...common,
+      reference: reference('gemv'),
+      onRun: (r, n) => progress?.('decode', r, n),
+    });
+    // Before the peak: the references' weights are not the model's.
+    for (const r of references) r.dispose();
     progress?.('peak', 0, 1);
     const peakBytes = await peakBytesDuring(async () => {
       for (const run of [() => m.prefill(ids), () => m.decode(next, tokens)]) {
@@ -209,6 +281,8 @@ export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise
       leakedTensors: tf.memory().numTensors - baseline,
     };
   } finally {
-    model?.dispose(); // idempotent; frees the model when a run threw or was aborted
+    // Idempotent; frees the model and references when a run threw or was aborted.
+    for (const r of references) r.dispose();
+    model?.dispose();
   }
 }

@@ -1,5 +1,5 @@
 // `npm run cli -- measure <preset | arch.json | '{...}'> [--backend wasm|cpu] [--tokens 128]
-//  [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N]`
+//  [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on]`
 // Times a randomly initialised model in Node with the same protocol as the browser (src/bench)
 // and returns a plain JSON object. Bad input (arguments, arch, unavailable backend, a model over
 // the memory limit) throws a UsageError with a one-line message; a failure while measuring throws
@@ -15,13 +15,14 @@ import { formatErrors, parseArch } from '../core/validate';
 import { selectBackend, type BackendName } from '../bench/backends';
 import { deviceInfo, describeDevice } from '../bench/device';
 import { checkMemory } from '../bench/guard';
+import { pairedReferenceBytes } from '../bench/reference';
 import { benchArch, type WorkloadTiming } from '../bench/timing';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
-const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb'] as const;
+const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb', 'paired'] as const;
 const USAGE =
-  'usage: measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N]';
+  'usage: measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on]';
 
 export interface MeasureArgs {
   target: string;
@@ -33,6 +34,8 @@ export interface MeasureArgs {
   warmup: number;
   seed: number;
   maxBytes?: number;
+  /** Time a reference kernel after every run (see BenchOptions.paired). */
+  paired: boolean;
 }
 
 export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
@@ -54,6 +57,7 @@ export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
     warmup: numberFlag(flags, 'warmup', 2, { int: true, min: 1, max: 1_000 }),
     seed: numberFlag(flags, 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 }),
     maxBytes: maxMb === undefined ? undefined : maxMb * 1e6,
+    paired: choiceFlag(flags, 'paired', ['off', 'on'] as const, 'off') === 'on',
   };
 }
 
@@ -87,6 +91,18 @@ function timingJson(t: WorkloadTiming) {
     cv: round(t.cv, 4),
     firstRunMs: round(t.firstRunMs, 3),
     runs: t.runs,
+    ...(t.paired
+      ? {
+          paired: {
+            reference: t.paired.description,
+            referenceMedianMs: round(t.paired.referenceMedianMs, 3),
+            ratioMedian: round(t.paired.ratioMedian, 4),
+            ratioP10: round(t.paired.ratioP10, 4),
+            ratioP90: round(t.paired.ratioP90, 4),
+            ratioCv: round(t.paired.ratioCv, 4),
+          },
+        }
+      : {}),
   };
 }
 
@@ -98,7 +114,13 @@ export async function measureCommand(argv: string[]): Promise<object> {
     throw new UsageError(`--tokens ${args.tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
   }
   // Refuse before touching tfjs (the bench repeats this check with the same numbers).
-  const fits = checkMemory(arch, { backend: args.backend, tokens: args.tokens, capacity: args.tokens + 1, maxBytes: args.maxBytes });
+  const fits = checkMemory(arch, {
+    backend: args.backend,
+    tokens: args.tokens,
+    capacity: args.tokens + 1,
+    maxBytes: args.maxBytes,
+    extraWeightBytes: args.paired ? pairedReferenceBytes(args.backend) : 0,
+  });
   if (!fits.ok) throw new UsageError(fits.message);
   // PROD silences tfjs's "install tfjs-node" banner, which would otherwise go to the console.
   tf.enableProdMode();
@@ -110,7 +132,15 @@ export async function measureCommand(argv: string[]): Promise<object> {
   }
   let result;
   try {
-    result = await benchArch(arch, { tokens: args.tokens, runs: args.runs, minTimeMs: args.minTimeMs, warmup: args.warmup, seed: args.seed, maxBytes: args.maxBytes });
+    result = await benchArch(arch, {
+      tokens: args.tokens,
+      runs: args.runs,
+      minTimeMs: args.minTimeMs,
+      warmup: args.warmup,
+      seed: args.seed,
+      maxBytes: args.maxBytes,
+      paired: args.paired,
+    });
   } catch (err) {
     throw new Error(oneLine(err), { cause: err });
   }

@@ -59,6 +59,20 @@ describe('measureCommand', () => {
     expect(parseMeasureArgs(['gpt2']).minTimeMs).toBe(0);
   });
 
+  it('--paired on adds the reference kernel and the per-run ratio to each workload', async () => {
+    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '3', '--tokens', '8', '--paired', 'on'])) as Record<string, Record<string, unknown>>;
+    expect(out.prefill.paired).toMatchObject({ reference: expect.stringMatching(/^matmul \[32 x 128\]/), ratioMedian: expect.any(Number) });
+    expect(out.decode.paired).toMatchObject({ reference: expect.stringMatching(/^GEMV \[1 x 256\] x \[256 x 1024\], 2 matrices/) });
+    const p = out.decode.paired as Record<string, number>;
+    expect(p.ratioP10).toBeLessThanOrEqual(p.ratioMedian);
+    expect(p.ratioMedian).toBeLessThanOrEqual(p.ratioP90);
+    expect(p.referenceMedianMs).toBeGreaterThan(0);
+    expect(out.leakedTensors).toBe(0);
+    expect(parseMeasureArgs(['gpt2']).paired).toBe(false);
+    const plain = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '1', '--tokens', '8'])) as Record<string, Record<string, unknown>>;
+    expect(plain.decode.paired).toBeUndefined();
+  });
+
   it('accepts an inline JSON arch and the measure word in argv', async () => {
     const out = (await measureCommand([JSON.stringify(TINY.gpt2), '--backend=cpu', '--runs=1', '--tokens=4'])) as Record<string, unknown>;
     expect(out.tokens).toBe(4);
@@ -71,6 +85,7 @@ describe('measureCommand', () => {
     [['gpt2', '--backend', 'tpu'], /--backend must be one of wasm, cpu, got tpu/],
     [['gpt2', '--runs', '0'], /--runs must be an integer/],
     [['gpt2', '--min-time-ms', '-1'], /--min-time-ms must be/],
+    [['gpt2', '--paired', 'yes'], /--paired must be one of off, on, got yes/],
     [['gpt2', '--frobnicate', '1'], /unknown option --frobnicate/],
     [['{"family":"gpt2"'], /the arch is not valid JSON/],
     [[JSON.stringify({ ...TINY.gpt2, dModel: 50 })], /invalid arch: .*does not divide dModel 50/],

@@ -1,6 +1,7 @@
 // The timing protocol: warm-up and timed runs, statistics, peak bytes, leak count.
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ReferenceKernel } from '../../../src/bench/reference';
 import { benchArch, sampleTokens, timeWorkload, type WorkloadTiming } from '../../../src/bench/timing';
 import { countParams } from '../../../src/core/params';
 import { TINY, useCpu } from './fixtures';
@@ -76,6 +77,51 @@ describe('timeWorkload', () => {
     expect(floor.runs).toBe(7);
   });
 
+  it('paired: times the reference after every run, and the ratio cancels a change of machine speed', async () => {
+    // A fake clock: the workload costs 3 units and the reference 2, both times the machine's
+    // speed factor, which halves part-way (a slow phase). The raw median moves, the ratio must not.
+    let now = 0;
+    let factor = 1;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      let calls = 0;
+      const reference: ReferenceKernel = {
+        kind: 'gemv',
+        bytes: 64,
+        flops: 32,
+        description: 'fake',
+        residentBytes: 0,
+        time: async () => {
+          now += 2 * factor;
+          calls++;
+          return 2 * factor;
+        },
+        dispose: () => {},
+      };
+      const run = (slowAfter: number) => {
+        let runs = 0;
+        return () => {
+          if (++runs > slowAfter) factor = 2;
+          now += 3 * factor;
+          return tf.scalar(1);
+        };
+      };
+      const steady = await timeWorkload(run(Infinity), { runs: 9, warmup: 2, reference });
+      expect(calls).toBe(2 + 9); // after each warm-up run too (packs the reference's weights)
+      factor = 1;
+      const drifting = await timeWorkload(run(2 + 3), { runs: 9, warmup: 2, reference });
+      expect(steady.paired!.referenceTimesMs).toHaveLength(9);
+      expect(steady.paired!.ratioMedian).toBeCloseTo(1.5, 10);
+      expect(steady.paired!.ratioCv).toBeCloseTo(0, 10);
+      expect(drifting.medianMs).toBeCloseTo(6, 10); // the raw figure follows the slow phase
+      expect(drifting.paired!.ratioMedian).toBeCloseTo(1.5, 10); // the paired one does not
+      expect(drifting.paired!.referenceMedianMs).toBeCloseTo(4, 10);
+      expect(drifting.paired).toMatchObject({ reference: 'gemv', description: 'fake', referenceBytes: 64, referenceFlops: 32 });
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('stops on abort', async () => {
     const controller = new AbortController();
     controller.abort();
@@ -98,6 +144,28 @@ describe('benchArch', () => {
     expect(r.peakBytes).toBeGreaterThanOrEqual(4 * r.params);
     expect(r.peakBytes).toBeLessThan(50 * r.estimatedBytes);
     expect([...phases]).toEqual(['build', 'prefill', 'decode', 'peak']);
+    expect(r.prefill.paired).toBeUndefined();
+  });
+
+  it('paired: a matmul reference after each prefill, a GEMV after each decode, all disposed', async () => {
+    const before = tf.memory().numTensors;
+    const r = await benchArch(TINY.gpt2, { tokens: 8, runs: 3, warmup: 1, paired: true });
+    expect(r.prefill.paired).toMatchObject({ reference: 'matmul' });
+    expect(r.decode.paired).toMatchObject({ reference: 'gemv' });
+    for (const t of [r.prefill, r.decode]) {
+      const p = t.paired!;
+      expect(p.referenceTimesMs).toHaveLength(3);
+      expect(p.referenceTimesMs.every((ms) => ms > 0)).toBe(true);
+      const ratios = t.timesMs.map((ms, i) => ms / p.referenceTimesMs[i]).sort((a, b) => a - b);
+      expect(p.ratioMedian).toBeCloseTo(ratios[1], 12);
+    }
+    // On cpu the GEMV reference is [1 x 256] x [256 x 1024], 2 matrices.
+    expect(r.decode.paired!.referenceBytes).toBe(2 * 4 * 256 * 1024);
+    expect(r.leakedTensors).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    // The guard counted the references' weights.
+    const plain = await benchArch(TINY.gpt2, { tokens: 8, runs: 1, warmup: 1 });
+    expect(r.estimatedBytes - plain.estimatedBytes).toBe(4 * (2 * 256 * 1024 + 256) + 4 * (128 * 512 + 32 * 128));
   });
 
   it('counts tensors left alive (the leak check can see a leak)', async () => {

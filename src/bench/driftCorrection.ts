@@ -1,0 +1,40 @@
+// Drift correction for paired timings (our own reconstruction, not from a paper). A decode step
+// streams the model's weights once; the GEMV reference timed right after it streams a fixed
+// amount, so when the memory system slows by some Δ ms per reference call, the step slows by
+// about (weight bytes / reference bytes) x Δ: a decode is t = O + k g, with O its compute and
+// dispatch time (which does not drift with memory: see reference.ts), g the reference time and
+// k = weight bytes / reference bytes. Each run is then moved to a common reference time g*:
+// t + k (g* - g). The same for a prefill against the
+// matmul reference would take k = FLOPs / reference FLOPs, but a prefill is not all matmul and
+// does not feel a slow phase as a small matmul does: in one latency run a slow repeat of GPT-2
+// small's prefill (857 ms against about 710) was moved to 534 ms. A compute-bound workload is
+// instead scaled with its reference, t g* / g (when the CPU slows, both slow in proportion).
+// Measured here (npm run bench -- drift,
+// GPT-2 8 x 512 built once, 2-minute run): 2-s window medians of decode 9.5-16.6 ms (CV 9.5 %)
+// became 11.3-14.0 ms (CV 4.2 %) with k = 3.07 from the byte counts; a least-squares fit of the
+// window medians on the reference's gives k = 3.97, so the byte count under-corrects if anything.
+import { median } from '../core/stats';
+
+export interface PairedRuns {
+  timesMs: readonly number[];
+  referenceTimesMs: readonly number[];
+}
+
+/** Each run moved to reference time `atReferenceMs`, with `share` = workload bytes (or FLOPs) /
+ *  reference bytes (or FLOPs). */
+export function driftCorrectedTimes({ timesMs, referenceTimesMs }: PairedRuns, share: number, atReferenceMs: number): number[] {
+  if (timesMs.length !== referenceTimesMs.length) throw new RangeError('paired runs need one reference time per run');
+  if (!(share >= 0 && Number.isFinite(share))) throw new RangeError(`share must be a finite number >= 0, got ${share}`);
+  return timesMs.map((t, i) => t + share * (atReferenceMs - referenceTimesMs[i]));
+}
+
+export const driftCorrectedMedian = (runs: PairedRuns, share: number, atReferenceMs: number): number =>
+  median(driftCorrectedTimes(runs, share, atReferenceMs));
+
+/** Each run scaled to reference time `atReferenceMs`: t g* / g (for compute-bound workloads). */
+export function driftScaledTimes({ timesMs, referenceTimesMs }: PairedRuns, atReferenceMs: number): number[] {
+  if (timesMs.length !== referenceTimesMs.length) throw new RangeError('paired runs need one reference time per run');
+  return timesMs.map((t, i) => (t * atReferenceMs) / referenceTimesMs[i]);
+}
+
+export const driftScaledMedian = (runs: PairedRuns, atReferenceMs: number): number => median(driftScaledTimes(runs, atReferenceMs));

@@ -1,0 +1,92 @@
+// Reference kernels for paired timing. On a shared machine the speed of memory moves under a
+// benchmark: here (2-core cloud VM, `npm run bench -- drift`) one GPT-2 8 x 512 model, built
+// once, had 2-second decode medians from 9.5 to 16.6 ms over two minutes; a GEMV timed right
+// after each decode step swung with it (2.0 to 3.8 ms), while a fixed JS loop timed alongside
+// stayed at 5.1 ms in all but a few windows: the memory system drifts, not the CPU. Timing a fixed reference kernel right after every timed run gives, per run, a
+// figure the drift cancels out of: workload / reference, or the workload moved to a common
+// reference time (driftCorrection.ts). `npm run bench -- drift` shows both.
+//   gemv    reading weights once, [1 x d] x [d x 4d] over several matrices (more than the last
+//           level cache holds), the kernel that bounds a decode step;
+//   matmul  a prefill-shaped [T x d] x [d x 4d], compute-bound like a prefill.
+// Both go through tf.fused.matMul, as the model builder does (see profile.ts for why).
+import * as tf from '@tensorflow/tfjs';
+
+export type ReferenceKind = 'gemv' | 'matmul';
+
+export interface ReferenceKernel {
+  readonly kind: ReferenceKind;
+  /** What one call reads and computes: weight bytes streamed, and FLOPs. */
+  readonly bytes: number;
+  readonly flops: number;
+  /** One line, e.g. "GEMV [1 x 1024] x [1024 x 4096], 4 matrices (67.1 MB)". */
+  readonly description: string;
+  /** Weight bytes the kernel keeps alive (for the memory guard), packed copies excluded. */
+  readonly residentBytes: number;
+  /** Runs the kernel once, waits for its output, returns ms. */
+  time(): Promise<number>;
+  dispose(): void;
+}
+
+export interface ReferenceShape {
+  /** Rows of the input: 1 for a GEMV, T for a prefill-shaped matmul. */
+  rows: number;
+  /** d of [rows x d] x [d x 4d]. */
+  d: number;
+  /** Weight matrices cycled through, one call each per time(). */
+  matrices: number;
+}
+
+/** Sizes per backend: about 2-10 ms a call on wasm here; the pure-JS cpu backend does about
+ *  1 GFLOP/s, so its references are small (and then measure its compute, not memory). */
+export function referenceShape(kind: ReferenceKind, backend: string): ReferenceShape {
+  const cpu = backend === 'cpu';
+  if (kind === 'gemv') return cpu ? { rows: 1, d: 256, matrices: 2 } : { rows: 1, d: 1024, matrices: 4 };
+  return cpu ? { rows: 32, d: 128, matrices: 1 } : { rows: 128, d: 512, matrices: 1 };
+}
+
+const BYTES = 4;
+
+/** Bytes a reference keeps alive: its weights and input (fp32), before any packed copy. */
+export const referenceResidentBytes = ({ rows, d, matrices }: ReferenceShape): number => BYTES * (matrices * d * 4 * d + rows * d);
+
+/** Bytes the two references of a paired bench (matmul and GEMV) keep alive on `backend`. */
+export const pairedReferenceBytes = (backend: string): number =>
+  referenceResidentBytes(referenceShape('matmul', backend)) + referenceResidentBytes(referenceShape('gemv', backend));
+
+export function createReference(kind: ReferenceKind, shape: ReferenceShape = referenceShape(kind, tf.getBackend())): ReferenceKernel {
+  const { rows, d, matrices } = shape;
+  const x = tf.randomNormal([rows, d], 0, 1, 'float32', 7) as tf.Tensor2D;
+  // Filled on the device: the values do not matter, and a host-side upload of 64 MB would.
+  const weights = Array.from({ length: matrices }, (_, i) => tf.fill([d, 4 * d], 0.001 * (i + 1)) as tf.Tensor2D);
+  const weightBytes = BYTES * d * 4 * d;
+  let disposed = false;
+  const name = kind === 'gemv' ? 'GEMV' : 'matmul';
+  return {
+    kind,
+    bytes: matrices * weightBytes,
+    flops: matrices * 2 * rows * d * 4 * d,
+    residentBytes: referenceResidentBytes(shape),
+    description: `${name} [${rows} x ${d}] x [${d} x ${4 * d}]${matrices > 1 ? `, ${matrices} matrices` : ''} (${(matrices * weightBytes / 1e6).toFixed(1)} MB)`,
+    async time() {
+      if (disposed) throw new Error('reference kernel used after dispose');
+      const start = performance.now();
+      let last: tf.Tensor | undefined;
+      for (const w of weights) {
+        last?.dispose(); // safe on GPU backends: disposal waits for queued work that reads it
+        last = tf.fused.matMul({ a: x, b: w });
+      }
+      try {
+        await last!.data();
+      } finally {
+        last!.dispose();
+      }
+      return performance.now() - start;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      x.dispose();
+      for (const w of weights) w.dispose();
+    },
+  };
+}
