@@ -6,13 +6,12 @@
 //   2. stability: CV of the median over 5 repeats per arch (the repeats of the three archs
 //      interleaved, so a burst of load on this shared machine lands on one repeat of each
 //      rather than on every repeat of one); Spearman between two passes over the first 10
-//      sampled archs (the issue's target) and over all 20;
+//      sampled archs (the issue's target) and over all 20. Each also for the paired figure
+//      (workload / a reference kernel timed right after each run, src/bench/reference.ts),
+//      which this machine's drifting memory speed cancels out of;
 //   3. analytic vs measured: core's roofline calibrated with the measured profile, Spearman and
 //      median absolute percentage error over 20 archs;
 //   4. leaks: 50 build-measure-dispose cycles, tensor count unchanged.
-import type { Page } from 'playwright-core';
-import { createServer } from 'vite';
-import { launchBrowser } from '../tests/e2e/browser';
 import { homogeneous, type Arch } from '../src/core/arch';
 import { countParams } from '../src/core/params';
 import { prefillFlops } from '../src/core/flops';
@@ -25,7 +24,9 @@ import { median, spearman, summarize } from '../src/core/stats';
 import type { BackendName } from '../src/bench/backends';
 import type { DeviceInfo } from '../src/bench/device';
 import type { MeasuredProfile, ProfileOptions } from '../src/bench/profile';
-import type { BenchOptions, BenchResult } from '../src/bench/timing';
+import type { BenchOptions, BenchResult, PairedTiming, WorkloadTiming } from '../src/bench/timing';
+import { withBenchPage, type Caller } from './page';
+import { driftCorrectedMedian, driftScaledMedian } from '../src/bench/driftCorrection';
 
 /** What bench/browser/main.ts puts on globalThis.lmBench (kept in step by hand: DOM vs Node tsconfig). */
 interface LatencyBenchApi {
@@ -70,16 +71,6 @@ export function sampledArchs(n: number, seed = 11): Arch[] {
   return out;
 }
 
-type Call = <K extends keyof LatencyBenchApi>(name: K, ...args: Parameters<LatencyBenchApi[K]>) => Promise<Awaited<ReturnType<LatencyBenchApi[K]>>>;
-
-function caller(page: Page): Call {
-  return (name, ...args) =>
-    page.evaluate(
-      ([n, a]) => (globalThis as unknown as { lmBench: Record<string, (...x: unknown[]) => unknown> }).lmBench[n as string](...(a as unknown[])),
-      [name, args] as const,
-    ) as never;
-}
-
 /** The control micro-benchmark: best square matmul of two sizes (the profile's definition,
  *  without its slowest size) and the GEMV bandwidth probe, about a second in all. */
 const CONTROL: ProfileOptions = { matmulSizes: [256, 512], gemvMatrices: 8, tinyOps: 50, elementwiseSize: 1 << 16, minBatchMs: 40, batches: 3 };
@@ -95,35 +86,24 @@ interface Controlled {
 }
 const toControl = (p: MeasuredProfile): Control => ({ gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel });
 
+const paired = (t: WorkloadTiming): PairedTiming => {
+  if (!t.paired) throw new Error('the bench asked for paired timing and got none');
+  return t.paired;
+};
+
 const mape = (pred: number[], meas: number[]) => median(pred.map((p, i) => Math.abs(p - meas[i]) / meas[i]));
 
 export async function runLatencyBench(log: (s: string) => void = () => {}) {
-  // No HMR and no file watching: an edit elsewhere in the tree must not reload the page mid-run.
-  const server = await createServer({
-    configFile: 'vite.config.ts',
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0, hmr: false, watch: { ignored: ['**/*'] } },
-  });
-  await server.listen();
-  const url = `${server.resolvedUrls!.local[0]}bench/browser/index.html`;
-  const browser = await launchBrowser();
-  try {
-    const context = await browser.newContext();
-    await context.addInitScript('globalThis.__name = (f) => f;');
-    const page = await context.newPage();
-    page.setDefaultTimeout(0);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url);
-    await page.waitForFunction(() => 'lmBench' in globalThis, undefined, { timeout: 120_000 });
-    const call = caller(page);
+  return withBenchPage(async (call: Caller<LatencyBenchApi>) => {
     const backend = await call('selectBackend', 'wasm');
     const device = await call('deviceInfo');
     log(`backend ${backend}; crossOriginIsolated ${device.crossOriginIsolated}`);
     const profile = await call('profile', {});
     log(`profile: ${profile.gflops.toFixed(1)} GFLOP/s, ${profile.gbps.toFixed(1)} GB/s, ${(profile.overheadMsPerKernel * 1000).toFixed(1)} µs/kernel`);
+    // Paired: each timed run is followed by a reference kernel (src/bench/reference.ts), so the
+    // figures workload / reference, free of this machine's drift, sit beside the raw ones.
     const bench = (arch: Arch, minTimeMs = MIN_TIME_MS): Promise<BenchResult> =>
-      call('bench', arch, { tokens: TOKENS, runs: RUNS, warmup: 2, minTimeMs });
+      call('bench', arch, { tokens: TOKENS, runs: RUNS, warmup: 2, minTimeMs, paired: true });
     // Warm the JIT and the allocator on a throw-away model first: the first builds of a page
     // run slower code paths, which would land on the first arch's first repeat.
     for (let i = 0; i < 3; i++) await bench(EFFICIENCY_ARCHS[0].arch, 0);
@@ -154,6 +134,8 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
       const weightBytes = 4 * countParams(arch).total;
       const prefillMedians = reps[i].map((x) => x.result.prefill.medianMs);
       const decodeMedians = reps[i].map((x) => x.result.decode.medianMs);
+      const prefillPaired = reps[i].map((x) => paired(x.result.prefill).ratioMedian);
+      const decodePaired = reps[i].map((x) => paired(x.result.decode).ratioMedian);
       const prefillMs = median(prefillMedians);
       const decodeMs = median(decodeMedians);
       const gflops = flops / (prefillMs * 1e6);
@@ -184,6 +166,14 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
         controls: reps[i].map((x) => x.control),
         prefillCvOfMedians: summarize(prefillMedians).cv,
         decodeCvOfMedians: summarize(decodeMedians).cv,
+        /** Per repeat, the median over runs of workload / the reference timed right after it. */
+        prefillPairedMedians: prefillPaired,
+        decodePairedMedians: decodePaired,
+        prefillPairedCv: summarize(prefillPaired).cv,
+        decodePairedCv: summarize(decodePaired).cv,
+        /** Decode against the memory-bound limit at the bandwidth the GEMV reference reached
+         *  right after each step: (weight bytes / reference bytes) / (decode / reference). */
+        decodeRatioPaired: median(decodePaired.map((r) => weightBytes / paired(reps[i][0].result.decode).referenceBytes / r)),
         // The control's own spread over the same repeats: the machine's drift.
         controlGflopsCv: summarize(reps[i].map((x) => x.control.gflops)).cv,
         controlGbpsCv: summarize(reps[i].map((x) => x.control.gbps)).cv,
@@ -218,12 +208,41 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     };
     const analytic = archs.map((a) => analyticLatency(a, calibrated, TOKENS));
     const first = (x: number[]) => x.slice(0, PASS_ARCHS);
+    const ratio = (p: Controlled[], w: Workload) => p.map((x) => paired(x.result[w]).ratioMedian);
     const agreement = (['prefill', 'decode'] as const).map((w) => ({
       workload: w,
       passSpearman: spearman(first(m(passes[0], w)), first(m(passes[1], w))),
       passSpearmanAll: spearman(m(passes[0], w), m(passes[1], w)),
+      passSpearmanPaired: spearman(first(ratio(passes[0], w)), first(ratio(passes[1], w))),
+      passSpearmanPairedAll: spearman(ratio(passes[0], w), ratio(passes[1], w)),
       analyticSpearman: spearman(analytic.map((x) => (w === 'prefill' ? x.prefillMs : x.decodeMs)), measured(w)),
       analyticMape: mape(analytic.map((x) => (w === 'prefill' ? x.prefillMs : x.decodeMs)), measured(w)),
+    }));
+
+    // 2c: the same stability figures with the drift removed run by run (src/bench/driftCorrection.ts):
+    // a decode step moved to the run's median GEMV reference time by its share of streamed bytes,
+    // a prefill scaled with its matmul reference to the run's median.
+    const everyBench = [...reps.flat(), ...passes.flat()].map((x) => x.result);
+    const atReferenceMs = {
+      prefill: median(everyBench.flatMap((r) => paired(r.prefill).referenceTimesMs)),
+      decode: median(everyBench.flatMap((r) => paired(r.decode).referenceTimesMs)),
+    };
+    const corrected = (arch: Arch, r: BenchResult, w: Workload): number => {
+      const p = paired(r[w]);
+      const runs = { timesMs: r[w].timesMs, referenceTimesMs: p.referenceTimesMs };
+      if (w === 'prefill') return driftScaledMedian(runs, atReferenceMs.prefill);
+      return driftCorrectedMedian(runs, (4 * countParams(arch).total) / p.referenceBytes, atReferenceMs.decode);
+    };
+    const stabilityCorrected = EFFICIENCY_ARCHS.map(({ name, arch }, i) => {
+      const prefillMedians = reps[i].map((x) => corrected(arch, x.result, 'prefill'));
+      const decodeMedians = reps[i].map((x) => corrected(arch, x.result, 'decode'));
+      return { name, prefillMedians, decodeMedians, prefillCv: summarize(prefillMedians).cv, decodeCv: summarize(decodeMedians).cv };
+    });
+    const passCorrected = (p: Controlled[], w: Workload) => p.map((x, i) => corrected(archs[i], x.result, w));
+    const agreementCorrected = (['prefill', 'decode'] as const).map((w) => ({
+      workload: w,
+      passSpearman: spearman(first(passCorrected(passes[0], w)), first(passCorrected(passes[1], w))),
+      passSpearmanAll: spearman(passCorrected(passes[0], w), passCorrected(passes[1], w)),
     }));
 
     // 4: leak check.
@@ -231,28 +250,44 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     const tiny = gpt2(2, 64, 2);
     for (let i = 0; i < 50; i++) await call('bench', { ...tiny, vocabSize: 512, contextLength: 64 }, { tokens: 16, runs: 1, warmup: 1 });
     const after = await call('numTensors');
-    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     return {
       bench: 'latency',
       backend,
       device,
       tokens: TOKENS,
-      protocol: { runs: RUNS, minTimeMs: MIN_TIME_MS, warmup: 2, repeats: REPEATS, passArchs: PASS_ARCHS, control: CONTROL },
+      protocol: {
+        runs: RUNS,
+        minTimeMs: MIN_TIME_MS,
+        warmup: 2,
+        repeats: REPEATS,
+        passArchs: PASS_ARCHS,
+        control: CONTROL,
+        references: { prefill: paired(reps[0][0].result.prefill).description, decode: paired(reps[0][0].result.decode).description },
+      },
       profile,
       efficiency,
       archs: archs.map((a, i) => ({
         arch: a,
         analytic: analytic[i],
         measured: { prefillMs: measured('prefill')[i], decodeMs: measured('decode')[i] },
-        passes: passes.map((p) => ({ prefillMs: p[i].result.prefill.medianMs, decodeMs: p[i].result.decode.medianMs, control: p[i].control })),
+        passes: passes.map((p) => ({
+          prefillMs: p[i].result.prefill.medianMs,
+          decodeMs: p[i].result.decode.medianMs,
+          prefillPaired: paired(p[i].result.prefill).ratioMedian,
+          decodePaired: paired(p[i].result.decode).ratioMedian,
+          control: p[i].control,
+        })),
       })),
       agreement,
+      driftCorrected: {
+        method: 'prefill: t x (median matmul reference / its reference); decode: t + (weight bytes / reference bytes) x (median GEMV reference - its reference)',
+        atReferenceMs,
+        stability: stabilityCorrected,
+        agreement: agreementCorrected,
+      },
       calibrated,
       leak: { cycles: 50, tensorsBefore: before, tensorsAfter: after },
       targets: { prefillRatio8x512: 0.65, prefillRatio12x768: 0.8, cv: 0.05, passSpearman: 0.95 },
     };
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 }

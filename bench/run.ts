@@ -2,6 +2,7 @@
 // prints a table. Figures are ratios against targets measured in the same run where possible.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { runDriftBench } from './drift';
 import { runLatencyBench } from './latency';
 import { runSearchBench } from './search';
 
@@ -44,9 +45,19 @@ async function latencyBench(): Promise<Row[]> {
     rows.push([`prefill ${e.name}`, `${e.prefillMs.toFixed(1)} ms, ${e.prefillGflops.toFixed(1)} GFLOP/s`, e.prefillRatio.toFixed(2), t ? `>= ${t} ${ok(e.prefillRatio >= t)}` : '']);
     rows.push([`  vs the matmul measured once at the start`, '', e.prefillRatioStart.toFixed(2), '']);
     rows.push([`decode ${e.name}`, `${e.decodeMs.toFixed(2)} ms (limit ${e.decodeLimitMs.toFixed(2)})`, e.decodeRatio.toFixed(2), '']);
+    rows.push([`  vs the GEMV reference timed after each step`, '', e.decodeRatioPaired.toFixed(2), '']);
     const cv = Math.max(e.prefillCvOfMedians, e.decodeCvOfMedians);
     rows.push([`CV of medians, 5 repeats, ${e.name}`, `prefill ${pct(e.prefillCvOfMedians)}, decode ${pct(e.decodeCvOfMedians)}`, '', `<= 5% ${ok(cv <= 0.05)}`]);
     rows.push([`  the control's CV over them (matmul, GEMV)`, `${pct(e.controlGflopsCv)}, ${pct(e.controlGbpsCv)}`, '', '']);
+  }
+  const dc = r.driftCorrected;
+  rows.push([`drift removed run by run (to the run's median reference: ${dc.atReferenceMs.prefill.toFixed(2)} ms matmul, ${dc.atReferenceMs.decode.toFixed(2)} ms GEMV)`, '', '', '']);
+  for (const s of dc.stability) {
+    const cv = Math.max(s.prefillCv, s.decodeCv);
+    rows.push([`  CV of medians, 5 repeats, ${s.name}`, `prefill ${pct(s.prefillCv)}, decode ${pct(s.decodeCv)}`, '', `(<= 5% ${cv <= 0.05 ? 'yes' : 'no'})`]);
+  }
+  for (const a of dc.agreement) {
+    rows.push([`  ${a.workload}: Spearman pass 1 vs pass 2 (10 archs, all 20)`, `${a.passSpearman.toFixed(3)}, ${a.passSpearmanAll.toFixed(3)}`, '', `(>= 0.95 ${a.passSpearman >= 0.95 ? 'yes' : 'no'})`]);
   }
   const c = r.calibrated;
   rows.push(['analytic calibrated with (median of controls)', `${c.gflops.toFixed(1)} GFLOP/s, ${c.gbps.toFixed(1)} GB/s, ${(c.overheadMsPerKernel * 1000).toFixed(0)} µs/kernel`, '', '']);
@@ -60,13 +71,32 @@ async function latencyBench(): Promise<Row[]> {
   return rows;
 }
 
+async function driftBench(): Promise<Row[]> {
+  const r = await runDriftBench();
+  save('drift', r);
+  const row = (label: string, x: { median: number; cv: number; maxOverMin: number }, unit: string): Row => [
+    label,
+    `${x.median.toFixed(unit === '' ? 3 : 2)}${unit}`,
+    `CV ${(100 * x.cv).toFixed(1)}%`,
+    `max/min ${x.maxOverMin.toFixed(2)}`,
+  ];
+  return [
+    [`drift: ${r.arch} built once, ${r.protocol.seconds} s of ${r.protocol.windowMs / 1000}-s windows (wasm)`, 'median', 'spread', 'of window medians'],
+    row('decode step', r.spread.decodeMs, ' ms'),
+    row(`GEMV reference right after each step`, r.spread.referenceMs, ' ms'),
+    row('decode / reference, step by step', r.spread.ratio, ''),
+    row(`decode moved to the median reference (share ${r.share.toFixed(2)})`, r.spread.correctedMs, ' ms'),
+    row('fixed JS loop, once per window', r.spread.loopMs, ' ms'),
+  ];
+}
+
 function save(name: string, data: object) {
   mkdirSync('bench/results', { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
   writeFileSync(`bench/results/${name}.json`, JSON.stringify({ ...meta, ...data }, null, 2) + '\n');
 }
 
-const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench, latency: latencyBench };
+const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench, latency: latencyBench, drift: driftBench };
 
 async function main() {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);

@@ -7,6 +7,7 @@ import { deviceInfo } from '../../src/bench/device';
 import { measureDeviceProfile, type ProfileOptions } from '../../src/bench/profile';
 import { benchArch, type BenchOptions } from '../../src/bench/timing';
 import { configureAppWasmPaths } from '../../src/bench/wasmAssets';
+import { measureDrift, type DriftOptions } from './drift';
 
 configureAppWasmPaths();
 const threads = Number(new URLSearchParams(location.search).get('threads'));
@@ -18,8 +19,8 @@ const api = {
   profile: (options: ProfileOptions = {}) => measureDeviceProfile(options),
   bench: (arch: Arch, options: Omit<BenchOptions, 'onProgress' | 'signal'> = {}) => benchArch(arch, options),
   numTensors: () => tf.memory().numTensors,
+  drift: (arch: Arch, options: DriftOptions) => measureDrift(arch, options),
 };
-
 
 (globalThis as unknown as { lmBench: typeof api }).lmBench = api;
 document.getElementById('status')!.textContent = 'ready';
