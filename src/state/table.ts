@@ -1,4 +1,5 @@
 // The candidates table: its columns, sorting and paging over the frontier rows.
+import { DEFAULT_EVAL } from '../core/evaluate';
 import type { PowerLawFit } from '../core/reference';
 import { AXES } from './axes';
 import { formatRange, sig } from './format';
@@ -43,7 +44,7 @@ export const COLUMNS: readonly Column[] = [
   { key: 'heads', group: 'Architecture', header: 'Heads', sub: 'min–max', value: (r) => r.headsMax, cell: (r) => formatRange(r.headsMin, r.headsMax) },
   { key: 'dInner', group: 'Architecture', header: 'dInner', sub: 'min–max', value: (r) => r.innerMax, cell: (r) => formatRange(r.innerMin, r.innerMax) },
   { key: 'latencyDecode', group: 'Latency, ms (analytic)', header: 'Decode', sub: 'per token', value: (r) => r.latencyDecode, cell: (r) => sig(r.latencyDecode) },
-  { key: 'latencyPrefill', group: 'Latency, ms (analytic)', header: 'Prefill', sub: '128 tokens', value: (r) => r.latencyPrefill, cell: (r) => sig(r.latencyPrefill) },
+  { key: 'latencyPrefill', group: 'Latency, ms (analytic)', header: 'Prefill', sub: `${DEFAULT_EVAL.tokens} tokens`, value: (r) => r.latencyPrefill, cell: (r) => sig(r.latencyPrefill) },
   {
     key: 'measured',
     group: 'On this device, ms',
@@ -52,7 +53,10 @@ export const COLUMNS: readonly Column[] = [
     value: (r, _fit, m) => m?.(r.id)?.timing.medianMs ?? NaN,
     cell: (r, _fit, m) => {
       const c = m?.(r.id);
-      return c ? formatMedianSpread(c.timing) : '–';
+      if (!c) return '–';
+      // The analytic columns are at the app's T: a measurement taken at another T says so.
+      const t = c.measurement.tokens;
+      return t === DEFAULT_EVAL.tokens ? formatMedianSpread(c.timing) : `${formatMedianSpread(c.timing)} (T = ${t})`;
     },
   },
   { key: 'paramsDecoder', group: 'Params, M', header: 'Decoder', sub: 'proxy', value: (r) => r.paramsDecoder, cell: (r) => inUnit(1e6)(r.paramsDecoder) },

@@ -85,10 +85,11 @@ for (const backend of BACKENDS) {
       assert.match((await results.nth(i).textContent()) ?? '', /^decode [\d.,]+ m?s ± [\d.,]+ m?s \(3 runs\) · prefill [\d.,]+ m?s ± [\d.,]+ m?s \(3 runs\) · 0 tensors leaked$/);
     }
     assert.match((await page.getByTestId('measure-notice').textContent()) ?? '', new RegExp(`^Measured 2 of 2 candidates on ${backend} · `));
-    // The table shows this backend's series: both frontier rows have "median ± spread".
+    // The table shows this backend's series: both frontier rows have "median ± spread", with the
+    // T they were measured at, since it is not the analytic columns' 128.
     const cells = await measuredCells(page);
     assert.equal(cells.length, 2);
-    for (const c of cells) assert.match(c, /^[\d.,]+ ± [\d.]+$/);
+    for (const c of cells) assert.match(c, /^[\d.,]+ ± [\d.]+ \(T = 16\)$/);
     const title = (await page.locator('table.candidates tbody td[data-col="measured"]').first().getAttribute('title')) ?? '';
     assert.match(title, new RegExp(`measured \\(${backend} · .*0 tensors leaked`));
     // One more series in the chart and the legend.

@@ -12,9 +12,9 @@ import { COLUMN_BY_KEY, sortRows } from '../../../src/state/table';
 
 const gpt = (d: number, n = 2): Arch => homogeneous({ family: 'gpt2', vocabSize: 1000, contextLength: 256, dModel: d, tieEmbeddings: true }, n, { nHead: 2, dInner: 4 * d });
 const t = (median: number) => ({ medianMs: median, p10Ms: median * 0.8, p90Ms: median * 1.4, cv: 0.1 });
-const m = (arch: Arch, decode: number): Measurement => ({
+const m = (arch: Arch, decode: number, tokens = 16): Measurement => ({
   archKey: archKey(arch),
-  tokens: 16,
+  tokens,
   prefill: t(decode * 5),
   decode: t(decode),
   firstRunMs: 9,
@@ -56,16 +56,18 @@ describe('measured view', () => {
     expect(archRow('not a key', DEFAULT_EVAL)).toBeNull();
   });
 
-  it('the Measured column shows median ± half the p10–p90 range and sorts unmeasured rows last', () => {
+  it('the Measured column shows median ± half the p10–p90 range (and T when it is not the analytic one) and sorts unmeasured rows last', () => {
     const a = gpt(64);
     const b = gpt(128);
-    const store = addMeasurements(emptyMeasurements(), 'cpu', device, 'worker', [m(a, 2), m(b, 1)]);
+    const store = addMeasurements(emptyMeasurements(), 'cpu', device, 'worker', [m(a, 2), m(b, 1, DEFAULT_EVAL.tokens)]);
     const rows = [a, b, gpt(192)].map((x, i) => ({ ...archRow(archKey(x), DEFAULT_EVAL, i)!, id: i }) as PointRow);
     const lookup = measuredLookup(store.series[0], new Map(rows.map((r, i) => [archKey([a, b, gpt(192)][i]), r.id])), 'decode')!;
     const col = COLUMN_BY_KEY.measured;
     expect(col.header).toBe('Measured');
-    expect(col.cell(rows[0], null, lookup)).toBe('2 ± 0.6');
+    expect(col.cell(rows[0], null, lookup)).toBe('2 ± 0.6 (T = 16)'); // beside analytic figures at T = 128
+    expect(col.cell(rows[1], null, lookup)).toBe('1 ± 0.3');
     expect(formatMedianSpread(t(2))).toBe('2 ± 0.6');
+    expect(COLUMN_BY_KEY.latencyPrefill.sub).toBe(`${DEFAULT_EVAL.tokens} tokens`);
     expect(col.cell(rows[2], null, lookup)).toBe('–');
     expect(sortRows(rows, { key: 'measured', dir: 'asc' }, null, lookup).map((r) => r.id)).toEqual([1, 0, 2]);
     expect(sortRows(rows, { key: 'measured', dir: 'desc' }, null, lookup).map((r) => r.id)).toEqual([0, 1, 2]);
