@@ -1,11 +1,13 @@
-// Drift benchmark: evidence for what limits the latency bench's repeat stability here. One
-// GPT-2 8 x 512 model (the default budget's largest), built once, decode steps timed for
-// SECONDS in WINDOW_MS windows, each step followed by the GEMV reference kernel, and a fixed
-// JS loop timed once per window (bench/browser/drift.ts). Reported: the spread of the window
-// medians of each, as CV and max / min, and of two drift-free figures built from the pairs:
-// decode / reference, and decode moved to the run's median reference time
-// (src/bench/driftCorrection.ts).
-import { median, summarize } from '../src/core/stats';
+// Drift benchmark: evidence for what limits the latency bench's repeat stability here. For two
+// GPT-2 models (4 x 256, and 8 x 512, the default budget's largest), each built once, decode
+// steps are timed for SECONDS in WINDOW_MS windows, each step followed by the GEMV reference
+// kernel, and a fixed JS loop is timed at the end of each window (bench/browser/drift.ts).
+// Reported per model: the spread of the window medians of each, as CV and max / min, and of two
+// drift-free figures built from the pairs: decode / reference, and decode moved to the run's
+// median reference time by its share of streamed bytes (src/bench/driftCorrection.ts); and the
+// least-squares slope of the window medians of decode on the reference's, the share the drift
+// really takes, against the byte count's.
+import { leastSquaresSlope, median, summarize } from '../src/core/stats';
 import type { Arch } from '../src/core/arch';
 import { countParams } from '../src/core/params';
 import { driftCorrectedMedian } from '../src/bench/driftCorrection';
@@ -19,7 +21,7 @@ interface DriftBenchApi {
   drift(arch: Arch, options: DriftOptions): Promise<DriftRun>;
 }
 
-const SECONDS = 120;
+const SECONDS = 90;
 const WINDOW_MS = 2000;
 const TOKENS = 128;
 
@@ -28,33 +30,47 @@ const spread = (xs: number[]) => {
   return { median: s.median, cv: s.cv, maxOverMin: Math.max(...xs) / Math.min(...xs) };
 };
 
-export async function runDriftBench() {
-  const { name, arch } = EFFICIENCY_ARCHS[1];
+function analyse(name: string, arch: Arch, { reference, referenceBytes, windows }: DriftRun) {
+  // Streamed bytes of a decode step over the reference's: the share of the drift it takes.
+  const share = (4 * countParams(arch).total) / referenceBytes;
+  const atReferenceMs = median(windows.flatMap((w) => w.referenceMs));
+  const rows = windows.map((w) => ({
+    atS: Number(w.atS.toFixed(1)),
+    steps: w.decodeMs.length,
+    decodeMs: median(w.decodeMs),
+    referenceMs: median(w.referenceMs),
+    ratio: median(w.decodeMs.map((d, i) => d / w.referenceMs[i])),
+    correctedMs: driftCorrectedMedian({ timesMs: w.decodeMs, referenceTimesMs: w.referenceMs }, share, atReferenceMs),
+    loopMs: w.loopMs,
+  }));
+  const of = (k: keyof (typeof rows)[number]) => spread(rows.map((r) => r[k]));
+  return {
+    arch: name,
+    reference,
+    share,
+    fittedShare: leastSquaresSlope(
+      rows.map((r) => r.referenceMs),
+      rows.map((r) => r.decodeMs),
+    ),
+    atReferenceMs,
+    spread: { decodeMs: of('decodeMs'), referenceMs: of('referenceMs'), ratio: of('ratio'), correctedMs: of('correctedMs'), loopMs: of('loopMs') },
+    windows: rows,
+  };
+}
+
+export async function runDriftBench(log: (s: string) => void = () => {}) {
   return withBenchPage(async (call: Caller<DriftBenchApi>) => {
     const backend = await call('selectBackend', 'wasm');
-    const { reference, referenceBytes, windows } = await call('drift', arch, { seconds: SECONDS, windowMs: WINDOW_MS, tokens: TOKENS });
-    // Streamed bytes of a decode step over the reference's: the share of the drift it takes.
-    const share = (4 * countParams(arch).total) / referenceBytes;
-    const atReferenceMs = median(windows.flatMap((w) => w.referenceMs));
-    const rows = windows.map((w) => ({
-      atS: Number(w.atS.toFixed(1)),
-      steps: w.decodeMs.length,
-      decodeMs: median(w.decodeMs),
-      referenceMs: median(w.referenceMs),
-      ratio: median(w.decodeMs.map((d, i) => d / w.referenceMs[i])),
-      correctedMs: driftCorrectedMedian({ timesMs: w.decodeMs, referenceTimesMs: w.referenceMs }, share, atReferenceMs),
-      loopMs: w.loopMs,
-    }));
-    const of = (k: keyof (typeof rows)[number]) => spread(rows.map((r) => r[k]));
+    const models = [];
+    for (const { name, arch } of [EFFICIENCY_ARCHS[0], EFFICIENCY_ARCHS[1]]) {
+      models.push(analyse(name, arch, await call('drift', arch, { seconds: SECONDS, windowMs: WINDOW_MS, tokens: TOKENS })));
+      log(`${name} done`);
+    }
     return {
       bench: 'drift',
       backend,
-      arch: name,
-      protocol: { seconds: SECONDS, windowMs: WINDOW_MS, tokens: TOKENS, reference, loop: '3e6 dependent multiply-adds, median of 5 a window' },
-      share,
-      atReferenceMs,
-      spread: { decodeMs: of('decodeMs'), referenceMs: of('referenceMs'), ratio: of('ratio'), correctedMs: of('correctedMs'), loopMs: of('loopMs') },
-      windows: rows,
+      protocol: { seconds: SECONDS, windowMs: WINDOW_MS, tokens: TOKENS, loop: '3e6 dependent multiply-adds, median of 5 a window' },
+      models,
     };
   });
 }

@@ -72,22 +72,27 @@ async function latencyBench(): Promise<Row[]> {
 }
 
 async function driftBench(): Promise<Row[]> {
-  const r = await runDriftBench();
+  const r = await runDriftBench((s) => console.log(`  ${s}`));
   save('drift', r);
   const row = (label: string, x: { median: number; cv: number; maxOverMin: number }, unit: string): Row => [
-    label,
+    `  ${label}`,
     `${x.median.toFixed(unit === '' ? 3 : 2)}${unit}`,
     `CV ${(100 * x.cv).toFixed(1)}%`,
     `max/min ${x.maxOverMin.toFixed(2)}`,
   ];
-  return [
-    [`drift: ${r.arch} built once, ${r.protocol.seconds} s of ${r.protocol.windowMs / 1000}-s windows (wasm)`, 'median', 'spread', 'of window medians'],
-    row('decode step', r.spread.decodeMs, ' ms'),
-    row(`GEMV reference right after each step`, r.spread.referenceMs, ' ms'),
-    row('decode / reference, step by step', r.spread.ratio, ''),
-    row(`decode moved to the median reference (share ${r.share.toFixed(2)})`, r.spread.correctedMs, ' ms'),
-    row('fixed JS loop, once per window', r.spread.loopMs, ' ms'),
-  ];
+  const rows: Row[] = [[`drift: models built once, ${r.protocol.seconds} s of ${r.protocol.windowMs / 1000}-s windows (wasm)`, 'median', 'spread', 'of window medians']];
+  for (const m of r.models) {
+    rows.push(
+      [m.arch, '', '', ''],
+      row('decode step', m.spread.decodeMs, ' ms'),
+      row('GEMV reference right after each step', m.spread.referenceMs, ' ms'),
+      row('decode / reference, step by step', m.spread.ratio, ''),
+      row(`decode moved to the median reference (share ${m.share.toFixed(2)})`, m.spread.correctedMs, ' ms'),
+      row('fixed JS loop, once per window', m.spread.loopMs, ' ms'),
+      ['  decode ms per reference ms: fitted, from byte counts', `${m.fittedShare.toFixed(2)}, ${m.share.toFixed(2)}`, '', ''],
+    );
+  }
+  return rows;
 }
 
 function save(name: string, data: object) {

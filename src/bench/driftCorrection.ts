@@ -9,10 +9,11 @@
 // does not feel a slow phase as a small matmul does: in one latency run a slow repeat of GPT-2
 // small's prefill (857 ms against about 710) was moved to 534 ms. A compute-bound workload is
 // instead scaled with its reference, t g* / g (when the CPU slows, both slow in proportion).
-// Measured here (npm run bench -- drift,
-// GPT-2 8 x 512 built once, 2-minute run): 2-s window medians of decode 9.5-16.6 ms (CV 9.5 %)
-// became 11.3-14.0 ms (CV 4.2 %) with k = 3.07 from the byte counts; a least-squares fit of the
-// window medians on the reference's gives k = 3.97, so the byte count under-corrects if anything.
+// Measured here (npm run bench -- drift, each model built once, 90 s): for GPT-2 8 x 512 the byte
+// count's k = 3.07 matched a least-squares fit of decode on the reference (3.09), and the 2-s
+// window medians' CV went from 5.5 % to 3.0 %. For 4 x 256, whose decode is mostly kernel
+// dispatch, the fit gave 2.37 against 0.97 from its bytes: the dispatch drifts with memory too,
+// and this correction under-corrects it (the ratio workload / reference did better there).
 import { median } from '../core/stats';
 
 export interface PairedRuns {

@@ -2,7 +2,8 @@
 // benchmark: here (2-core cloud VM, `npm run bench -- drift`) one GPT-2 8 x 512 model, built
 // once, had 2-second decode medians from 9.5 to 16.6 ms over two minutes; a GEMV timed right
 // after each decode step swung with it (2.0 to 3.8 ms), while a fixed JS loop timed alongside
-// stayed at 5.1 ms in all but a few windows: the memory system drifts, not the CPU. Timing a fixed reference kernel right after every timed run gives, per run, a
+// stayed at 5.1 ms in all but a few windows: the memory system drifts, not the CPU (README,
+// Benchmarks > Drift, has that run and the latest). Timing a fixed reference kernel right after every timed run gives, per run, a
 // figure the drift cancels out of: workload / reference, or the workload moved to a common
 // reference time (driftCorrection.ts). `npm run bench -- drift` shows both.
 //   gemv    reading weights once, [1 x d] x [d x 4d] over several matrices (more than the last

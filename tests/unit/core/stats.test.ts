@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kendall, median, pearson, quantile, ranks, spearman, summarize } from '../../../src/core/stats';
+import { kendall, leastSquaresSlope, median, pearson, quantile, ranks, spearman, summarize } from '../../../src/core/stats';
 import { naiveKendallB, naivePearson, naiveRanks, naiveSpearman } from './_helpers';
 
 const smallInts = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 3, maxLength: 25 });
@@ -124,5 +124,24 @@ describe('quantile, median, summarize', () => {
         expect(quantile(s, Math.min(1, q + 0.1))).toBeGreaterThanOrEqual(v - 1e-6);
       }),
     );
+  });
+});
+
+describe('leastSquaresSlope', () => {
+  it('recovers the slope of a line, and of a line plus noise that sums to zero against x', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 2, maxLength: 30 }),
+        (a, b, xs) => {
+          expect(leastSquaresSlope(xs, xs.map((x) => a * x + b))).toBeCloseTo(a, 6);
+        },
+      ),
+    );
+    // Residuals +1, -1, -1, +1 at x = 0..3 are orthogonal to x - mean: the slope stays 2.
+    expect(leastSquaresSlope([0, 1, 2, 3], [1, 1, 3, 7])).toBeCloseTo(2, 12);
+    expect(leastSquaresSlope([2, 2, 2], [1, 2, 3])).toBeNaN();
+    expect(() => leastSquaresSlope([1, 2], [1])).toThrow(/as many/);
   });
 });
