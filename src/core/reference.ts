@@ -5,7 +5,7 @@
 import type { Arch } from './arch';
 import { DEFAULT_EVAL, evaluate, type EvalSettings } from './evaluate';
 import { PROXIES, PROXY_IDS, type ProxyId } from './proxies';
-import { kendall, spearman } from './stats';
+import { kendall, leastSquaresSlope, spearman } from './stats';
 
 export interface ReferenceModel {
   id: string;
@@ -100,13 +100,7 @@ export function fitPowerLaw(points: readonly { n: number; ppl: number }[], datas
   const k = xs.length;
   const mx = xs.reduce((s, x) => s + x, 0) / k;
   const my = ys.reduce((s, y) => s + y, 0) / k;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < k; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-  }
-  const b = sxy / sxx;
+  const b = leastSquaresSlope(xs, ys);
   const a = my - b * mx;
   let se = 0;
   let seLog = 0;
