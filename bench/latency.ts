@@ -6,9 +6,10 @@
 //   2. stability: CV of the median over 5 repeats per arch (the repeats of the three archs
 //      interleaved, so a burst of load on this shared machine lands on one repeat of each
 //      rather than on every repeat of one); Spearman between two passes over the first 10
-//      sampled archs (the target) and over all 20. Each also for the paired figure
-//      (workload / a reference kernel timed right after each run, src/bench/reference.ts),
-//      which this machine's drifting memory speed cancels out of;
+//      sampled archs (the target) and over all 20. Every timed run is followed by a
+//      reference kernel (src/bench/reference.ts), and both figures are also given with this
+//      machine's memory drift removed run by run (src/bench/driftCorrection.ts); the JSON also
+//      keeps the plain ratios workload / reference;
 //   3. analytic vs measured: core's roofline calibrated with the measured profile, Spearman and
 //      median absolute percentage error over 20 archs;
 //   4. leaks: 50 build-measure-dispose cycles, tensor count unchanged.

@@ -1,19 +1,19 @@
 // Drift correction for paired timings (our own reconstruction, not from a paper). A decode step
 // streams the model's weights once; the GEMV reference timed right after it streams a fixed
 // amount, so when the memory system slows by some Δ ms per reference call, the step slows by
-// about (weight bytes / reference bytes) x Δ: a decode is t = O + k g, with O its compute and
-// dispatch time (which does not drift with memory: see reference.ts), g the reference time and
+// about (weight bytes / reference bytes) x Δ. That models a decode as t = O + k g, with O its
+// compute and dispatch time, assumed not to drift with memory, g the reference time and
 // k = weight bytes / reference bytes. Each run is then moved to a common reference time g*:
-// t + k (g* - g). The same for a prefill against the
-// matmul reference would take k = FLOPs / reference FLOPs, but a prefill is not all matmul and
-// does not feel a slow phase as a small matmul does: in one latency run a slow repeat of GPT-2
-// small's prefill (857 ms against about 710) was moved to 534 ms. A compute-bound workload is
-// instead scaled with its reference, t g* / g (when the CPU slows, both slow in proportion).
+// t + k (g* - g).
+// A prefill would take k = FLOPs / reference FLOPs against the matmul reference, but a prefill
+// is not all matmul and does not feel a slow phase as a small matmul does: in one latency run a
+// slow repeat of GPT-2 small's prefill (857 ms against about 710) was moved to 534 ms. A
+// compute-bound workload is instead scaled with its reference, t g* / g.
 // Measured here (npm run bench -- drift, each model built once, 90 s): for GPT-2 8 x 512 the byte
 // count's k = 3.07 matched a least-squares fit of decode on the reference (3.09), and the 2-s
 // window medians' CV went from 5.5 % to 3.0 %. For 4 x 256, whose decode is mostly kernel
-// dispatch, the fit gave 2.37 against 0.97 from its bytes: the dispatch drifts with memory too,
-// and this correction under-corrects it (the ratio workload / reference did better there).
+// dispatch, the fit gave 2.37 against 0.97 from its bytes: there O drifts with memory too, and
+// this correction under-corrects it (the ratio workload / reference did better there).
 import { median } from '../core/stats';
 
 export interface PairedRuns {

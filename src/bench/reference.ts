@@ -3,9 +3,10 @@
 // once, had 2-second decode medians from 9.5 to 16.6 ms over two minutes; a GEMV timed right
 // after each decode step swung with it (2.0 to 3.8 ms), while a fixed JS loop timed alongside
 // stayed at 5.1 ms in all but a few windows: the memory system drifts, not the CPU (README,
-// Benchmarks > Drift, has that run and the latest). Timing a fixed reference kernel right after every timed run gives, per run, a
-// figure the drift cancels out of: workload / reference, or the workload moved to a common
-// reference time (driftCorrection.ts). `npm run bench -- drift` shows both.
+// Benchmarks > Drift, has that run and the latest). Timing a fixed reference kernel right after
+// every timed run gives, per run, a figure the drift cancels out of: workload / reference, or
+// the workload moved to a common reference time (driftCorrection.ts). `npm run bench -- drift`
+// shows both.
 //   gemv    reading weights once, [1 x d] x [d x 4d] over several matrices (more than the last
 //           level cache holds), the kernel that bounds a decode step;
 //   matmul  a prefill-shaped [T x d] x [d x 4d], compute-bound like a prefill.
@@ -21,8 +22,6 @@ export interface ReferenceKernel {
   readonly flops: number;
   /** One line, e.g. "GEMV [1 x 1024] x [1024 x 4096], 4 matrices (67.1 MB)". */
   readonly description: string;
-  /** Weight bytes the kernel keeps alive (for the memory guard), packed copies excluded. */
-  readonly residentBytes: number;
   /** Runs the kernel once, waits for its output, returns ms. */
   time(): Promise<number>;
   dispose(): void;
@@ -66,7 +65,6 @@ export function createReference(kind: ReferenceKind, shape: ReferenceShape = ref
     kind,
     bytes: matrices * weightBytes,
     flops: matrices * 2 * rows * d * 4 * d,
-    residentBytes: referenceResidentBytes(shape),
     description: `${name} [${rows} x ${d}] x [${d} x ${4 * d}]${matrices > 1 ? `, ${matrices} matrices` : ''} (${(matrices * weightBytes / 1e6).toFixed(1)} MB)`,
     async time() {
       if (disposed) throw new Error('reference kernel used after dispose');

@@ -90,7 +90,6 @@ describe('timeWorkload', () => {
         bytes: 64,
         flops: 32,
         description: 'fake',
-        residentBytes: 0,
         time: async () => {
           now += 2 * factor;
           calls++;
