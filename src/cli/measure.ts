@@ -91,6 +91,8 @@ function timingJson(t: WorkloadTiming) {
     cv: round(t.cv, 4),
     firstRunMs: round(t.firstRunMs, 3),
     runs: t.runs,
+    // Every timed run, in order, so a user can compute their own statistics or spot drift.
+    timesMs: t.timesMs.map((ms) => round(ms, 3)),
     ...(t.paired
       ? {
           paired: {

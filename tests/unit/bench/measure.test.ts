@@ -51,10 +51,15 @@ describe('measureCommand', () => {
   });
 
   it('--min-time-ms keeps timing until the runs add up to it', async () => {
-    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '2', '--tokens', '8', '--min-time-ms', '150'])) as Record<string, { runs: number; medianMs: number }>;
+    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '2', '--tokens', '8', '--min-time-ms', '150'])) as Record<string, { runs: number; timesMs: number[] }>;
     for (const w of [out.prefill, out.decode]) {
       expect(w.runs).toBeGreaterThan(2);
-      expect(w.runs * w.medianMs).toBeGreaterThan(100); // about 150 ms of samples, not 2 runs
+      expect(w.timesMs).toHaveLength(w.runs);
+      const total = w.timesMs.reduce((a, b) => a + b, 0);
+      // The loop stops at the first run that takes the total past 150 ms: at least 150 ms, and
+      // without the last run still short of it.
+      expect(total).toBeGreaterThanOrEqual(150);
+      expect(total - w.timesMs[w.runs - 1]).toBeLessThan(150);
     }
     expect(parseMeasureArgs(['gpt2']).minTimeMs).toBe(0);
   });
