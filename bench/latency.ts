@@ -3,10 +3,11 @@
 //   1. efficiency: prefill GFLOP/s (core's FLOP count / median time) as a ratio of the matmul
 //      GFLOP/s the device profile measured; decode time against the memory-bound limit
 //      (weight bytes / measured bandwidth), as limit / measured;
-//   2. stability: CV of the median over 5 repeats per arch (the repeats of the three archs
-//      interleaved, so a burst of load on this shared machine lands on one repeat of each
-//      rather than on every repeat of one); Spearman between two passes over the first 10
-//      sampled archs (the issue's target) and over all 20. Every timed run is followed by a
+//   2. stability: CV of the median over 5 repeats per arch, and Spearman between two passes
+//      over the first 10 sampled archs (the issue's target) and over all 20. A repeat (and a
+//      pass) measures its archs in ROUNDS interleaved slices (src/bench/rounds.ts), so a slow
+//      stretch of this shared machine lands on a slice of every arch rather than on all of one;
+//      repeats and passes follow one another, never overlap. Every timed run is followed by a
 //      reference kernel (src/bench/reference.ts), and both figures are also given with this
 //      machine's memory drift removed run by run (src/bench/driftCorrection.ts); the JSON also
 //      keeps the plain ratios workload / reference;
@@ -26,6 +27,7 @@ import type { BackendName } from '../src/bench/backends';
 import type { DeviceInfo } from '../src/bench/device';
 import type { MeasuredProfile, ProfileOptions } from '../src/bench/profile';
 import type { BenchOptions, BenchResult, PairedTiming, WorkloadTiming } from '../src/bench/timing';
+import type { RoundsOptions } from '../src/bench/rounds';
 import { withBenchPage, type Caller } from './page';
 import { driftCorrectedMedian, driftScaledMedian } from '../src/bench/driftCorrection';
 
@@ -35,6 +37,7 @@ interface LatencyBenchApi {
   deviceInfo(): Promise<DeviceInfo>;
   profile(options?: ProfileOptions): Promise<MeasuredProfile>;
   bench(arch: Arch, options?: Omit<BenchOptions, 'onProgress' | 'signal'>): Promise<BenchResult>;
+  benchRounds(archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>): Promise<BenchResult[]>;
   numTensors(): number;
 }
 
@@ -46,6 +49,10 @@ const TOKENS = 128;
 const RUNS = 10;
 const MIN_TIME_MS = 4000;
 const REPEATS = 5;
+/** Slices per arch in a repeat or pass, taken round-robin. Sequential passes (1 slice) in the
+ *  same half hour as 4-slice ones had pass-to-pass Spearmans of 0.83 (prefill) and 0.75
+ *  (decode) against 1.00 and 0.98 (scratch experiment, 10 archs, README). */
+const ROUNDS = 4;
 /** The pass-to-pass Spearman target is over 10 archs (the first 10 of the 20 sampled). */
 const PASS_ARCHS = 10;
 const gpt2 = (nLayer: number, d: number, heads: number) =>
@@ -103,31 +110,32 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     log(`profile: ${profile.gflops.toFixed(1)} GFLOP/s, ${profile.gbps.toFixed(1)} GB/s, ${(profile.overheadMsPerKernel * 1000).toFixed(1)} µs/kernel`);
     // Paired: each timed run is followed by a reference kernel (src/bench/reference.ts), so the
     // figures workload / reference, free of this machine's drift, sit beside the raw ones.
-    const bench = (arch: Arch, minTimeMs = MIN_TIME_MS): Promise<BenchResult> =>
-      call('bench', arch, { tokens: TOKENS, runs: RUNS, warmup: 2, minTimeMs, paired: true });
+    const options = { tokens: TOKENS, runs: RUNS, warmup: 2, minTimeMs: MIN_TIME_MS, paired: true };
     // Warm the JIT and the allocator on a throw-away model first: the first builds of a page
     // run slower code paths, which would land on the first arch's first repeat.
-    for (let i = 0; i < 3; i++) await bench(EFFICIENCY_ARCHS[0].arch, 0);
+    for (let i = 0; i < 3; i++) await call('bench', EFFICIENCY_ARCHS[0].arch, { ...options, minTimeMs: 0 });
 
     // The control: this machine's speed drifts by tens of percent over tens of seconds (a fixed
     // JS loop, alone on it, had 10-second medians from 7.5 to 12.2 ms), so the denominators of
-    // the ratios are measured around each bench, not once at the start: a short micro-benchmark
-    // between consecutive benches, each bench getting the mean of the one before and after it.
-    // (Scaling the medians by it did not lower their CV: the drift is faster than that.)
+    // the ratios are measured around each repeat and pass, not once at the start: a short
+    // micro-benchmark between consecutive ones, each getting the mean of the one before and
+    // after it. (Scaling the medians by it did not lower their CV: the drift is faster than that.)
     const controls: Control[] = [toControl(await call('profile', CONTROL))];
-    const controlled = async (arch: Arch): Promise<Controlled> => {
-      const result = await bench(arch);
+    const controlled = async (archs: Arch[]): Promise<Controlled[]> => {
+      const results = await call('benchRounds', archs, { ...options, rounds: ROUNDS });
       const before = controls[controls.length - 1];
       const after = toControl(await call('profile', CONTROL));
       controls.push(after);
       const mean = (k: keyof Control) => (before[k] + after[k]) / 2;
-      return { result, control: { gflops: mean('gflops'), gbps: mean('gbps'), overheadMsPerKernel: mean('overheadMsPerKernel') } };
+      const control = { gflops: mean('gflops'), gbps: mean('gbps'), overheadMsPerKernel: mean('overheadMsPerKernel') };
+      return results.map((result) => ({ result, control }));
     };
 
-    // 1 + 2a: efficiency and repeat stability of three archs, repeats interleaved.
+    // 1 + 2a: efficiency and repeat stability of three archs, each repeat all three interleaved.
     const reps: Controlled[][] = EFFICIENCY_ARCHS.map(() => []);
     for (let r = 0; r < REPEATS; r++) {
-      for (const [i, { arch }] of EFFICIENCY_ARCHS.entries()) reps[i].push(await controlled(arch));
+      const repeat = await controlled(EFFICIENCY_ARCHS.map((e) => e.arch));
+      repeat.forEach((x, i) => reps[i].push(x));
       log(`repeat ${r + 1} of ${REPEATS} done`);
     }
     const efficiency = EFFICIENCY_ARCHS.map(({ name, arch, target }, i) => {
@@ -190,10 +198,10 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
 
     // 2b + 3: two passes over 20 sampled archs.
     const archs = sampledArchs(20);
-    const passes: Controlled[][] = [[], []];
-    for (const pass of passes) {
-      for (const arch of archs) pass.push(await controlled(arch));
-      log(`pass ${passes.indexOf(pass) + 1} of 2 done`);
+    const passes: Controlled[][] = [];
+    for (let p = 0; p < 2; p++) {
+      passes.push(await controlled(archs));
+      log(`pass ${p + 1} of 2 done`);
     }
     type Workload = 'prefill' | 'decode';
     const m = (p: Controlled[], w: Workload) => p.map((x) => x.result[w].medianMs);
@@ -259,6 +267,7 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
       protocol: {
         runs: RUNS,
         minTimeMs: MIN_TIME_MS,
+        rounds: ROUNDS,
         warmup: 2,
         repeats: REPEATS,
         passArchs: PASS_ARCHS,

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runDriftBench } from './drift';
 import { runLatencyBench } from './latency';
+import { runInterleaveBench } from './interleave';
 import { runSearchBench } from './search';
 
 type Row = [string, string, string, string];
@@ -95,13 +96,23 @@ async function driftBench(): Promise<Row[]> {
   return rows;
 }
 
+async function interleaveBench(): Promise<Row[]> {
+  const r = await runInterleaveBench((s) => console.log(`  ${s}`));
+  save('interleave', r);
+  const rows: Row[] = [[`interleave: two passes over ${r.protocol.archs} sampled archs per protocol (wasm)`, 'prefill Spearman', 'decode Spearman', 's per pass']];
+  for (const [label, p] of [['one arch after the other', r.sequential], [`${r.roundRobin.rounds} round-robin slices per arch`, r.roundRobin]] as const) {
+    rows.push([`  ${label}`, p.prefillSpearman.toFixed(3), p.decodeSpearman.toFixed(3), p.secondsPerPass.toFixed(0)]);
+  }
+  return rows;
+}
+
 function save(name: string, data: object) {
   mkdirSync('bench/results', { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
   writeFileSync(`bench/results/${name}.json`, JSON.stringify({ ...meta, ...data }, null, 2) + '\n');
 }
 
-const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench, latency: latencyBench, drift: driftBench };
+const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench, latency: latencyBench, drift: driftBench, interleave: interleaveBench };
 
 async function main() {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);

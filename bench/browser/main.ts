@@ -6,6 +6,7 @@ import { configureWasmThreads, selectBackend, type BackendName } from '../../src
 import { deviceInfo } from '../../src/bench/device';
 import { measureDeviceProfile, type ProfileOptions } from '../../src/bench/profile';
 import { benchArch, type BenchOptions } from '../../src/bench/timing';
+import { benchRounds, type RoundsOptions } from '../../src/bench/rounds';
 import { configureAppWasmPaths } from '../../src/bench/wasmAssets';
 import { measureDrift, type DriftOptions } from './drift';
 
@@ -18,6 +19,7 @@ const api = {
   deviceInfo: () => deviceInfo(),
   profile: (options: ProfileOptions = {}) => measureDeviceProfile(options),
   bench: (arch: Arch, options: Omit<BenchOptions, 'onProgress' | 'signal'> = {}) => benchArch(arch, options),
+  benchRounds: (archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>) => benchRounds(archs, options),
   numTensors: () => tf.memory().numTensors,
   drift: (arch: Arch, options: DriftOptions) => measureDrift(arch, options),
 };

@@ -68,6 +68,8 @@ export interface BenchResult {
   wasmHeapBytes?: number;
   /** Tensors alive after dispose minus before the build: 0 unless something leaks. */
   leakedTensors: number;
+  /** Set when the runs were gathered in several interleaved slices (rounds.ts). */
+  slices?: number;
 }
 
 export type BenchPhase = 'build' | 'prefill' | 'decode' | 'peak';
@@ -154,7 +156,13 @@ export async function timeWorkload(
   return timing;
 }
 
-function pairedTiming(reference: ReferenceKernel, timesMs: number[], referenceTimesMs: number[]): PairedTiming {
+/** The paired figures of `timesMs` against the reference times taken right after each run. */
+export function pairedTiming(
+  reference: Pick<ReferenceKernel, 'kind' | 'description' | 'bytes' | 'flops'>,
+  timesMs: number[],
+  referenceTimesMs: number[],
+): PairedTiming {
+  if (timesMs.length !== referenceTimesMs.length) throw new RangeError('paired timing needs one reference time per run');
   const r = summarize(timesMs.map((t, i) => t / referenceTimesMs[i]));
   return {
     reference: reference.kind,
