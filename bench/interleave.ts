@@ -1,11 +1,11 @@
 // Interleave benchmark: evidence for measuring a batch of archs in round-robin slices
-// (src/bench/rounds.ts) rather than one after the other. Two passes of each protocol over the
-// same 10 sampled archs as the latency bench's pass-to-pass target, in the order sequential,
-// round-robin, round-robin, sequential (so a slow half of the run weighs on both alike), with
-// the same time budget per workload; reported per protocol: the Spearman between its two
-// passes, and its wall time per pass.
+// (src/bench/rounds.ts) rather than one after the other. Three passes of each protocol over the
+// same 10 sampled archs as the latency bench's pass-to-pass target, with the same time budget
+// per workload, in the order S R R S S R (S sequential, R round-robin), so neither protocol
+// gets the quieter stretch of the run. Reported per protocol: the Spearman of each of its three
+// pairs of passes, and the median over archs of each arch's CV across its three passes.
 import type { Arch } from '../src/core/arch';
-import { spearman } from '../src/core/stats';
+import { median, spearman, summarize } from '../src/core/stats';
 import type { BackendName } from '../src/bench/backends';
 import type { RoundsOptions } from '../src/bench/rounds';
 import type { BenchOptions, BenchResult } from '../src/bench/timing';
@@ -27,7 +27,7 @@ export async function runInterleaveBench(log: (s: string) => void = () => {}) {
     const backend = await call('selectBackend', 'wasm');
     const archs = sampledArchs(20).slice(0, ARCHS);
     for (let i = 0; i < 3; i++) await call('bench', EFFICIENCY_ARCHS[0].arch, { ...OPTIONS, minTimeMs: 0 });
-    const order = [1, ROUNDS, ROUNDS, 1];
+    const order = [1, ROUNDS, ROUNDS, 1, 1, ROUNDS];
     const passes: { rounds: number; seconds: number; prefillMs: number[]; decodeMs: number[] }[] = [];
     for (const rounds of order) {
       const start = performance.now();
@@ -37,12 +37,16 @@ export async function runInterleaveBench(log: (s: string) => void = () => {}) {
       log(`pass with ${rounds} round${rounds === 1 ? '' : 's'}: ${seconds.toFixed(0)} s`);
     }
     const protocol = (rounds: number) => {
-      const [a, b] = passes.filter((p) => p.rounds === rounds);
+      const own = passes.filter((p) => p.rounds === rounds);
+      const pairs = own.flatMap((a, i) => own.slice(i + 1).map((b) => [a, b] as const));
+      const cvAcrossPasses = (w: 'prefillMs' | 'decodeMs') => median(archs.map((_, k) => summarize(own.map((p) => p[w][k])).cv));
       return {
         rounds,
-        prefillSpearman: spearman(a.prefillMs, b.prefillMs),
-        decodeSpearman: spearman(a.decodeMs, b.decodeMs),
-        secondsPerPass: (a.seconds + b.seconds) / 2,
+        prefillSpearmans: pairs.map(([a, b]) => spearman(a.prefillMs, b.prefillMs)),
+        decodeSpearmans: pairs.map(([a, b]) => spearman(a.decodeMs, b.decodeMs)),
+        prefillCvAcrossPasses: cvAcrossPasses('prefillMs'),
+        decodeCvAcrossPasses: cvAcrossPasses('decodeMs'),
+        secondsPerPass: median(own.map((p) => p.seconds)),
       };
     };
     return {

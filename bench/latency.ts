@@ -49,9 +49,10 @@ const TOKENS = 128;
 const RUNS = 10;
 const MIN_TIME_MS = 4000;
 const REPEATS = 5;
-/** Slices per arch in a repeat or pass, taken round-robin. Sequential passes (1 slice) in the
- *  same half hour as 4-slice ones had pass-to-pass Spearmans of 0.83 (prefill) and 0.75
- *  (decode) against 1.00 and 0.98 (scratch experiment, 10 archs, README). */
+/** Slices per arch in a repeat or pass, taken round-robin (the app's default too). In the
+ *  interleave bench (bench/interleave.ts), three sequential passes over 10 archs had decode
+ *  Spearmans of 0.95, 0.73 and 0.83 between them, three 4-slice passes in the same 14 minutes
+ *  1.00, 0.99 and 0.99. */
 const ROUNDS = 4;
 /** The pass-to-pass Spearman target is over 10 archs (the first 10 of the 20 sampled). */
 const PASS_ARCHS = 10;

@@ -99,9 +99,13 @@ async function driftBench(): Promise<Row[]> {
 async function interleaveBench(): Promise<Row[]> {
   const r = await runInterleaveBench((s) => console.log(`  ${s}`));
   save('interleave', r);
-  const rows: Row[] = [[`interleave: two passes over ${r.protocol.archs} sampled archs per protocol (wasm)`, 'prefill Spearman', 'decode Spearman', 's per pass']];
+  const rows: Row[] = [[`interleave: three passes over ${r.protocol.archs} sampled archs per protocol (wasm)`, 'Spearman of each pair of passes', 'median CV across passes', 's per pass']];
+  const f = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(', ');
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   for (const [label, p] of [['one arch after the other', r.sequential], [`${r.roundRobin.rounds} round-robin slices per arch`, r.roundRobin]] as const) {
-    rows.push([`  ${label}`, p.prefillSpearman.toFixed(3), p.decodeSpearman.toFixed(3), p.secondsPerPass.toFixed(0)]);
+    rows.push([`  ${label}`, '', '', p.secondsPerPass.toFixed(0)]);
+    rows.push(['    prefill', f(p.prefillSpearmans), pct(p.prefillCvAcrossPasses), '']);
+    rows.push(['    decode', f(p.decodeSpearmans), pct(p.decodeCvAcrossPasses), '']);
   }
   return rows;
 }

@@ -21,17 +21,17 @@ export interface RoundsOptions extends Omit<BenchOptions, 'onProgress'> {
   onSlice?: (arch: number, round: number) => void;
 }
 
+/** The options of one slice: its share of the runs (rounded up) and of the time, so the pooled
+ *  sample is the size a single benchArch would have taken. */
+export function sliceOptions<T extends Pick<BenchOptions, 'runs' | 'minTimeMs'>>(options: T, rounds: number): T & { runs: number; minTimeMs: number } {
+  return { ...options, runs: Math.max(1, Math.ceil((options.runs ?? 10) / rounds)), minTimeMs: (options.minTimeMs ?? 0) / rounds };
+}
+
 /** One result per arch, in the order of `archs`; the whole call fails if a slice does. */
 export async function benchRounds(archs: readonly Arch[], options: RoundsOptions): Promise<BenchResult[]> {
   const { rounds, onSlice, ...bench } = options;
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be an integer >= 1, got ${rounds}`);
-  // Each slice gets its share of the runs and of the time, so the pooled sample is the size a
-  // single benchArch would have taken.
-  const slice: BenchOptions = {
-    ...bench,
-    runs: Math.max(1, Math.ceil((bench.runs ?? 10) / rounds)),
-    minTimeMs: (bench.minTimeMs ?? 0) / rounds,
-  };
+  const slice = sliceOptions(bench, rounds);
   const slices: BenchResult[][] = archs.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (const [i, arch] of archs.entries()) {

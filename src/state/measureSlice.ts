@@ -1,6 +1,7 @@
 // On-device timing and calibration, a slice of the explorer store: pick a backend, time the
 // selected candidate or up to MAX_FRONTIER_MEASURE spread along the frontier (one bench call per
-// candidate, so Stop keeps every candidate already timed), keep measured series in local
+// candidate and round: several candidates are timed in round-robin slices, src/bench/rounds.ts,
+// and Stop keeps every run already timed), keep measured series in local
 // storage, and calibrate the analytic latency's device profile. Only these actions talk to the
 // bench runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
 // sentence and never touch the frontier or earlier measurements.
@@ -8,7 +9,8 @@ import { archSummary, type Arch } from '../core/arch';
 import { DEFAULT_PROFILE } from '../core/latency';
 import { archBase, unpackArch } from '../core/packed';
 import type { BackendName } from '../bench/backends';
-import type { BenchPhase } from '../bench/timing';
+import { mergeSlices, sliceOptions } from '../bench/rounds';
+import type { BenchPhase, BenchResult } from '../bench/timing';
 import type { BackendSession, BenchRun, BenchRunner } from './benchClient';
 import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration } from './calibration';
 import { capEvenly } from './chartData';
@@ -21,6 +23,7 @@ import { isPositiveInt } from './settings';
 export type MeasureMode = 'selected' | 'frontier';
 export const MAX_FRONTIER_MEASURE = 20;
 export const MEASURE_WARMUP = 2;
+export const MAX_ROUNDS = 10;
 
 export interface MeasureForm {
   backend: BackendName;
@@ -33,6 +36,10 @@ export interface MeasureForm {
   minTimeMs: number;
   /** User memory cap for the guard, MB; null = the backend's own limit. */
   maxMemoryMB: number | null;
+  /** With more than one candidate: each one's runs and time are split into this many slices,
+   *  taken round-robin over the candidates, so a slowdown of the device (heat, another tab)
+   *  lands on every candidate alike instead of on whichever ran then. 1 = one after the other. */
+  rounds: number;
 }
 
 export type ItemState = 'pending' | 'running' | 'done' | 'failed' | 'stopped';
@@ -42,8 +49,11 @@ export interface MeasureItem {
   summary: string;
   state: ItemState;
   phase: BenchPhase | null;
-  /** 0..1 through build, prefill, decode and the peak-memory pass. */
+  /** 0..1 through every round's build, prefill, decode and peak-memory pass. */
   fraction: number;
+  /** Slices timed so far, of `rounds`. */
+  slicesDone: number;
+  rounds: number;
   measurement?: Measurement;
   error?: string;
 }
@@ -104,6 +114,7 @@ export function validateMeasureForm(f: MeasureForm, archs: readonly Arch[]): str
   if (!isPositiveInt(f.tokens)) errors.push('Tokens (T) must be a positive integer');
   if (!isPositiveInt(f.runs) || f.runs > 1000) errors.push('Timed runs must be an integer from 1 to 1,000');
   if (!(f.minTimeMs >= 0 && f.minTimeMs <= 600_000)) errors.push('Min time per workload must be from 0 to 600,000 ms');
+  if (!isPositiveInt(f.rounds) || f.rounds > MAX_ROUNDS) errors.push(`Rounds must be an integer from 1 to ${MAX_ROUNDS}`);
   if (f.maxMemoryMB !== null && !(f.maxMemoryMB > 0 && Number.isFinite(f.maxMemoryMB))) {
     errors.push('Max model memory must be a positive number of MB (or empty for the backend limit)');
   }
@@ -124,6 +135,18 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
   const setItem = (i: number, patch: Partial<MeasureItem>) =>
     setBench({ items: get().bench.items.map((it, j) => (j === i ? { ...it, ...patch } : it)) });
   const live = (t: number) => t === token;
+  /** The run under way, for Stop to record the slices already timed. */
+  let partial: { sess: BackendSession; slices: BenchResult[][]; failures: string[] } | null = null;
+
+  /** Adds candidate i's slices, pooled, to the series of this backend + device. */
+  function record(sess: BackendSession, i: number, slices: readonly BenchResult[], failures: string[]): void {
+    const m = toMeasurement(slices.length === 1 ? slices[0] : mergeSlices(slices));
+    const next = addMeasurements(get().bench.measurements, sess.backend, sess.device, sess.thread, [m]);
+    const saveError = saveMeasurements(storage, next);
+    if (saveError && !failures.includes(saveError)) failures.push(saveError);
+    setBench({ measurements: next, shownSeriesId: seriesId(sess.backend, sess.device) });
+    setItem(i, { state: 'done', phase: null, fraction: 1, slicesDone: slices.length, key: m.archKey, measurement: m });
+  }
 
   /** Selects the backend; on failure says why (never a silent fallback) and returns null. */
   async function session(t: number): Promise<BackendSession | null> {
@@ -159,49 +182,63 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
       const errors = error ? [error] : validateMeasureForm(form, archs);
       if (errors.length) return setBench({ errors, notice: null });
       const t = ++token;
-      const items = archs.map((a): MeasureItem => ({ key: '', summary: archSummary(a), state: 'pending', phase: null, fraction: 0 }));
+      // Round-robin needs two candidates; one is timed in a single slice.
+      const rounds = archs.length > 1 ? form.rounds : 1;
+      const items = archs.map((a): MeasureItem => ({ key: '', summary: archSummary(a), state: 'pending', phase: null, fraction: 0, slicesDone: 0, rounds }));
       setBench({ status: 'measuring', items, errors: [], notice: null });
       const sess = await session(t);
       if (!sess) return;
-      const options = { tokens: form.tokens, runs: form.runs, minTimeMs: form.minTimeMs, warmup: MEASURE_WARMUP, ...(form.maxMemoryMB === null ? {} : { maxBytes: form.maxMemoryMB * 1e6 }) };
+      const options = sliceOptions(
+        {
+          tokens: form.tokens,
+          runs: form.runs,
+          minTimeMs: form.minTimeMs,
+          warmup: MEASURE_WARMUP,
+          ...(form.maxMemoryMB === null ? {} : { maxBytes: form.maxMemoryMB * 1e6 }),
+        },
+        rounds,
+      );
+      const slices: BenchResult[][] = archs.map(() => []);
       const failures: string[] = [];
-      let measured = 0;
-      for (let i = 0; i < archs.length; i++) {
-        setItem(i, { state: 'running' });
-        const run = runner.measure([archs[i]], options, (_, phase, r, of) => {
-          if (!live(t)) return;
-          // At most one update per percent or phase: a thousand fast runs must not flood React.
-          const fraction = PHASES[phase][0] + PHASES[phase][1] * (of > 0 ? r / of : 0);
-          const item = get().bench.items[i];
-          if (item && item.phase === phase && fraction - item.fraction < 0.01) return;
-          setItem(i, { phase, fraction });
-        });
-        current = run;
-        let message: string | undefined;
-        try {
-          const [outcome] = await run.result;
-          if (!live(t)) return;
-          if (outcome.ok && outcome.result.backend !== sess.backend) {
-            message = `asked for ${sess.backend} but it ran on ${outcome.result.backend}; not recorded`;
-          } else if (outcome.ok) {
-            const m = toMeasurement(outcome.result);
-            const next = addMeasurements(get().bench.measurements, sess.backend, sess.device, sess.thread, [m]);
-            const saveError = saveMeasurements(storage, next);
-            if (saveError && !failures.includes(saveError)) failures.push(saveError);
-            measured++;
-            setBench({ measurements: next, shownSeriesId: seriesId(sess.backend, sess.device) });
-            setItem(i, { state: 'done', fraction: 1, key: m.archKey, measurement: m });
-          } else message = outcome.error;
-        } catch (e) {
-          if (isAbortError(e) || !live(t)) return; // stopMeasuring already updated the state
-          message = messageOf(e);
-        }
-        if (message !== undefined) {
-          failures.push(`${archSummary(archs[i])}: ${message}`);
-          setItem(i, { state: 'failed', error: message });
+      partial = { sess, slices, failures };
+      for (let r = 0; r < rounds; r++) {
+        for (let i = 0; i < archs.length; i++) {
+          if (get().bench.items[i].state === 'failed') continue; // refused or failed in an earlier round
+          setItem(i, { state: 'running' });
+          const run = runner.measure([archs[i]], options, (_, phase, n, of) => {
+            if (!live(t)) return;
+            // At most one update per percent or phase: a thousand fast runs must not flood React.
+            const fraction = (r + PHASES[phase][0] + PHASES[phase][1] * (of > 0 ? n / of : 0)) / rounds;
+            const item = get().bench.items[i];
+            if (item && item.phase === phase && fraction - item.fraction < 0.01) return;
+            setItem(i, { phase, fraction });
+          });
+          current = run;
+          let message: string | undefined;
+          try {
+            const [outcome] = await run.result;
+            if (!live(t)) return;
+            if (outcome.ok && outcome.result.backend !== sess.backend) {
+              message = `asked for ${sess.backend} but it ran on ${outcome.result.backend}; not recorded`;
+            } else if (outcome.ok) {
+              slices[i].push(outcome.result);
+              if (r === rounds - 1) record(sess, i, slices[i], failures);
+              else setItem(i, { state: 'pending', phase: null, fraction: (r + 1) / rounds, slicesDone: r + 1 });
+            } else message = outcome.error;
+          } catch (e) {
+            if (isAbortError(e) || !live(t)) return; // stopMeasuring already updated the state
+            message = messageOf(e);
+          }
+          if (message !== undefined) {
+            failures.push(`${archSummary(archs[i])}: ${message}`);
+            slices[i] = []; // a candidate that failed once is not recorded from its other slices
+            setItem(i, { state: 'failed', error: message });
+          }
         }
       }
       current = null;
+      partial = null;
+      const measured = get().bench.items.filter((it) => it.state === 'done').length;
       const label = deviceLabel(sess.backend, sess.device);
       setBench({
         status: 'idle',
@@ -216,14 +253,31 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
       token++;
       current?.abort();
       current = null;
-      const done = bench.items.filter((it) => it.state === 'done').length;
+      // Candidates with some slices timed keep them: real runs, recorded with their slice count.
+      let early = 0;
+      const errors = partial?.failures ?? bench.errors;
+      if (partial) {
+        const { sess, slices, failures } = partial;
+        slices.forEach((done, i) => {
+          if (done.length > 0 && get().bench.items[i].state !== 'done') {
+            record(sess, i, done, failures);
+            early++;
+          }
+        });
+        partial = null;
+      }
+      const { items } = get().bench;
+      const done = items.filter((it) => it.state === 'done').length;
+      const rounds = items[0]?.rounds ?? 1;
+      const fewer = early ? ` (${early} in fewer than ${rounds} rounds)` : '';
       setBench({
         status: 'idle',
-        items: bench.items.map((it) => (it.state === 'running' || it.state === 'pending' ? { ...it, state: 'stopped' } : it)),
+        errors,
+        items: items.map((it) => (it.state === 'running' || it.state === 'pending' ? { ...it, state: 'stopped' } : it)),
         notice:
           bench.status === 'calibrating'
             ? 'Calibration stopped; the analytic latency keeps its profile.'
-            : `Stopped measuring: ${done} of ${bench.items.length} measured; those and earlier measurements are kept.`,
+            : `Stopped measuring: ${done} of ${items.length} measured${fewer}; those and earlier measurements are kept.`,
       });
     },
 
@@ -277,7 +331,7 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
   const dropped = [loaded.dropped && `Saved measurements were dropped: ${loaded.dropped}.`, cal.dropped && `The saved calibration was dropped: ${cal.dropped}.`];
   return {
     bench: {
-      form: { backend: 'wasm', mode: 'selected', tokens: 128, runs: 10, minTimeMs: 1000, maxMemoryMB: null },
+      form: { backend: 'wasm', mode: 'selected', tokens: 128, runs: 10, minTimeMs: 1000, maxMemoryMB: null, rounds: 4 },
       status: 'idle',
       session: null,
       tfjsLoaded: false,

@@ -126,7 +126,9 @@ export function describeMeasurement(m: Measurement, series: Pick<MeasuredSeries,
   const t = formatMsSpreadRuns;
   return (
     `measured (${series.label}${series.thread === 'main' ? ', main thread' : ''}): decode ${t(m.decode)}, ` +
-    `prefill ${t(m.prefill)} (T = ${m.tokens}); first run ${formatMs(m.firstRunMs)}; ` +
+    `prefill ${t(m.prefill)} (T = ${m.tokens})` +
+    (m.slices ? `, runs from ${m.slices} round-robin slices` : '') +
+    `; first run ${formatMs(m.firstRunMs)}; ` +
     `${m.leakedTensors} tensor${m.leakedTensors === 1 ? '' : 's'} leaked`
   );
 }

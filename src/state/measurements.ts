@@ -24,6 +24,8 @@ export interface Measurement {
   firstRunMs: number;
   peakBytes: number;
   leakedTensors: number;
+  /** Interleaved slices the runs were gathered in (src/bench/rounds.ts); absent = one. */
+  slices?: number;
   /** ISO time of the measurement. */
   at: string;
 }
@@ -57,6 +59,7 @@ export function toMeasurement(r: BenchResult, at: Date = new Date()): Measuremen
     firstRunMs: Math.max(r.prefill.firstRunMs, r.decode.firstRunMs),
     peakBytes: r.peakBytes,
     leakedTensors: r.leakedTensors,
+    ...(r.slices && r.slices > 1 ? { slices: r.slices } : {}),
     at: at.toISOString(),
   };
 }
@@ -115,7 +118,11 @@ export function parseMeasurements(text: string | null): { store: MeasurementStor
   const series = o.series.filter(
     (s) =>
       s && typeof s.id === 'string' && typeof s.label === 'string' && typeof s.backend === 'string' && s.byArch &&
-      typeof s.byArch === 'object' && Object.values(s.byArch).every((m) => m && typeof m.archKey === 'string' && isTiming(m.prefill) && isTiming(m.decode)),
+      typeof s.byArch === 'object' && Object.values(s.byArch).every(
+        (m) =>
+          m && typeof m.archKey === 'string' && isTiming(m.prefill) && isTiming(m.decode) &&
+          (m.slices === undefined || (Number.isInteger(m.slices) && m.slices >= 1)),
+      ),
   );
   const dropped = series.length < o.series.length ? `${o.series.length - series.length} malformed series dropped` : undefined;
   return { store: { version: MEASUREMENTS_VERSION, series }, dropped };

@@ -15,16 +15,19 @@ function itemText(it: MeasureItem): string {
   switch (it.state) {
     case 'done': {
       const m = it.measurement!;
-      return `decode ${ms(m.decode)} · prefill ${ms(m.prefill)} · ${m.leakedTensors} tensors leaked`;
+      const slices = m.slices ? ` · ${m.slices} rounds` : '';
+      return `decode ${ms(m.decode)} · prefill ${ms(m.prefill)}${slices} · ${m.leakedTensors} tensors leaked`;
     }
     case 'failed':
       return it.error ?? 'failed';
-    case 'running':
-      return it.phase ? `${it.phase}…` : 'starting…';
+    case 'running': {
+      const round = it.rounds > 1 ? `round ${it.slicesDone + 1} of ${it.rounds}: ` : '';
+      return `${round}${it.phase ? `${it.phase}…` : 'starting…'}`;
+    }
     case 'stopped':
       return 'stopped';
     default:
-      return 'waiting';
+      return it.slicesDone > 0 ? `${it.slicesDone} of ${it.rounds} rounds timed, waiting` : 'waiting';
   }
 }
 
@@ -139,6 +142,13 @@ export function MeasurePanel() {
           unit="ms"
           onChange={(v) => updateMeasure({ minTimeMs: v ?? NaN })}
         />
+        <NumberInput
+          label="Rounds"
+          value={form.rounds}
+          step={1}
+          min={1}
+          onChange={(v) => updateMeasure({ rounds: v ?? NaN })}
+        />
       </div>
       <NumberInput
         label="Max model memory (MB)"
@@ -153,7 +163,9 @@ export function MeasurePanel() {
         Frontier: at most {MAX_FRONTIER_MEASURE} candidates spread evenly along it ({formatInt(frontierCount)} on it now). Each one: prefill
         of T tokens and one decode step with T cached, {`${MEASURE_WARMUP} warm-up + at least ${Number.isFinite(form.runs) ? form.runs : '?'}`} timed
         runs, more until they add up to the min time (a short decode gets more samples), random weights.
-        Larger models than the memory limit are refused, not tried.
+        Several candidates are timed in round-robin rounds, each round a share of the runs and time,
+        so a slowdown of the device (heat, another tab) lands on every candidate alike and keeps their
+        order. Larger models than the memory limit are refused, not tried.
       </p>
       <div className="buttons">
         <button type="button" className="primary" onClick={() => void measure()} disabled={busy}>

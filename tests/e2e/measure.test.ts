@@ -63,6 +63,8 @@ test('a tiny search space through the controls: two frontier candidates', async 
   await page.getByLabel('Timed runs').fill('3');
   assert.equal(await page.getByLabel('Min time per workload (ms)').inputValue(), '1000'); // the default
   await page.getByLabel('Min time per workload (ms)').fill('0'); // keep e2e quick: 3 runs each
+  assert.equal(await page.getByLabel('Rounds').inputValue(), '4'); // the default (the interleave bench's)
+  await page.getByLabel('Rounds').fill('2'); // round-robin: A, B, A, B, each round 2 of the 3 runs
   assert.deepEqual(app.problems, []);
 });
 
@@ -82,7 +84,7 @@ for (const backend of BACKENDS) {
     for (let i = 0; i < 2; i++) {
       assert.equal(await results.nth(i).getAttribute('data-state'), 'done');
       assert.equal(await results.nth(i).getAttribute('data-leaked'), '0', 'no tensors leaked');
-      assert.match((await results.nth(i).textContent()) ?? '', /^decode [\d.,]+ m?s ± [\d.,]+ m?s \(3 runs\) · prefill [\d.,]+ m?s ± [\d.,]+ m?s \(3 runs\) · 0 tensors leaked$/);
+      assert.match((await results.nth(i).textContent()) ?? '', /^decode [\d.,]+ m?s ± [\d.,]+ m?s \(4 runs\) · prefill [\d.,]+ m?s ± [\d.,]+ m?s \(4 runs\) · 2 rounds · 0 tensors leaked$/);
     }
     assert.match((await page.getByTestId('measure-notice').textContent()) ?? '', new RegExp(`^Measured 2 of 2 candidates on ${backend} · `));
     // The table shows this backend's series: both frontier rows have "median ± spread", with the
@@ -91,7 +93,7 @@ for (const backend of BACKENDS) {
     assert.equal(cells.length, 2);
     for (const c of cells) assert.match(c, /^[\d.,]+ ± [\d.]+ \(T = 16\)$/);
     const title = (await page.locator('table.candidates tbody td[data-col="measured"]').first().getAttribute('title')) ?? '';
-    assert.match(title, new RegExp(`measured \\(${backend} · .*0 tensors leaked`));
+    assert.match(title, new RegExp(`measured \\(${backend} · .*\\(T = 16\\), runs from 2 round-robin slices; .*0 tensors leaked`));
     // One more series in the chart and the legend.
     assert.equal(await page.locator('.measured-series').count(), seriesBefore + 1);
     assert.equal(await page.locator('.measured-series').last().getAttribute('data-count'), '2');

@@ -11,6 +11,7 @@ import { CALIBRATION_KEY } from '../../../src/state/calibration';
 import { createExplorerStore, type ExplorerStore } from '../../../src/state/explorerStore';
 import { MEASUREMENTS_KEY, type StorageLike } from '../../../src/state/measurements';
 import { measureTargets } from '../../../src/state/measureSlice';
+import { archSummary } from '../../../src/core/arch';
 import { api as benchApi } from '../../../src/workers/bench.worker';
 import { fakeRunner, fakeWorker } from './fakeWorker';
 
@@ -27,10 +28,17 @@ function memoryStorage(): StorageLike & { data: Map<string, string> } {
   return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
 }
 
-/** A store with a tiny space (two frontier candidates) searched, ready to measure on cpu. */
+/** A store with a tiny space (two frontier candidates) searched, ready to measure on cpu; `timed`
+ *  lists the candidate of every bench call, in order. */
 async function setup(storage = memoryStorage()) {
   const { runner } = fakeRunner();
   const bench = createBenchRunner(() => fakeWorker(benchApi), async () => benchApi);
+  const timed: string[] = [];
+  const measure = bench.measure.bind(bench);
+  bench.measure = (archs, options, onProgress) => {
+    timed.push(...archs.map(archSummary));
+    return measure(archs, options, onProgress);
+  };
   const store = createExplorerStore(runner, undefined, { runner: bench, storage });
   const a = store.getState().actions;
   a.updateSpace({ vocabSize: 64, contextLength: 64, layersMin: 1, layersMax: 1, dModelMin: 16, dModelMax: 32, dModelStep: 16, heads: '2' });
@@ -39,8 +47,8 @@ async function setup(storage = memoryStorage()) {
   a.startSearch();
   await until(() => store.getState().run.status === 'idle');
   expect(store.getState().results!.snapshot.frontier.count).toBe(2);
-  a.updateMeasure({ backend: 'cpu', mode: 'frontier', tokens: 8, runs: 2, minTimeMs: 0 });
-  return { store, storage, a };
+  a.updateMeasure({ backend: 'cpu', mode: 'frontier', tokens: 8, runs: 2, minTimeMs: 0, rounds: 1 });
+  return { store, storage, a, timed };
 }
 
 const series = (store: ExplorerStore) => store.getState().bench.measurements.series;
@@ -132,13 +140,74 @@ describe('measuring from the store', () => {
     expect(store.getState().bench.errors[0]).toMatch(/^The webgpu backend is not available: .*webgpu.*Nothing was measured/);
     expect(store.getState().bench.measurements).toBe(before);
     expect(store.getState().bench.session).toBeNull(); // nothing runs: the badge must not claim cpu
-    a.updateMeasure({ backend: 'cpu', tokens: 64, runs: 0, minTimeMs: -5 });
+    a.updateMeasure({ backend: 'cpu', tokens: 64, runs: 0, minTimeMs: -5, rounds: 11 });
     await a.measure();
     expect(store.getState().bench.errors).toEqual([
       'Timed runs must be an integer from 1 to 1,000',
       'Min time per workload must be from 0 to 600,000 ms',
+      'Rounds must be an integer from 1 to 10',
       'Tokens (T) 64 leaves no room for a decode step in the context of 64 tokens',
     ]);
+  });
+
+  it('rounds: the candidates are timed round-robin, each one from all its slices pooled', async () => {
+    const { store, a, timed } = await setup();
+    a.updateMeasure({ rounds: 3, runs: 4 });
+    await a.measure();
+    const { bench } = store.getState();
+    expect(bench.errors).toEqual([]);
+    const [x, y] = measureTargets(store.getState(), 'frontier').archs.map(archSummary);
+    expect(timed).toEqual([x, y, x, y, x, y]);
+    expect(bench.items.map((i) => [i.state, i.slicesDone, i.fraction])).toEqual([
+      ['done', 3, 1],
+      ['done', 3, 1],
+    ]);
+    for (const m of Object.values(series(store)[0].byArch)) {
+      expect(m.slices).toBe(3);
+      expect(m.prefill.runs).toBe(3 * Math.ceil(4 / 3)); // each round's share of the runs
+      expect(m.decode.runs).toBe(6);
+      expect(m.leakedTensors).toBe(0);
+    }
+    // One candidate cannot be interleaved: it is timed once, with every run.
+    a.updateMeasure({ mode: 'selected' });
+    a.select(store.getState().results!.snapshot.frontier.ids[0]);
+    timed.length = 0;
+    await a.measure();
+    expect(timed).toHaveLength(1);
+    expect(store.getState().bench.items[0].measurement).toMatchObject({ prefill: { runs: 4 } });
+    expect(store.getState().bench.items[0].measurement!.slices).toBeUndefined();
+  });
+
+  it('rounds: Stop records the slices already timed, and says they are fewer', async () => {
+    const { store, a } = await setup();
+    a.updateMeasure({ rounds: 3, runs: 999 }); // 333 runs a slice: long enough to stop in
+    const pending = a.measure();
+    // Stop once the first candidate has one round done and the second is under way.
+    await until(() => store.getState().bench.items[1]?.state === 'running');
+    a.stopMeasuring();
+    const { bench } = store.getState();
+    expect(bench.status).toBe('idle');
+    expect(bench.notice).toBe('Stopped measuring: 1 of 2 measured (1 in fewer than 3 rounds); those and earlier measurements are kept.');
+    expect(bench.items.map((i) => i.state)).toEqual(['done', 'stopped']);
+    expect(bench.items[0]).toMatchObject({ slicesDone: 1 });
+    const [m] = Object.values(series(store)[0].byArch);
+    expect(m.prefill.runs).toBe(333); // a third of the runs
+    expect(m.slices).toBeUndefined();
+    await pending;
+    expect(Object.values(series(store)[0].byArch)).toHaveLength(1); // the abandoned slice adds nothing
+  });
+
+  it('rounds: a candidate refused in the first round is not tried again', async () => {
+    const { store, a, timed } = await setup();
+    const [small, large] = measureTargets(store.getState(), 'frontier').archs.sort((p, q) => p.dModel - q.dModel);
+    const need = (arch: typeof small) => checkMemory(arch, { backend: 'cpu', tokens: 8, capacity: 9 }).neededBytes;
+    a.updateMeasure({ rounds: 2, maxMemoryMB: (need(small) + need(large)) / 2 / 1e6 });
+    await a.measure();
+    const { bench } = store.getState();
+    expect(bench.errors).toHaveLength(1);
+    expect(timed.filter((t) => t === archSummary(large))).toHaveLength(1);
+    expect(timed.filter((t) => t === archSummary(small))).toHaveLength(2);
+    expect(Object.values(series(store)[0].byArch).map((m) => m.slices)).toEqual([2]);
   });
 
   it('calibrate sets the next search eval.profile and its label, persisted; unchecking goes back to the default', async () => {
