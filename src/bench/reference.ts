@@ -49,9 +49,10 @@ const BYTES = 4;
 /** Bytes a reference keeps alive: its weights and input (fp32), before any packed copy. */
 export const referenceResidentBytes = ({ rows, d, matrices }: ReferenceShape): number => BYTES * (matrices * d * 4 * d + rows * d);
 
-/** Bytes the two references of a paired bench (matmul and GEMV) keep alive on `backend`. */
+/** Bytes the references of a paired bench keep alive on `backend`: the matmul during prefill,
+ *  then the GEMV during decode (benchArch frees one before making the other). */
 export const pairedReferenceBytes = (backend: string): number =>
-  referenceResidentBytes(referenceShape('matmul', backend)) + referenceResidentBytes(referenceShape('gemv', backend));
+  Math.max(referenceResidentBytes(referenceShape('matmul', backend)), referenceResidentBytes(referenceShape('gemv', backend)));
 
 export function createReference(kind: ReferenceKind, shape: ReferenceShape = referenceShape(kind, tf.getBackend())): ReferenceKernel {
   const { rows, d, matrices } = shape;

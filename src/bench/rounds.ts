@@ -11,8 +11,8 @@
 // interleaving (--benchmark_enable_random_interleaving) and that A/B timing tools use; the cost
 // is a build and warm-up per slice instead of per arch.
 import type { Arch } from '../core/arch';
-import { summarize } from '../core/stats';
-import { benchArch, pairedTiming, type BenchOptions, type BenchResult, type WorkloadTiming } from './timing';
+import { median } from '../core/stats';
+import { benchArch, pairedTiming, workloadTiming, type BenchOptions, type BenchResult, type WorkloadTiming } from './timing';
 
 export interface RoundsOptions extends Omit<BenchOptions, 'onProgress'> {
   /** Slices per arch, at least 1 (1 = one arch after the other). */
@@ -48,7 +48,7 @@ export function mergeSlices(slices: readonly BenchResult[]): BenchResult {
   const [first] = slices;
   return {
     ...first,
-    buildMs: summarize(slices.map((s) => s.buildMs)).median,
+    buildMs: median(slices.map((s) => s.buildMs)),
     prefill: mergeTimings(slices.map((s) => s.prefill)),
     decode: mergeTimings(slices.map((s) => s.decode)),
     peakBytes: Math.max(...slices.map((s) => s.peakBytes)),
@@ -61,16 +61,7 @@ export function mergeSlices(slices: readonly BenchResult[]): BenchResult {
 /** Statistics over the timed runs of every slice, in slice order. */
 export function mergeTimings(timings: readonly WorkloadTiming[]): WorkloadTiming {
   const timesMs = timings.flatMap((t) => t.timesMs);
-  const s = summarize(timesMs);
-  const merged: WorkloadTiming = {
-    medianMs: s.median,
-    p10Ms: s.p10,
-    p90Ms: s.p90,
-    cv: s.cv,
-    firstRunMs: timings[0].firstRunMs,
-    runs: timesMs.length,
-    timesMs,
-  };
+  const merged = workloadTiming(timesMs, timings[0].firstRunMs);
   const paired = timings.map((t) => t.paired);
   if (paired.every((p) => p !== undefined)) {
     const { reference: kind, description, referenceBytes: bytes, referenceFlops: flops } = paired[0];

@@ -150,10 +150,15 @@ export async function timeWorkload(
     expected = Math.max(expected, timesMs.length);
     opts.onRun?.(timesMs.length, expected);
   }
-  const s = summarize(timesMs);
-  const timing: WorkloadTiming = { medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, firstRunMs, runs: timesMs.length, timesMs };
+  const timing = workloadTiming(timesMs, firstRunMs);
   if (reference) timing.paired = pairedTiming(reference, timesMs, referenceTimesMs);
   return timing;
+}
+
+/** The statistics of timed runs (without pairing). */
+export function workloadTiming(timesMs: number[], firstRunMs: number): WorkloadTiming {
+  const s = summarize(timesMs);
+  return { medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, firstRunMs, runs: timesMs.length, timesMs };
 }
 
 /** The paired figures of `timesMs` against the reference times taken right after each run. */
@@ -250,11 +255,13 @@ export async function benchArch(arch: Arch, options: BenchOptions = {}): Promise
       references.push(r);
       return r;
     };
+    const matmul = reference('matmul');
     const prefill = await timeWorkload(() => m.prefill(ids), {
       ...common,
-      reference: reference('matmul'),
+      reference: matmul,
       onRun: (r, n) => progress?.('prefill', r, n),
     });
+    matmul?.dispose(); // not alive while decode streams memory
     // The cache now holds the T prefilled tokens; each decode rewrites slot T with the same shapes.
     const decode = await timeWorkload(() => m.decode(next, tokens), {
       ...common,

@@ -162,9 +162,9 @@ describe('benchArch', () => {
     expect(r.decode.paired!.referenceBytes).toBe(2 * 4 * 256 * 1024);
     expect(r.leakedTensors).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
-    // The guard counted the references' weights.
+    // The guard counted the larger reference's weights: the matmul is freed before the GEMV is made.
     const plain = await benchArch(TINY.gpt2, { tokens: 8, runs: 1, warmup: 1 });
-    expect(r.estimatedBytes - plain.estimatedBytes).toBe(4 * (2 * 256 * 1024 + 256) + 4 * (128 * 512 + 32 * 128));
+    expect(r.estimatedBytes - plain.estimatedBytes).toBe(Math.max(4 * (2 * 256 * 1024 + 256), 4 * (128 * 512 + 32 * 128)));
   });
 
   it('counts tensors left alive (the leak check can see a leak)', async () => {
