@@ -1,4 +1,4 @@
-// npm run bench [-- search|latency ...]: runs the benchmarks, writes bench/results/<name>.json and
+// npm run bench [-- search|latency|interleave|drift ...]: runs the benchmarks, writes bench/results/<name>.json and
 // prints a table. Figures are ratios against targets measured in the same run where possible.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
