@@ -15,6 +15,7 @@ import type { BackendName } from '../src/bench/backends';
 import type { DriftOptions, DriftRun } from './browser/drift';
 import { EFFICIENCY_ARCHS } from './latency';
 import { withBenchPage, type Caller } from './page';
+import { nativeGemv, nodeWasmGemv, windowsOf, type TimedCall } from './gemvOutsideBrowser';
 
 interface DriftBenchApi {
   selectBackend(name: BackendName): Promise<BackendName>;
@@ -58,19 +59,35 @@ function analyse(name: string, arch: Arch, { reference, referenceBytes, windows 
   };
 }
 
+/** Spread of the window medians of a control timed outside the browser. */
+function outside(description: string, calls: TimedCall[]) {
+  const medians = windowsOf(calls, WINDOW_MS, SECONDS).map(median);
+  return { description, calls: calls.length, windows: medians.length, spread: spread(medians), windowMedians: medians };
+}
+
 export async function runDriftBench(log: (s: string) => void = () => {}) {
-  return withBenchPage(async (call: Caller<DriftBenchApi>) => {
+  const inBrowser = await withBenchPage(async (call: Caller<DriftBenchApi>) => {
     const backend = await call('selectBackend', 'wasm');
     const models = [];
     for (const { name, arch } of [EFFICIENCY_ARCHS[0], EFFICIENCY_ARCHS[1]]) {
       models.push(analyse(name, arch, await call('drift', arch, { seconds: SECONDS, windowMs: WINDOW_MS, tokens: TOKENS })));
       log(`${name} done`);
     }
-    return {
-      bench: 'drift',
-      backend,
-      protocol: { seconds: SECONDS, windowMs: WINDOW_MS, tokens: TOKENS, loop: '3e6 dependent multiply-adds, median of 5 a window' },
-      models,
-    };
+    return { backend, models };
   });
+  // After the browser has closed, so that nothing else runs beside them.
+  const node = await nodeWasmGemv(SECONDS);
+  log('GEMV in Node (wasm) done');
+  const native = nativeGemv(SECONDS);
+  log('native GEMV done');
+  return {
+    bench: 'drift',
+    backend: inBrowser.backend,
+    protocol: { seconds: SECONDS, windowMs: WINDOW_MS, tokens: TOKENS, loop: '3e6 dependent multiply-adds, median of 5 a window' },
+    models: inBrowser.models,
+    outsideBrowser: {
+      nodeWasm: outside(`${node.description}, Node's tfjs-backend-wasm`, node.calls),
+      native: 'skipped' in native ? native : outside(`the same GEMV in C (bench/native/gemv.c, ${native.compiler})`, native.calls),
+    },
+  };
 }

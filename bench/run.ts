@@ -93,6 +93,9 @@ async function driftBench(): Promise<Row[]> {
       ['  decode ms per reference ms: fitted, from byte counts', `${m.fittedShare.toFixed(2)}, ${m.share.toFixed(2)}`, '', ''],
     );
   }
+  const { nodeWasm, native } = r.outsideBrowser;
+  rows.push(['the GEMV alone, outside the browser, afterwards', '', '', ''], row("in Node's tfjs-backend-wasm", nodeWasm.spread, ' ms'));
+  rows.push('skipped' in native ? ['  in C', `skipped: ${native.skipped}`, '', ''] : row('in C, -O3 -march=native', native.spread, ' ms'));
   return rows;
 }
 
