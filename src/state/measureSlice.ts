@@ -144,7 +144,7 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
     const next = addMeasurements(get().bench.measurements, sess.backend, sess.device, sess.thread, [m]);
     const saveError = saveMeasurements(storage, next);
     if (saveError && !failures.includes(saveError)) failures.push(saveError);
-    setBench({ measurements: next, shownSeriesId: seriesId(sess.backend, sess.device) });
+    setBench({ measurements: next, shownSeriesId: seriesId(sess.backend, sess.device, m.tokens) });
     setItem(i, { state: 'done', phase: null, fraction: 1, slicesDone: slices.length, key: m.archKey, measurement: m });
   }
 

@@ -121,12 +121,13 @@ export const formatMsSpread = (t: TimingSummary): string => `${formatMs(t.median
 export const formatMsSpreadRuns = (t: TimingSummary): string =>
   t.runs === undefined ? formatMsSpread(t) : `${formatMsSpread(t)} (${t.runs} run${t.runs === 1 ? '' : 's'})`;
 
-/** One line per measurement: what ran, on what, and the health checks (leaked tensors). */
+/** One line per measurement: what ran, on what (the series label names T), and the health
+ *  checks (leaked tensors). */
 export function describeMeasurement(m: Measurement, series: Pick<MeasuredSeries, 'label' | 'thread'>): string {
   const t = formatMsSpreadRuns;
   return (
     `measured (${series.label}${series.thread === 'main' ? ', main thread' : ''}): decode ${t(m.decode)}, ` +
-    `prefill ${t(m.prefill)} (T = ${m.tokens})` +
+    `prefill ${t(m.prefill)}` +
     (m.slices ? `, runs from ${m.slices} round-robin slices` : '') +
     `; first run ${formatMs(m.firstRunMs)}; ` +
     `${m.leakedTensors} tensor${m.leakedTensors === 1 ? '' : 's'} leaked`

@@ -1,11 +1,13 @@
 // Measured latencies, kept across reloads in localStorage under a versioned key. One series per
-// device + backend (the chart's "measured" series), each holding timings by arch key. Anything
-// unreadable (an older version, hand-edited JSON) is dropped with a reason, never half-loaded.
+// device + backend + T (the chart's "measured" series), each holding timings by arch key: a
+// prefill of 512 tokens is another workload than one of 128, so the two never overwrite or sit
+// beside each other in one series. Anything unreadable (hand-edited JSON, an unknown version) is
+// dropped with a reason, never half-loaded; version 1 (series per device + backend) is migrated.
 import type { BenchResult } from '../bench/timing';
 import type { DeviceInfo } from '../bench/device';
 
 export const MEASUREMENTS_KEY = 'lm-frontier.measurements';
-export const MEASUREMENTS_VERSION = 1;
+export const MEASUREMENTS_VERSION = 2;
 
 export interface TimingSummary {
   medianMs: number;
@@ -31,13 +33,15 @@ export interface Measurement {
 }
 
 export interface MeasuredSeries {
-  /** Stable id: backend + device summary. */
+  /** Stable id: backend + device summary + T. */
   id: string;
   label: string;
   backend: string;
   device: DeviceInfo;
   /** 'worker' or 'main' (fallback) thread. */
   thread: string;
+  /** Prefill length T (and decode context) of every measurement in the series. */
+  tokens: number;
   byArch: Record<string, Measurement>;
 }
 
@@ -75,9 +79,13 @@ export function deviceLabel(backend: string, device: DeviceInfo): string {
   return `${backend} · ${browser}${cores}${threads}`;
 }
 
-export const seriesId = (backend: string, device: DeviceInfo): string => `${backend}|${deviceLabel(backend, device)}|${device.userAgent ?? ''}`;
+export const seriesId = (backend: string, device: DeviceInfo, tokens: number): string =>
+  `${backend}|${deviceLabel(backend, device)}|${device.userAgent ?? ''}|T${tokens}`;
 
-/** A copy of `store` with `results` added to the series of this backend + device. */
+/** The legend's and the picker's name of a series: "wasm · Chrome/156, 2 cores · T = 128". */
+export const seriesLabel = (backend: string, device: DeviceInfo, tokens: number): string => `${deviceLabel(backend, device)} · T = ${tokens}`;
+
+/** A copy of `store` with `results` added to the series of this backend + device + their T. */
 export function addMeasurements(
   store: MeasurementStore,
   backend: string,
@@ -85,12 +93,22 @@ export function addMeasurements(
   thread: string,
   results: readonly Measurement[],
 ): MeasurementStore {
-  const id = seriesId(backend, device);
-  const existing = store.series.find((s) => s.id === id);
-  const byArch = { ...(existing?.byArch ?? {}) };
-  for (const m of results) byArch[m.archKey] = m;
-  const next: MeasuredSeries = { id, label: deviceLabel(backend, device), backend, device, thread, byArch };
-  return { ...store, series: existing ? store.series.map((s) => (s.id === id ? next : s)) : [...store.series, next] };
+  let series = store.series;
+  for (const m of results) {
+    const id = seriesId(backend, device, m.tokens);
+    const existing = series.find((s) => s.id === id);
+    const next: MeasuredSeries = {
+      id,
+      label: seriesLabel(backend, device, m.tokens),
+      backend,
+      device,
+      thread,
+      tokens: m.tokens,
+      byArch: { ...(existing?.byArch ?? {}), [m.archKey]: m },
+    };
+    series = existing ? series.map((s) => (s.id === id ? next : s)) : [...series, next];
+  }
+  return { ...store, series };
 }
 
 const isTiming = (t: unknown): t is TimingSummary => {
@@ -102,6 +120,36 @@ const isTiming = (t: unknown): t is TimingSummary => {
   );
 };
 
+const isPositiveInteger = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1;
+
+const isMeasurement = (m: unknown): m is Measurement => {
+  const o = m as Measurement;
+  return (
+    !!o && typeof o.archKey === 'string' && isPositiveInteger(o.tokens) && isTiming(o.prefill) && isTiming(o.decode) &&
+    (o.slices === undefined || isPositiveInteger(o.slices))
+  );
+};
+
+/** What every version's series has: who measured, on what, and sound measurements. */
+const isSeriesBody = (s: unknown): s is Omit<MeasuredSeries, 'tokens'> => {
+  const o = s as MeasuredSeries;
+  return (
+    !!o && typeof o.id === 'string' && typeof o.label === 'string' && typeof o.backend === 'string' && typeof o.thread === 'string' &&
+    !!o.device && typeof o.device === 'object' && !!o.byArch && typeof o.byArch === 'object' && Object.values(o.byArch).every(isMeasurement)
+  );
+};
+
+/** Version 1 kept one series per backend + device, whatever T: its measurements regrouped by T. */
+function migrateV1(series: readonly unknown[]): { series: MeasuredSeries[]; bad: number } {
+  let store = emptyMeasurements();
+  let bad = 0;
+  for (const s of series) {
+    if (!isSeriesBody(s)) bad++;
+    else store = addMeasurements(store, s.backend, s.device, s.thread, Object.values(s.byArch));
+  }
+  return { series: store.series, bad };
+}
+
 /** Parse stored JSON; returns the store and, when something was dropped, why. */
 export function parseMeasurements(text: string | null): { store: MeasurementStore; dropped?: string } {
   if (!text) return { store: emptyMeasurements() };
@@ -111,21 +159,22 @@ export function parseMeasurements(text: string | null): { store: MeasurementStor
   } catch {
     return { store: emptyMeasurements(), dropped: 'saved measurements were not valid JSON' };
   }
-  const o = json as MeasurementStore;
-  if (!o || o.version !== MEASUREMENTS_VERSION || !Array.isArray(o.series)) {
+  const o = json as { version?: unknown; series?: unknown };
+  if (!o || (o.version !== 1 && o.version !== MEASUREMENTS_VERSION) || !Array.isArray(o.series)) {
     return { store: emptyMeasurements(), dropped: `saved measurements are from another version (${String(o?.version)})` };
   }
-  const series = o.series.filter(
-    (s) =>
-      s && typeof s.id === 'string' && typeof s.label === 'string' && typeof s.backend === 'string' && s.byArch &&
-      typeof s.byArch === 'object' && Object.values(s.byArch).every(
-        (m) =>
-          m && typeof m.archKey === 'string' && isTiming(m.prefill) && isTiming(m.decode) &&
-          (m.slices === undefined || (Number.isInteger(m.slices) && m.slices >= 1)),
-      ),
-  );
-  const dropped = series.length < o.series.length ? `${o.series.length - series.length} malformed series dropped` : undefined;
-  return { store: { version: MEASUREMENTS_VERSION, series }, dropped };
+  const { series, bad } =
+    o.version === 1
+      ? migrateV1(o.series)
+      : (() => {
+          const ok = o.series.filter((s): s is MeasuredSeries => {
+            if (!isSeriesBody(s)) return false;
+            const { tokens } = s as MeasuredSeries;
+            return isPositiveInteger(tokens) && Object.values(s.byArch).every((m) => m.tokens === tokens);
+          });
+          return { series: ok, bad: o.series.length - ok.length };
+        })();
+  return { store: { version: MEASUREMENTS_VERSION, series }, ...(bad ? { dropped: `${bad} malformed series dropped` } : {}) };
 }
 
 export interface StorageLike {

@@ -93,11 +93,11 @@ for (const backend of BACKENDS) {
     assert.equal(cells.length, 2);
     for (const c of cells) assert.match(c, /^[\d.,]+ ± [\d.]+ \(T = 16\)$/);
     const title = (await page.locator('table.candidates tbody td[data-col="measured"]').first().getAttribute('title')) ?? '';
-    assert.match(title, new RegExp(`measured \\(${backend} · .*\\(T = 16\\), runs from 2 round-robin slices; .*0 tensors leaked`));
+    assert.match(title, new RegExp(`^measured \\(${backend} · .* · T = 16\\): decode .*, runs from 2 round-robin slices; .*0 tensors leaked`));
     // One more series in the chart and the legend.
     assert.equal(await page.locator('.measured-series').count(), seriesBefore + 1);
     assert.equal(await page.locator('.measured-series').last().getAttribute('data-count'), '2');
-    assert.match(await legendText(page), new RegExp(`measured \\(${backend} · .*?\\): 2 candidates`));
+    assert.match(await legendText(page), new RegExp(`measured \\(${backend} · .*? · T = 16\\): 2 candidates`));
     assert.deepEqual(app.problems, []);
   });
 }

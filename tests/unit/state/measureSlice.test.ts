@@ -72,7 +72,8 @@ describe('measuring from the store', () => {
       expect(m.decode.medianMs).toBeGreaterThan(0);
     }
     expect(bench.shownSeriesId).toBe(series(store)[0].id);
-    expect(JSON.parse(storage.data.get(MEASUREMENTS_KEY)!).version).toBe(1);
+    expect(JSON.parse(storage.data.get(MEASUREMENTS_KEY)!).version).toBe(2);
+    expect(series(store)[0]).toMatchObject({ tokens: 8, label: expect.stringMatching(/^cpu · .* · T = 8$/) });
     // "Reload": a new store over the same storage has the same series, shown in the table.
     const again = createExplorerStore(fakeRunner().runner, undefined, { runner: createBenchRunner(() => fakeWorker(benchApi), async () => benchApi), storage });
     expect(again.getState().bench.measurements).toEqual(store.getState().bench.measurements);

@@ -59,13 +59,19 @@ describe('measured view', () => {
   it('the Measured column shows median ± half the p10–p90 range (and T when it is not the analytic one) and sorts unmeasured rows last', () => {
     const a = gpt(64);
     const b = gpt(128);
-    const store = addMeasurements(emptyMeasurements(), 'cpu', device, 'worker', [m(a, 2), m(b, 1, DEFAULT_EVAL.tokens)]);
+    // One series per T: a at T = 16 and T = 128, b at T = 16 only.
+    const store = addMeasurements(emptyMeasurements(), 'cpu', device, 'worker', [m(a, 2), m(b, 1), m(a, 3, DEFAULT_EVAL.tokens)]);
+    expect(store.series.map((s) => s.tokens)).toEqual([16, DEFAULT_EVAL.tokens]);
     const rows = [a, b, gpt(192)].map((x, i) => ({ ...archRow(archKey(x), DEFAULT_EVAL, i)!, id: i }) as PointRow);
-    const lookup = measuredLookup(store.series[0], new Map(rows.map((r, i) => [archKey([a, b, gpt(192)][i]), r.id])), 'decode')!;
+    const keyIndex = new Map(rows.map((r, i) => [archKey([a, b, gpt(192)][i]), r.id]));
+    const lookup = measuredLookup(store.series[0], keyIndex, 'decode')!;
+    const at128 = measuredLookup(store.series[1], keyIndex, 'decode')!;
     const col = COLUMN_BY_KEY.measured;
     expect(col.header).toBe('Measured');
     expect(col.cell(rows[0], null, lookup)).toBe('2 ± 0.6 (T = 16)'); // beside analytic figures at T = 128
-    expect(col.cell(rows[1], null, lookup)).toBe('1 ± 0.3');
+    expect(col.cell(rows[1], null, lookup)).toBe('1 ± 0.3 (T = 16)');
+    expect(col.cell(rows[0], null, at128)).toBe('3 ± 0.9');
+    expect(col.cell(rows[1], null, at128)).toBe('–');
     expect(formatMedianSpread(t(2))).toBe('2 ± 0.6');
     expect(COLUMN_BY_KEY.latencyPrefill.sub).toBe(`${DEFAULT_EVAL.tokens} tokens`);
     expect(col.cell(rows[2], null, lookup)).toBe('–');

@@ -1,5 +1,5 @@
 // Measured latencies survive a reload: versioned JSON in local storage, malformed data dropped
-// with a reason, one series per backend + device.
+// with a reason, one series per backend + device + T, version 1 migrated.
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../../src/bench/timing';
 import {
@@ -16,11 +16,11 @@ import {
 import { describeMeasurement } from '../../../src/state/measuredView';
 
 const timing = (median: number) => ({ medianMs: median, p10Ms: median * 0.9, p90Ms: median * 1.2, cv: 0.05, firstRunMs: median * 3, runs: 5, timesMs: [] });
-const result = (arch: string, prefill: number, decode: number): BenchResult => ({
+const result = (arch: string, prefill: number, decode: number, tokens = 16): BenchResult => ({
   backend: 'wasm',
   arch,
   params: 1000,
-  tokens: 16,
+  tokens,
   buildMs: 1,
   prefill: timing(prefill),
   decode: timing(decode),
@@ -36,7 +36,7 @@ function memoryStorage(): StorageLike & { data: Map<string, string> } {
 }
 
 describe('measurements', () => {
-  it('round-trips through storage and merges by backend + device', () => {
+  it('round-trips through storage and merges by backend + device + T', () => {
     const storage = memoryStorage();
     let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2)), toMeasurement(result('b', 20, 3))]);
     store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(result('a', 11, 2.5))]);
@@ -87,5 +87,46 @@ describe('measurements', () => {
   it('labels a series by GPU when there is one, else browser, cores and threads', () => {
     expect(deviceLabel('webgl', { ...device, backend: 'webgl', webglRenderer: 'ANGLE (SwiftShader)' })).toBe('webgl · ANGLE (SwiftShader)');
     expect(deviceLabel('wasm', device)).toBe('wasm · Chrome/156, 2 cores, 1 thread');
+  });
+
+  it('keeps a measurement at another T in its own series: it neither replaces nor joins the other', () => {
+    let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2, 128))]);
+    store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(result('a', 40, 3, 512)), toMeasurement(result('b', 50, 4, 512))]);
+    expect(store.series.map((s) => [s.label, s.tokens, Object.keys(s.byArch)])).toEqual([
+      ['wasm · Chrome/156, 2 cores, 1 thread · T = 128', 128, ['a']],
+      ['wasm · Chrome/156, 2 cores, 1 thread · T = 512', 512, ['a', 'b']],
+    ]);
+    expect(store.series[0].byArch.a.prefill.medianMs).toBe(10);
+    expect(store.series[0].id).not.toBe(store.series[1].id);
+    expect(parseMeasurements(JSON.stringify(store))).toEqual({ store });
+  });
+
+  it('drops a version-2 series whose measurements are not all at its T', () => {
+    const store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2, 128))]);
+    const mixed = JSON.parse(JSON.stringify(store));
+    mixed.series[0].byArch.b = { ...mixed.series[0].byArch.a, archKey: 'b', tokens: 512 };
+    expect(parseMeasurements(JSON.stringify(mixed))).toEqual({ store: emptyMeasurements(), dropped: '1 malformed series dropped' });
+  });
+
+  it('migrates version 1 (a series per backend + device): its measurements regrouped by T', () => {
+    const a128 = toMeasurement(result('a', 10, 2, 128));
+    const b128 = toMeasurement(result('b', 20, 3, 128));
+    const a512 = { ...toMeasurement(result('a', 40, 5, 512)), archKey: 'c' }; // v1 kept one per arch key
+    const v1 = {
+      version: 1,
+      series: [
+        { id: 'wasm|wasm · Chrome/156, 2 cores, 1 thread|ua', label: 'wasm · Chrome/156, 2 cores, 1 thread', backend: 'wasm', device, thread: 'worker', byArch: { a: a128, c: a512, b: b128 } },
+        { id: 'bad', label: 'bad', backend: 'wasm', device, thread: 'worker', byArch: { a: { ...a128, tokens: 0 } } },
+      ],
+    };
+    const { store, dropped } = parseMeasurements(JSON.stringify(v1));
+    expect(dropped).toBe('1 malformed series dropped');
+    expect(store.version).toBe(2);
+    expect(store.series.map((s) => [s.tokens, Object.keys(s.byArch)])).toEqual([
+      [128, ['a', 'b']],
+      [512, ['c']],
+    ]);
+    expect(store.series[1].byArch.c).toEqual(a512);
+    expect(store).toEqual(addMeasurements(addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [a128, b128]), 'wasm', device, 'worker', [a512]));
   });
 });
