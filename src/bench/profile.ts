@@ -5,7 +5,14 @@
 //             GEMV cycles through several matrices so the working set exceeds the last-level
 //             cache: with one 16 MB matrix, wasm in Node showed 49 GB/s (cache), while a GPT-2
 //             decode step, which streams 500 MB of weights, runs at about 4 GB/s;
-//   overhead  per-kernel cost from a dependent chain of tiny ops.
+//   overhead  per-kernel cost from a dependent chain of tiny ops, after a long warm-up: the
+//             first few thousand tiny ops in a fresh backend run 10-15x slower while V8 tiers
+//             up tfjs's dispatch code (wasm in Node: a chain of 200 adds timed 56-71 us per op
+//             right after start, 4-5.5 us after 4,000 ops; per op the median is ~5 us, the p99
+//             ~65 us), and the app calibrates in a fresh worker. With 1 warm-up chain and 3
+//             timed ones, the app's Calibrate and the latency bench's start profile had read
+//             44-84 us/kernel on wasm here, while the controls timed later in the same run read
+//             5-6 us, the figure that fits measured decode steps (README, Benchmarks > Latency).
 // Matmuls go through tf.fused.matMul, the kernel the model builder uses: on wasm, plain
 // tf.matMul repacks its weight matrix for XNNPACK whenever the operand changes (measured: a
 // GEMV cycling through 8 matrices took 26 ms with tf.matMul and 1.6 ms with tf.fused.matMul).
@@ -28,6 +35,10 @@ export interface ProfileOptions {
   elementwiseSize?: number;
   /** Length of the dependent chain of tiny ops. */
   tinyOps?: number;
+  /** Untimed chains before the overhead is timed (V8 tiers up tfjs's dispatch meanwhile). */
+  overheadWarmupChains?: number;
+  /** Timed pairs of a long and a one-op chain for the overhead (the median is kept). */
+  overheadChains?: number;
   /** Each batch repeats its op until it lasts about this long. */
   minBatchMs?: number;
   /** Batches per measurement (the median is kept). */
@@ -56,6 +67,8 @@ function defaults(backend: string): Required<Omit<ProfileOptions, 'signal'>> {
     gemvMatrices: cpu ? 2 : 8, // 2 MB for the compute-bound cpu backend, else 128 MB
     elementwiseSize: cpu ? 1 << 18 : 1 << 22,
     tinyOps: cpu ? 100 : 200,
+    overheadWarmupChains: 20,
+    overheadChains: 30,
     minBatchMs: cpu ? 30 : 50,
     batches: 3,
   };
@@ -83,8 +96,9 @@ async function msPerOp(op: () => tf.Tensor, minBatchMs: number, batches: number,
   return median(times);
 }
 
-/** Per-kernel overhead: a chain of `ops` dependent tiny adds versus a chain of one. */
-async function kernelOverheadMs(ops: number, batches: number, signal?: AbortSignal): Promise<number> {
+/** Per-kernel overhead: a chain of `ops` dependent tiny adds versus a chain of one, timed
+ *  `pairs` times after `warmup` untimed chains; the median of the per-pair estimates. */
+async function kernelOverheadMs(ops: number, warmup: number, pairs: number, signal?: AbortSignal): Promise<number> {
   const seed = tf.ones([4]);
   try {
     const chain = async (length: number): Promise<number> => {
@@ -100,14 +114,13 @@ async function kernelOverheadMs(ops: number, batches: number, signal?: AbortSign
       x.dispose();
       return performance.now() - start;
     };
-    await chain(ops); // warm-up / compile
-    const long: number[] = [];
-    const short: number[] = [];
-    for (let i = 0; i < batches; i++) {
-      long.push(await chain(ops));
-      short.push(await chain(1));
+    for (let i = 0; i < Math.max(1, warmup); i++) await chain(ops); // compile, JIT tier-up
+    const perOp: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const long = await chain(ops);
+      perOp.push((long - (await chain(1))) / (ops - 1));
     }
-    return Math.max(0, (median(long) - median(short)) / (ops - 1));
+    return Math.max(0, median(perOp));
   } finally {
     seed.dispose();
   }
@@ -125,7 +138,7 @@ export async function measureDeviceProfile(options: ProfileOptions = {}): Promis
     return t;
   };
   try {
-    const overheadMs = await kernelOverheadMs(o.tinyOps, batches, signal);
+    const overheadMs = await kernelOverheadMs(o.tinyOps, o.overheadWarmupChains, Math.max(1, o.overheadChains), signal);
 
     const matmul: ProfileDetails['matmul'] = [];
     for (const n of o.matmulSizes) {
