@@ -11,46 +11,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { archKey, type Arch } from '../core/arch';
 import { makeRng } from '../core/random';
-import { summarize } from '../core/stats';
 import { isBackendName } from './backends';
 import { wasmHeapBytes } from './device';
 import { assertFits } from './guard';
 import { buildDecoder, type DecoderModel } from './model';
 import { createReference, pairedReferenceBytes, referenceShape, type ReferenceKernel, type ReferenceKind } from './reference';
+import { pairedTiming, workloadTiming, type WorkloadTiming } from './timingStats';
 
-export interface WorkloadTiming {
-  medianMs: number;
-  p10Ms: number;
-  p90Ms: number;
-  /** Coefficient of variation (std / mean) of the timed runs. */
-  cv: number;
-  /** The first run, which compiles shaders / warms caches; not part of the statistics. */
-  firstRunMs: number;
-  /** Number of timed runs. */
-  runs: number;
-  timesMs: number[];
-  /** With paired timing (BenchOptions.paired): the reference kernel timed after each run. */
-  paired?: PairedTiming;
-}
-
-/** A workload timed run by run against a reference kernel (reference.ts), each reference call
- *  straight after the run it pairs with. */
-export interface PairedTiming {
-  reference: ReferenceKind;
-  /** The reference kernel, in words. */
-  description: string;
-  /** Bytes of weights one reference call streams, and its FLOPs. */
-  referenceBytes: number;
-  referenceFlops: number;
-  /** Median, p10, p90 and CV over runs of workload ms / reference ms. */
-  ratioMedian: number;
-  ratioP10: number;
-  ratioP90: number;
-  ratioCv: number;
-  /** Median of the reference's own times. */
-  referenceMedianMs: number;
-  referenceTimesMs: number[];
-}
+export { pairedTiming, workloadTiming, type PairedTiming, type WorkloadTiming } from './timingStats';
 
 export interface BenchResult {
   backend: string;
@@ -153,34 +121,6 @@ export async function timeWorkload(
   const timing = workloadTiming(timesMs, firstRunMs);
   if (reference) timing.paired = pairedTiming(reference, timesMs, referenceTimesMs);
   return timing;
-}
-
-/** The statistics of timed runs (without pairing). */
-export function workloadTiming(timesMs: number[], firstRunMs: number): WorkloadTiming {
-  const s = summarize(timesMs);
-  return { medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, firstRunMs, runs: timesMs.length, timesMs };
-}
-
-/** The paired figures of `timesMs` against the reference times taken right after each run. */
-export function pairedTiming(
-  reference: Pick<ReferenceKernel, 'kind' | 'description' | 'bytes' | 'flops'>,
-  timesMs: number[],
-  referenceTimesMs: number[],
-): PairedTiming {
-  if (timesMs.length !== referenceTimesMs.length) throw new RangeError('paired timing needs one reference time per run');
-  const r = summarize(timesMs.map((t, i) => t / referenceTimesMs[i]));
-  return {
-    reference: reference.kind,
-    description: reference.description,
-    referenceBytes: reference.bytes,
-    referenceFlops: reference.flops,
-    ratioMedian: r.median,
-    ratioP10: r.p10,
-    ratioP90: r.p90,
-    ratioCv: r.cv,
-    referenceMedianMs: summarize(referenceTimesMs).median,
-    referenceTimesMs,
-  };
 }
 
 /** Peak live tensor bytes while `work` runs; falls back to sampling tf.memory() when profiling

@@ -1,6 +1,6 @@
 // On-device timing and calibration, a slice of the explorer store: pick a backend, time the
 // selected candidate or up to MAX_FRONTIER_MEASURE spread along the frontier (one bench call per
-// candidate and round: several candidates are timed in round-robin slices, src/bench/rounds.ts,
+// candidate and round: several candidates are timed in round-robin slices, src/bench/rounds.ts and slices.ts,
 // and Stop keeps every run already timed), keep measured series in local
 // storage, and calibrate the analytic latency's device profile. Only these actions talk to the
 // bench runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
@@ -9,7 +9,7 @@ import { archSummary, type Arch } from '../core/arch';
 import { DEFAULT_PROFILE } from '../core/latency';
 import { archBase, unpackArch } from '../core/packed';
 import type { BackendName } from '../bench/backends';
-import { mergeSlices, sliceOptions } from '../bench/rounds';
+import { mergeSlices, sliceOptions } from '../bench/slices';
 import type { BenchPhase, BenchResult } from '../bench/timing';
 import type { BackendSession, BenchRun, BenchRunner } from './benchClient';
 import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration } from './calibration';
