@@ -1,7 +1,8 @@
 // Frontier exports: CSV (one row per frontier candidate) and JSON (the search settings plus the
 // full candidates), and the JSON of one arch. Pure: strings and plain objects in, the UI only
 // turns them into downloads. Latency is labelled with its source and device profile, perplexity
-// (when present) with the fit it comes from, never as measured.
+// (when present) with the fit it comes from, never as measured. Measured latency (timed on a
+// device, state/measurements) sits in columns and fields of its own, with its device and T.
 import { archKey, archSummary, isHomogeneous, kvHeads, type Arch } from './arch';
 import type { Candidate } from './archive';
 import { HETEROGENEOUS_REASON } from './hfconfig';
@@ -49,13 +50,38 @@ export const CSV_COLUMNS = [
   'latency_decode_ms',
   'latency_source',
   'est_ppl',
+  'measured_on',
+  'measured_tokens',
+  'measured_prefill_median_ms',
+  'measured_prefill_p10_ms',
+  'measured_prefill_p90_ms',
+  'measured_decode_median_ms',
+  'measured_decode_p10_ms',
+  'measured_decode_p90_ms',
 ] as const;
 
-/** Frontier as CSV: a header line, then one line per candidate (in the given order). */
-export function frontierCsv(cands: readonly Candidate[], fit?: PowerLawFit): string {
+/** A candidate's latency as timed on a device: the series' label (backend, device, T), T and
+ *  the statistics of its timed runs. */
+export interface MeasuredExport {
+  on: string;
+  tokens: number;
+  prefill: { medianMs: number; p10Ms: number; p90Ms: number; runs?: number };
+  decode: { medianMs: number; p10Ms: number; p90Ms: number; runs?: number };
+  /** Round-robin slices the runs came from; absent = one. */
+  slices?: number;
+  at: string;
+}
+
+/** Measured figures by arch key: for the CSV one series' (the table's), for the JSON every one. */
+export type MeasuredByKey = (key: string) => readonly MeasuredExport[];
+
+/** Frontier as CSV: a header line, then one line per candidate (in the given order). The measured
+ *  columns hold the first of `measured(key)` (empty when the candidate was not timed). */
+export function frontierCsv(cands: readonly Candidate[], fit?: PowerLawFit, measured?: MeasuredByKey): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const c of cands) {
     const a = c.arch;
+    const m = measured?.(c.key)[0];
     const row: (string | number | undefined)[] = [
       c.id,
       archSummary(a),
@@ -79,14 +105,23 @@ export function frontierCsv(cands: readonly Candidate[], fit?: PowerLawFit): str
       c.latency.decodeMs,
       c.latency.source,
       fit ? estimatePerplexity(fit, c.params.decoder) : undefined,
+      m?.on,
+      m?.tokens,
+      m?.prefill.medianMs,
+      m?.prefill.p10Ms,
+      m?.prefill.p90Ms,
+      m?.decode.medianMs,
+      m?.decode.p10Ms,
+      m?.decode.p90Ms,
     ];
     lines.push(row.map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
 }
 
-/** Frontier as a JSON-ready object: how it was searched, how latency and ppl are labelled, the candidates. */
-export function frontierJson(config: SearchConfig, cands: readonly Candidate[], stats: ExportStats, fit?: PowerLawFit) {
+/** Frontier as a JSON-ready object: how it was searched, how latency and ppl are labelled, the
+ *  candidates, each with what was measured of it (`measured`: one entry per device series). */
+export function frontierJson(config: SearchConfig, cands: readonly Candidate[], stats: ExportStats, fit?: PowerLawFit, measured?: MeasuredByKey) {
   return {
     format: 'lm-frontier/frontier',
     version: 1,
@@ -105,7 +140,11 @@ export function frontierJson(config: SearchConfig, cands: readonly Candidate[], 
         entropy: config.eval.entropy,
       },
     },
-    latency: { source: 'analytic', profile: config.eval.profile },
+    latency: {
+      source: 'analytic',
+      profile: config.eval.profile,
+      measured: 'per candidate, timed on a device with random weights: median, p10, p90 ms of the timed runs, with the device and T',
+    },
     estimatedPerplexity: fit
       ? { dataset: fit.dataset, formula: 'ppl = exp(a) * N_decoder^b', a: fit.a, b: fit.b, spearman: fit.spearman, rmse: fit.rmse }
       : null,
@@ -122,6 +161,7 @@ export function frontierJson(config: SearchConfig, cands: readonly Candidate[], 
       latency: c.latency,
       objectives: c.objectives,
       ...(fit ? { estPpl: estimatePerplexity(fit, c.params.decoder) } : {}),
+      measured: measured?.(c.key) ?? [],
     })),
   };
 }

@@ -100,7 +100,8 @@ function Exports(props: {
   const data = () => {
     const { results } = explorerStore.getState();
     if (!results) throw new Error('no frontier yet');
-    return { snapshot: results.snapshot, config: results.config, fit: referenceStore.getState().analysis?.fit ?? null };
+    const { measurements, shownSeriesId } = explorerStore.getState().bench;
+    return { snapshot: results.snapshot, config: results.config, fit: referenceStore.getState().analysis?.fit ?? null, measurements, shownSeriesId };
   };
   const svg = () => {
     const el = chartRef.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
@@ -119,13 +120,13 @@ function Exports(props: {
     <div className="exports">
       <button type="button" disabled={!hasFrontier} onClick={guard(() => {
         const d = data();
-        downloadText(exportCsv(d.snapshot, d.config, d.fit), 'lm-frontier.csv', 'text/csv');
+        downloadText(exportCsv(d.snapshot, d.config, d.fit, d.measurements, d.shownSeriesId), 'lm-frontier.csv', 'text/csv');
       })}>
         Export CSV
       </button>
       <button type="button" disabled={!hasFrontier} onClick={guard(() => {
         const d = data();
-        downloadJson(exportJson(d.snapshot, d.config, d.fit), 'lm-frontier.json');
+        downloadJson(exportJson(d.snapshot, d.config, d.fit, d.measurements), 'lm-frontier.json');
       })}>
         Export JSON
       </button>

@@ -44,8 +44,8 @@ test('Export CSV: a header and one row per frontier candidate', async () => {
   const lines = f.text.trimEnd().split('\n');
   assert.equal(lines.length, frontier + 1);
   assert.match(lines[0], /^id,summary,key,family,n_layer,d_model,n_head,n_kv_head,d_inner,params_total,params_decoder/);
-  assert.match(lines[0], /latency_decode_ms,latency_source,est_ppl$/);
-  assert.match(lines[1], /,analytic,[\d.]+$/); // latency labelled analytic; est. ppl filled (fit loaded)
+  assert.match(lines[0], /latency_decode_ms,latency_source,est_ppl,measured_on,measured_tokens,measured_prefill_median_ms,.*,measured_decode_p90_ms$/);
+  assert.match(lines[1], /,analytic,[\d.]+,{8}$/); // latency labelled analytic; est. ppl filled (fit loaded); nothing measured yet
 });
 
 test('Export JSON: settings, labelled latency and the whole frontier', async () => {
@@ -56,6 +56,8 @@ test('Export JSON: settings, labelled latency and the whole frontier', async () 
   assert.equal(j.frontier.length, frontier);
   assert.deepEqual(j.search.budgets, { paramsTotal: 64e6 });
   assert.equal(j.latency.source, 'analytic');
+  assert.deepEqual(j.devices, []);
+  assert.ok(j.frontier.every((c: { measured: unknown[] }) => c.measured.length === 0));
   assert.equal(j.stats.evaluated, 20000);
   assert.ok(j.frontier.every((c: { params: { total: number } }) => c.params.total <= 64e6));
 });

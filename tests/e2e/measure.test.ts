@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { BASE_URL, CHROMIUM_ARGS, frontierSize, openApp, openPage, waitForSearchDone, type AppPage } from './browser.ts';
+import { BASE_URL, CHROMIUM_ARGS, download, frontierSize, openApp, openPage, waitForSearchDone, type AppPage } from './browser.ts';
 
 let browser: Browser;
 let app: AppPage;
@@ -113,6 +113,21 @@ test('measured latency on the x axis shows only the measured candidates; screens
   await mkdir('tests/e2e/artifacts', { recursive: true });
   await page.screenshot({ path: 'tests/e2e/artifacts/measured.png', fullPage: true });
   await page.getByLabel('x axis').selectOption({ label: 'Decode latency' });
+});
+
+test('the exports carry the measurements: CSV the shown series, JSON all four', async () => {
+  const csv = await download(page, () => page.getByRole('button', { name: 'Export CSV' }).click());
+  const lines = csv.text.trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  // The table shows the last series measured (webgpu): its label, T and medians fill each row.
+  for (const line of lines.slice(1)) assert.match(line, /,"?webgpu · [^"]* · T = 16"?,16,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+$/);
+  const json = JSON.parse((await download(page, () => page.getByRole('button', { name: 'Export JSON' }).click())).text);
+  assert.deepEqual(json.devices.map((d: { backend: string; tokens: number }) => [d.backend, d.tokens]), BACKENDS.map((b) => [b, 16]));
+  for (const c of json.frontier) {
+    assert.deepEqual(c.measured.map((m: { on: string }) => m.on.split(' · ')[0]), [...BACKENDS]);
+    for (const m of c.measured) assert.ok(m.decode.medianMs > 0 && m.prefill.p90Ms >= m.prefill.p10Ms && m.slices === 2);
+  }
+  assert.deepEqual(app.problems, []);
 });
 
 test('a model over the memory cap is refused with a message; earlier measurements stay', async () => {

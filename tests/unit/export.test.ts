@@ -6,34 +6,7 @@ import { findPreset } from '../../src/core/presets';
 import { fitPowerLaw } from '../../src/core/reference';
 import { DEFAULT_SEARCH, searchToEnd } from '../../src/core/search';
 import { parseArch } from '../../src/core/validate';
-
-/** Minimal RFC 4180 reader for the test: fields, quotes, doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  return rows;
-}
+import { parseCsv } from './csv';
 
 const snapshot = searchToEnd({ ...DEFAULT_SEARCH, evaluations: 1500 });
 const fit = fitPowerLaw(
@@ -70,6 +43,46 @@ describe('frontier CSV', () => {
       expect(r[col('latency_source')]).toBe('analytic');
       expect(Number(r[col('est_ppl')])).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('measured figures in the exports', () => {
+  const timed = snapshot.frontier[1];
+  const entry = (on: string, decode: number) => ({
+    on,
+    tokens: 128,
+    prefill: { medianMs: 40, p10Ms: 38, p90Ms: 45, runs: 12 },
+    decode: { medianMs: decode, p10Ms: decode - 0.5, p90Ms: decode + 1, runs: 200 },
+    slices: 4,
+    at: '2026-11-24T04:00:00.000Z',
+  });
+  const measured = (key: string) => (key === timed.key ? [entry('wasm · Chrome/156 · T = 128', 4.5), entry('webgpu · Apple M1 · T = 128', 2.5)] : []);
+
+  it('CSV: the first series in its own columns for a timed candidate, empty cells for the others', () => {
+    const rows = parseCsv(frontierCsv(snapshot.frontier, undefined, measured));
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const m = CSV_COLUMNS.slice(col('measured_on'));
+    expect(m).toEqual([
+      'measured_on',
+      'measured_tokens',
+      'measured_prefill_median_ms',
+      'measured_prefill_p10_ms',
+      'measured_prefill_p90_ms',
+      'measured_decode_median_ms',
+      'measured_decode_p10_ms',
+      'measured_decode_p90_ms',
+    ]);
+    expect(rows[2].slice(col('measured_on'))).toEqual(['wasm · Chrome/156 · T = 128', '128', '40', '38', '45', '4.5', '4', '5.5']);
+    expect(rows[2][col('latency_source')]).toBe('analytic'); // the analytic columns stay analytic
+    for (const r of [rows[1], ...rows.slice(3)]) expect(r.slice(col('measured_on'))).toEqual(Array(8).fill(''));
+  });
+
+  it('JSON: every series that timed a candidate, with its device label and T; [] for the others', () => {
+    const j = JSON.parse(JSON.stringify(frontierJson(DEFAULT_SEARCH, snapshot.frontier, { generation: 0, evaluated: 0, feasible: 0, hypervolume: 0, reference: [] }, undefined, measured)));
+    expect(j.latency.source).toBe('analytic');
+    expect(j.latency.measured).toMatch(/timed on a device/);
+    expect(j.frontier[1].measured).toEqual([entry('wasm · Chrome/156 · T = 128', 4.5), entry('webgpu · Apple M1 · T = 128', 2.5)]);
+    expect(j.frontier[0].measured).toEqual([]);
   });
 });
 
