@@ -3,7 +3,7 @@
 //   npm run cli -- search [--space preset|file] [--budget params=64e6,...] [--objectives decoder-params,latency]
 //                         [--evals N] [--seed S] [--format json|csv] [--algorithm nsga2|random]
 //   npm run cli -- validate-proxies <reference.json>
-//   npm run cli -- measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10]
+//   npm run cli -- measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--rounds 4]
 import { UsageError } from './args';
 import { costCommand, searchCommand, validateProxiesCommand } from './commands';
 import { frontierCsv } from '../core/export';

@@ -1,7 +1,11 @@
-// `npm run cli -- measure <preset | arch.json | '{...}'> [--backend wasm|cpu] [--tokens 128]
-//  [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on]`
+// `npm run cli -- measure <preset | arch.json | '{...}'>... [--backend wasm|cpu] [--tokens 128]
+//  [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on]
+//  [--rounds N]`
 // Times a randomly initialised model in Node with the same protocol as the browser (src/bench)
-// and returns a plain JSON object. Bad input (arguments, arch, unavailable backend, a model over
+// and returns a plain JSON object. Several models are timed round-robin, as the app's Measure
+// does (src/bench/rounds.ts: `--rounds` slices each, default 4), so a slow stretch of the device
+// lands on all of them rather than on whichever ran then; the output is then
+// { backend, device, rounds, models: [one object per model, in order] }. Bad input (arguments, arch, unavailable backend, a model over
 // the memory limit) throws a UsageError with a one-line message; a failure while measuring throws
 // a plain Error, also one line.
 // Node only runs tfjs's wasm and pure-JS cpu backends here (no tfjs-node, no GPU).
@@ -16,16 +20,22 @@ import { selectBackend, type BackendName } from '../bench/backends';
 import { deviceInfo, describeDevice } from '../bench/device';
 import { checkMemory } from '../bench/guard';
 import { pairedReferenceBytes } from '../bench/reference';
-import { benchArch, type WorkloadTiming } from '../bench/timing';
+import { mergeSlices, sliceOptions } from '../bench/slices';
+import { benchArch, type BenchResult, type WorkloadTiming } from '../bench/timing';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
-const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb', 'paired'] as const;
+const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb', 'paired', 'rounds'] as const;
 const USAGE =
-  'usage: measure <preset | arch.json> [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on]';
+  'usage: measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on] [--rounds 4]';
+/** Slices per model when several are timed (the interleave bench's choice, as the app's). */
+export const DEFAULT_ROUNDS = 4;
 
 export interface MeasureArgs {
-  target: string;
+  /** One model or several, each a preset name, an arch JSON file or inline JSON. */
+  targets: string[];
+  /** Round-robin slices per model: 1 for a single model. */
+  rounds: number;
   backend: BackendName;
   tokens: number;
   runs: number;
@@ -40,8 +50,10 @@ export interface MeasureArgs {
 
 export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
   const { positionals, flags } = parseArgs(argv[0] === 'measure' ? argv.slice(1) : argv, FLAGS);
-  if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? `missing the model to measure; ${USAGE}` : `one model at a time; ${USAGE}`);
+  if (positionals.length === 0) throw new UsageError(`missing the model to measure; ${USAGE}`);
+  const rounds = numberFlag(flags, 'rounds', DEFAULT_ROUNDS, { int: true, min: 1, max: 100 });
+  if (positionals.length === 1 && flags.has('rounds') && rounds > 1) {
+    throw new UsageError(`--rounds interleaves several models; give two or more, or leave it out`);
   }
   const raw = flags.get('backend');
   if (raw === 'webgl' || raw === 'webgpu') {
@@ -49,7 +61,8 @@ export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
   }
   const maxMb = flags.has('max-mb') ? numberFlag(flags, 'max-mb', 0, { min: 1 }) : undefined;
   return {
-    target: positionals[0],
+    targets: positionals,
+    rounds: positionals.length > 1 ? rounds : 1,
     backend: choiceFlag(flags, 'backend', NODE_BACKENDS, 'wasm'),
     tokens: numberFlag(flags, 'tokens', 128, { int: true, min: 1, max: 1_000_000 }),
     runs: numberFlag(flags, 'runs', 10, { int: true, min: 1, max: 10_000 }),
@@ -108,56 +121,9 @@ function timingJson(t: WorkloadTiming) {
   };
 }
 
-/** The `measure` command: returns the JSON object main.ts prints. */
-export async function measureCommand(argv: string[]): Promise<object> {
-  const args = parseMeasureArgs(argv);
-  const arch = await resolveArch(args.target);
-  if (args.tokens + 1 > arch.contextLength) {
-    throw new UsageError(`--tokens ${args.tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
-  }
-  // Refuse before touching tfjs (the bench repeats this check with the same numbers).
-  const fits = checkMemory(arch, {
-    backend: args.backend,
-    tokens: args.tokens,
-    capacity: args.tokens + 1,
-    maxBytes: args.maxBytes,
-    extraWeightBytes: args.paired ? pairedReferenceBytes(args.backend) : 0,
-  });
-  if (!fits.ok) throw new UsageError(fits.message);
-  // PROD silences tfjs's "install tfjs-node" banner, which would otherwise go to the console.
-  tf.enableProdMode();
-  let backend: BackendName;
-  try {
-    backend = await selectBackend(args.backend);
-  } catch (err) {
-    throw new UsageError(oneLine(err));
-  }
-  let result;
-  try {
-    result = await benchArch(arch, {
-      tokens: args.tokens,
-      runs: args.runs,
-      minTimeMs: args.minTimeMs,
-      warmup: args.warmup,
-      seed: args.seed,
-      maxBytes: args.maxBytes,
-      paired: args.paired,
-    });
-  } catch (err) {
-    throw new Error(oneLine(err), { cause: err });
-  }
-  const info = await deviceInfo();
-  const cpus = os.cpus();
+/** One model's figures, as printed. */
+function resultJson(result: BenchResult) {
   return {
-    backend,
-    device: {
-      ...info,
-      summary: describeDevice(info),
-      node: process.version,
-      platform: `${os.platform()} ${os.arch()}`,
-      cpu: cpus[0]?.model,
-      cores: cpus.length,
-    },
     arch: result.arch,
     params: result.params,
     tokens: result.tokens,
@@ -167,7 +133,66 @@ export async function measureCommand(argv: string[]): Promise<object> {
     estimatedBytes: result.estimatedBytes,
     ...(result.wasmHeapBytes === undefined ? {} : { wasmHeapBytes: result.wasmHeapBytes }),
     leakedTensors: result.leakedTensors,
+    ...(result.slices ? { slices: result.slices } : {}),
   };
+}
+
+/** The `measure` command: returns the JSON object main.ts prints. */
+export async function measureCommand(argv: string[]): Promise<object> {
+  const args = parseMeasureArgs(argv);
+  const archs: Arch[] = [];
+  for (const target of args.targets) {
+    const arch = await resolveArch(target);
+    const which = args.targets.length > 1 ? `${target}: ` : '';
+    if (args.tokens + 1 > arch.contextLength) {
+      throw new UsageError(`${which}--tokens ${args.tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
+    }
+    // Refuse before touching tfjs (the bench repeats this check with the same numbers).
+    const fits = checkMemory(arch, {
+      backend: args.backend,
+      tokens: args.tokens,
+      capacity: args.tokens + 1,
+      maxBytes: args.maxBytes,
+      extraWeightBytes: args.paired ? pairedReferenceBytes(args.backend) : 0,
+    });
+    if (!fits.ok) throw new UsageError(`${which}${fits.message}`);
+    archs.push(arch);
+  }
+  // PROD silences tfjs's "install tfjs-node" banner, which would otherwise go to the console.
+  tf.enableProdMode();
+  let backend: BackendName;
+  try {
+    backend = await selectBackend(args.backend);
+  } catch (err) {
+    throw new UsageError(oneLine(err));
+  }
+  const options = sliceOptions(
+    { tokens: args.tokens, runs: args.runs, minTimeMs: args.minTimeMs, warmup: args.warmup, seed: args.seed, maxBytes: args.maxBytes, paired: args.paired },
+    args.rounds,
+  );
+  // Round r times every model once, in order (A, B, C, A, B, C, ...); a model's slices are pooled.
+  const slices: BenchResult[][] = archs.map(() => []);
+  for (let r = 0; r < args.rounds; r++) {
+    for (const [i, arch] of archs.entries()) {
+      try {
+        slices[i].push(await benchArch(arch, options));
+      } catch (err) {
+        throw new Error(`${archs.length > 1 ? `${args.targets[i]}: ` : ''}${oneLine(err)}`, { cause: err });
+      }
+    }
+  }
+  const info = await deviceInfo();
+  const cpus = os.cpus();
+  const device = {
+    ...info,
+    summary: describeDevice(info),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpu: cpus[0]?.model,
+    cores: cpus.length,
+  };
+  if (archs.length === 1) return { backend, device, ...resultJson(slices[0][0]) };
+  return { backend, device, rounds: args.rounds, models: slices.map((s) => resultJson(mergeSlices(s))) };
 }
 
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];

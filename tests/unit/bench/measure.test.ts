@@ -1,10 +1,12 @@
-// The `measure` CLI command: documented JSON shape on cpu and wasm, one-line errors.
+// The `measure` CLI command: documented JSON shape on cpu and wasm, several models round-robin,
+// one-line errors.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/cli/args';
 import { measureCommand, parseMeasureArgs } from '../../../src/cli/measure';
+import { archKey } from '../../../src/core/arch';
 import { TINY } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'lmf-measure-'));
@@ -78,6 +80,24 @@ describe('measureCommand', () => {
     expect(plain.decode.paired).toBeUndefined();
   });
 
+  it('several models: round-robin slices, each model pooled, in the order given', async () => {
+    const argv = [archFile, JSON.stringify(TINY.gpt2), '--backend', 'cpu', '--runs', '3', '--tokens', '8', '--rounds', '2'];
+    const out = (await measureCommand(argv)) as { backend: string; rounds: number; models: Record<string, unknown>[] };
+    expect(out.backend).toBe('cpu');
+    expect(out.rounds).toBe(2);
+    expect(out.models.map((m) => m.arch)).toEqual([archKey(TINY['llama-gqa-tied']), archKey(TINY.gpt2)]);
+    for (const m of out.models) {
+      expect(m.slices).toBe(2);
+      // Each slice times ceil(3 / 2) = 2 runs: 4 pooled.
+      expect((m.prefill as { runs: number; timesMs: number[] }).timesMs).toHaveLength(4);
+      expect((m.decode as { runs: number }).runs).toBe(4);
+      expectTiming(m.prefill);
+      expect(m.leakedTensors).toBe(0);
+    }
+    expect(parseMeasureArgs([archFile, archFile]).rounds).toBe(4); // the default with several
+    expect(parseMeasureArgs([archFile]).rounds).toBe(1);
+  });
+
   it('accepts an inline JSON arch and the measure word in argv', async () => {
     const out = (await measureCommand([JSON.stringify(TINY.gpt2), '--backend=cpu', '--runs=1', '--tokens=4'])) as Record<string, unknown>;
     expect(out.tokens).toBe(4);
@@ -97,6 +117,10 @@ describe('measureCommand', () => {
     [['tinyllama-1.1b'], /needs 8\.8 GB .*limit 3\.5 GB on wasm/],
     [['gpt2', '--max-mb', '100', '--backend', 'cpu'], /limit 100 MB on the user cap on cpu/],
     [[archFile, '--tokens', '48'], /no room for a decode step/],
+    [['gpt2', '--rounds', '3'], /--rounds interleaves several models; give two or more/],
+    [['gpt2', 'gpt2', '--rounds', '0'], /--rounds must be an integer/],
+    [[archFile, 'nope', '--tokens', '8'], /'nope' is neither a preset/],
+    [[archFile, 'tinyllama-1.1b', '--tokens', '8'], /^tinyllama-1\.1b: .*needs 8\.8 GB/],
   ])('bad input %j throws a one-line UsageError', async (argv, message) => {
     const err = await measureCommand(argv).then(
       () => undefined,
