@@ -1,9 +1,9 @@
 // On-device timing and calibration, a slice of the explorer store: pick a backend, time the
 // selected candidate or up to MAX_FRONTIER_MEASURE spread along the frontier (one bench call per
-// candidate and round: several candidates are timed in round-robin slices, src/bench/rounds.ts and slices.ts,
-// and Stop keeps every run already timed), keep measured series in local
-// storage, and calibrate the analytic latency's device profile. Only these actions talk to the
-// bench runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
+// candidate and round: several candidates are timed in round-robin slices, src/bench/rounds.ts
+// and slices.ts, and Stop keeps every run already timed), keep measured series in local storage,
+// and calibrate the analytic latency's device profile. Only these actions talk to the bench
+// runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
 // sentence and never touch the frontier or earlier measurements.
 import { archSummary, type Arch } from '../core/arch';
 import { DEFAULT_PROFILE } from '../core/latency';
@@ -138,9 +138,9 @@ export function createMeasureSlice(deps: BenchDeps, set: Set, get: Get): { bench
   /** The run under way, for Stop to record the slices already timed. */
   let partial: { sess: BackendSession; slices: BenchResult[][]; failures: string[] } | null = null;
 
-  /** Adds candidate i's slices, pooled, to the series of this backend + device. */
+  /** Adds candidate i's slices, pooled, to the series of this backend + device + T. */
   function record(sess: BackendSession, i: number, slices: readonly BenchResult[], failures: string[]): void {
-    const m = toMeasurement(slices.length === 1 ? slices[0] : mergeSlices(slices));
+    const m = toMeasurement(mergeSlices(slices)); // one slice merges to itself (slices: 1, not stored)
     const next = addMeasurements(get().bench.measurements, sess.backend, sess.device, sess.thread, [m]);
     const saveError = saveMeasurements(storage, next);
     if (saveError && !failures.includes(saveError)) failures.push(saveError);

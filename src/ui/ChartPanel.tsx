@@ -98,9 +98,9 @@ function Exports(props: {
   const hasFrontier = useExplorer((s) => (s.results?.snapshot.frontier.count ?? 0) > 0);
   const [error, setError] = useState<string | null>(null);
   const data = () => {
-    const { results } = explorerStore.getState();
+    const { results, bench } = explorerStore.getState();
     if (!results) throw new Error('no frontier yet');
-    const { measurements, shownSeriesId } = explorerStore.getState().bench;
+    const { measurements, shownSeriesId } = bench;
     return { snapshot: results.snapshot, config: results.config, fit: referenceStore.getState().analysis?.fit ?? null, measurements, shownSeriesId };
   };
   const svg = () => {
