@@ -4,18 +4,18 @@
 // kernel, and a fixed JS loop is timed at the end of each window (bench/browser/drift.ts).
 // Reported per model: the spread of the window medians of each, as CV and max / min, and of two
 // drift-free figures built from the pairs: decode / reference, and decode moved to the run's
-// median reference time by its share of streamed bytes (src/bench/driftCorrection.ts); and the
+// median reference time by its share of streamed bytes (src/core/driftCorrection.ts); and the
 // least-squares slope of the window medians of decode on the reference's, the share the drift
 // really takes, against the byte count's.
 import { leastSquaresSlope, median, summarize } from '../src/core/stats';
 import type { Arch } from '../src/core/arch';
 import { countParams } from '../src/core/params';
-import { driftCorrectedMedian } from '../src/bench/driftCorrection';
-import type { BackendName } from '../src/bench/backends';
+import { driftCorrectedMedian } from '../src/core/driftCorrection';
 import type { DriftOptions, DriftRun } from './browser/drift';
 import { EFFICIENCY_ARCHS } from './latency';
 import { withBenchPage, type Caller } from './page';
 import { nativeGemv, nodeWasmGemv, windowsOf, type TimedCall } from './gemvOutsideBrowser';
+import type { BackendName } from '../src/core/backendNames';
 
 interface DriftBenchApi {
   selectBackend(name: BackendName): Promise<BackendName>;

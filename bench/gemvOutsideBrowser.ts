@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/bench/backends';
-import { createReference } from '../src/bench/reference';
+import { selectBackend } from '../src/measure/backends';
+import { createReference } from '../src/measure/referenceKernels';
 
 /** One call of a kernel: when it started (ms since the first call) and how long it took. */
 export interface TimedCall {

@@ -1,21 +1,22 @@
 // Interleave benchmark: evidence for measuring a batch of archs in round-robin slices
-// (src/bench/rounds.ts) rather than one after the other. Three passes of each protocol over the
+// (src/measure/rounds.ts) rather than one after the other. Three passes of each protocol over the
 // same 10 sampled archs as the latency bench's pass-to-pass target, with the same time budget
 // per workload, in the order S R R S S R (S sequential, R round-robin), so neither protocol
 // gets the quieter stretch of the run. Reported per protocol: the Spearman of each of its three
 // pairs of passes, and the median over archs of each arch's CV across its three passes.
 import type { Arch } from '../src/core/arch';
 import { median, spearman, summarize } from '../src/core/stats';
-import type { BackendName } from '../src/bench/backends';
-import type { RoundsOptions } from '../src/bench/rounds';
-import type { BenchOptions, BenchResult } from '../src/bench/timing';
+import type { RoundsOptions } from '../src/measure/rounds';
+import type { MeasureOptions } from '../src/measure/timing';
 import { EFFICIENCY_ARCHS, sampledArchs } from './latency';
 import { withBenchPage, type Caller } from './page';
+import type { BackendName } from '../src/core/backendNames';
+import type { MeasureResult } from '../src/core/timingStats';
 
 interface InterleaveBenchApi {
   selectBackend(name: BackendName): Promise<BackendName>;
-  bench(arch: Arch, options?: Omit<BenchOptions, 'onProgress' | 'signal'>): Promise<BenchResult>;
-  benchRounds(archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>): Promise<BenchResult[]>;
+  bench(arch: Arch, options?: Omit<MeasureOptions, 'onProgress' | 'signal'>): Promise<MeasureResult>;
+  measureRounds(archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>): Promise<MeasureResult[]>;
 }
 
 const ARCHS = 10;
@@ -31,7 +32,7 @@ export async function runInterleaveBench(log: (s: string) => void = () => {}) {
     const passes: { rounds: number; seconds: number; prefillMs: number[]; decodeMs: number[] }[] = [];
     for (const rounds of order) {
       const start = performance.now();
-      const results = await call('benchRounds', archs, { ...OPTIONS, rounds });
+      const results = await call('measureRounds', archs, { ...OPTIONS, rounds });
       const seconds = (performance.now() - start) / 1000;
       passes.push({ rounds, seconds, prefillMs: results.map((r) => r.prefill.medianMs), decodeMs: results.map((r) => r.decode.medianMs) });
       log(`pass with ${rounds} round${rounds === 1 ? '' : 's'}: ${seconds.toFixed(0)} s`);

@@ -5,11 +5,11 @@
 //      (weight bytes / measured bandwidth), as limit / measured;
 //   2. stability: CV of the median over 5 repeats per arch, and Spearman between two passes
 //      over the first 10 sampled archs (the issue's target) and over all 20. A repeat (and a
-//      pass) measures its archs in ROUNDS interleaved slices (src/bench/rounds.ts), so a slow
+//      pass) measures its archs in ROUNDS interleaved slices (src/measure/rounds.ts), so a slow
 //      stretch of this shared machine lands on a slice of every arch rather than on all of one;
 //      repeats and passes follow one another, never overlap. Every timed run is followed by a
-//      reference kernel (src/bench/reference.ts), and both figures are also given with this
-//      machine's memory drift removed run by run (src/bench/driftCorrection.ts); the JSON also
+//      reference kernel (src/measure/referenceKernels.ts), and both figures are also given with this
+//      machine's memory drift removed run by run (src/core/driftCorrection.ts); the JSON also
 //      keeps the plain ratios workload / reference;
 //   3. analytic vs measured: core's roofline calibrated with the measured profile, Spearman and
 //      median absolute percentage error over 20 archs;
@@ -23,21 +23,22 @@ import { sampleGenome } from '../src/core/operators';
 import { makeRng } from '../src/core/random';
 import { DEFAULT_SPACE } from '../src/core/space';
 import { median, spearman, summarize } from '../src/core/stats';
-import type { BackendName } from '../src/bench/backends';
-import type { DeviceInfo } from '../src/bench/device';
-import type { MeasuredProfile, ProfileOptions } from '../src/bench/profile';
-import type { BenchOptions, BenchResult, PairedTiming, WorkloadTiming } from '../src/bench/timing';
-import type { RoundsOptions } from '../src/bench/rounds';
+import type { MeasuredProfile, ProfileOptions } from '../src/measure/profile';
+import type { MeasureOptions } from '../src/measure/timing';
+import type { RoundsOptions } from '../src/measure/rounds';
 import { withBenchPage, type Caller } from './page';
-import { driftCorrectedMedian, driftScaledMedian } from '../src/bench/driftCorrection';
+import { driftCorrectedMedian, driftScaledMedian } from '../src/core/driftCorrection';
+import type { BackendName } from '../src/core/backendNames';
+import type { DeviceInfo } from '../src/core/deviceInfo';
+import type { MeasureResult, PairedTiming, WorkloadTiming } from '../src/core/timingStats';
 
 /** What bench/browser/main.ts puts on globalThis.lmBench (kept in step by hand: DOM vs Node tsconfig). */
 interface LatencyBenchApi {
   selectBackend(name: BackendName): Promise<BackendName>;
   deviceInfo(): Promise<DeviceInfo>;
   profile(options?: ProfileOptions): Promise<MeasuredProfile>;
-  bench(arch: Arch, options?: Omit<BenchOptions, 'onProgress' | 'signal'>): Promise<BenchResult>;
-  benchRounds(archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>): Promise<BenchResult[]>;
+  bench(arch: Arch, options?: Omit<MeasureOptions, 'onProgress' | 'signal'>): Promise<MeasureResult>;
+  measureRounds(archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>): Promise<MeasureResult[]>;
   numTensors(): number;
 }
 
@@ -89,7 +90,7 @@ interface Control {
   overheadMsPerKernel: number;
 }
 interface Controlled {
-  result: BenchResult;
+  result: MeasureResult;
   /** Mean of the controls measured just before and just after the bench. */
   control: Control;
 }
@@ -109,7 +110,7 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     log(`backend ${backend}; crossOriginIsolated ${device.crossOriginIsolated}`);
     const profile = await call('profile', {});
     log(`profile: ${profile.gflops.toFixed(1)} GFLOP/s, ${profile.gbps.toFixed(1)} GB/s, ${(profile.overheadMsPerKernel * 1000).toFixed(1)} µs/kernel`);
-    // Paired: each timed run is followed by a reference kernel (src/bench/reference.ts), so the
+    // Paired: each timed run is followed by a reference kernel (src/measure/referenceKernels.ts), so the
     // figures workload / reference, free of this machine's drift, sit beside the raw ones.
     const options = { tokens: TOKENS, runs: RUNS, warmup: 2, minTimeMs: MIN_TIME_MS, paired: true };
     // Warm the JIT and the allocator on a throw-away model first: the first builds of a page
@@ -123,7 +124,7 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     // after it. (Scaling the medians by it did not lower their CV: the drift is faster than that.)
     const controls: Control[] = [toControl(await call('profile', CONTROL))];
     const controlled = async (archs: Arch[]): Promise<Controlled[]> => {
-      const results = await call('benchRounds', archs, { ...options, rounds: ROUNDS });
+      const results = await call('measureRounds', archs, { ...options, rounds: ROUNDS });
       const before = controls[controls.length - 1];
       const after = toControl(await call('profile', CONTROL));
       controls.push(after);
@@ -229,7 +230,7 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
       analyticMape: mape(analytic.map((x) => (w === 'prefill' ? x.prefillMs : x.decodeMs)), measured(w)),
     }));
 
-    // 2c: the same stability figures with the drift removed run by run (src/bench/driftCorrection.ts):
+    // 2c: the same stability figures with the drift removed run by run (src/core/driftCorrection.ts):
     // a decode step moved to the run's median GEMV reference time by its share of streamed bytes,
     // a prefill scaled with its matmul reference to the run's median.
     const everyBench = [...reps.flat(), ...passes.flat()].map((x) => x.result);
@@ -237,7 +238,7 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
       prefill: median(everyBench.flatMap((r) => paired(r.prefill).referenceTimesMs)),
       decode: median(everyBench.flatMap((r) => paired(r.decode).referenceTimesMs)),
     };
-    const corrected = (arch: Arch, r: BenchResult, w: Workload): number => {
+    const corrected = (arch: Arch, r: MeasureResult, w: Workload): number => {
       const p = paired(r[w]);
       const runs = { timesMs: r[w].timesMs, referenceTimesMs: p.referenceTimesMs };
       if (w === 'prefill') return driftScaledMedian(runs, atReferenceMs.prefill);

@@ -1,14 +1,14 @@
 // Page side of `npm run bench -- drift`: how this machine's speed moves under one model that is
 // built once. Window after window, each decode step is followed by the GEMV reference kernel
-// (src/bench/reference.ts), and a fixed JS loop is timed at the end of each window: if decode and
+// (src/measure/referenceKernels.ts), and a fixed JS loop is timed at the end of each window: if decode and
 // GEMV move together while the loop holds, the drift is the memory system's, not the code's or
 // the CPU's.
 import * as tf from '@tensorflow/tfjs';
 import type { Arch } from '../../src/core/arch';
 import { median } from '../../src/core/stats';
-import { buildDecoder } from '../../src/bench/model';
-import { createReference } from '../../src/bench/reference';
-import { sampleTokens } from '../../src/bench/timing';
+import { buildDecoder } from '../../src/measure/model';
+import { createReference } from '../../src/measure/referenceKernels';
+import { sampleTokens } from '../../src/measure/timing';
 
 export interface DriftWindow {
   /** Seconds since the first window started. */

@@ -1,14 +1,15 @@
-// The latency benchmark's page: exposes src/bench to the Node driver (bench/latency.ts), which
+// The latency benchmark's page: exposes src/measure to the Node driver (bench/latency.ts), which
 // calls it through page.evaluate. Runs on the main thread: the bench measures tfjs, not the app.
 import * as tf from '@tensorflow/tfjs';
 import type { Arch } from '../../src/core/arch';
-import { configureWasmThreads, selectBackend, type BackendName } from '../../src/bench/backends';
-import { deviceInfo } from '../../src/bench/device';
-import { measureDeviceProfile, type ProfileOptions } from '../../src/bench/profile';
-import { benchArch, type BenchOptions } from '../../src/bench/timing';
-import { benchRounds, type RoundsOptions } from '../../src/bench/rounds';
-import { configureAppWasmPaths } from '../../src/bench/wasmAssets';
+import { configureWasmThreads, selectBackend } from '../../src/measure/backends';
+import { deviceInfo } from '../../src/measure/device';
+import { measureDeviceProfile, type ProfileOptions } from '../../src/measure/profile';
+import { measureArch, type MeasureOptions } from '../../src/measure/timing';
+import { measureRounds, type RoundsOptions } from '../../src/measure/rounds';
+import { configureAppWasmPaths } from '../../src/measure/wasmAssets';
 import { measureDrift, type DriftOptions } from './drift';
+import type { BackendName } from '../../src/core/backendNames';
 
 configureAppWasmPaths();
 const threads = Number(new URLSearchParams(location.search).get('threads'));
@@ -18,8 +19,8 @@ const api = {
   selectBackend: (name: BackendName) => selectBackend(name),
   deviceInfo: () => deviceInfo(),
   profile: (options: ProfileOptions = {}) => measureDeviceProfile(options),
-  bench: (arch: Arch, options: Omit<BenchOptions, 'onProgress' | 'signal'> = {}) => benchArch(arch, options),
-  benchRounds: (archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>) => benchRounds(archs, options),
+  bench: (arch: Arch, options: Omit<MeasureOptions, 'onProgress' | 'signal'> = {}) => measureArch(arch, options),
+  measureRounds: (archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>) => measureRounds(archs, options),
   numTensors: () => tf.memory().numTensors,
   drift: (arch: Arch, options: DriftOptions) => measureDrift(arch, options),
 };

@@ -1,4 +1,4 @@
-/* The drift bench's native control: the GEMV reference kernel of src/bench/reference.ts on
+/* The drift bench's native control: the GEMV reference kernel of src/measure/referenceKernels.ts on
  * wasm ([1 x 1024] x [1024 x 4096] over 4 matrices, 67.1 MB of fp32 weights read per call),
  * written in plain C and compiled with -O3 -march=native, timed call after call.
  * Usage: gemv SECONDS. Prints one line per call: "<ms since start> <ms the call took>".

@@ -7,7 +7,7 @@ import { validateSpace } from '../core/genome';
 import { DTYPES } from '../core/memory';
 import { WORKLOADS } from '../core/latency';
 import { findPreset, PRESETS } from '../core/presets';
-import { fitReference, parseReferenceFile, validateProxies } from '../core/reference';
+import { fitReference, parseReferenceFile, validateProxies } from '../core/referenceModels';
 import { DEFAULT_SEARCH, searchToEnd, type SearchConfig } from '../core/search';
 import { SPACE_PRESETS, spacePreset, type SearchSpace, type SpacePresetId } from '../core/space';
 import { formatErrors, parseArch } from '../core/validate';

@@ -1,9 +1,9 @@
 // `npm run cli -- measure <preset | arch.json | '{...}'>... [--backend wasm|cpu] [--tokens 128]
 //  [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on]
 //  [--rounds N]`
-// Times a randomly initialised model in Node with the same protocol as the browser (src/bench)
+// Times a randomly initialised model in Node with the same protocol as the browser (src/measure)
 // and returns a plain JSON object. Several models are timed round-robin, as the app's Measure
-// does (src/bench/rounds.ts: `--rounds` slices each, default 4), so a slow stretch of the device
+// does (src/measure/rounds.ts: `--rounds` slices each, default 4), so a slow stretch of the device
 // lands on all of them rather than on whichever ran then; the output is then
 // { backend, device, rounds, models: [one object per model, in order] }. Bad input (arguments, arch, unavailable backend, a model over
 // the memory limit) throws a UsageError with a one-line message; a failure while measuring throws
@@ -12,17 +12,18 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
 import type { Arch } from '../core/arch';
 import { PRESETS, findPreset } from '../core/presets';
 import { formatErrors, parseArch } from '../core/validate';
-import { selectBackend, type BackendName } from '../bench/backends';
-import { deviceInfo, describeDevice } from '../bench/device';
-import { checkMemory } from '../bench/guard';
-import { pairedReferenceBytes } from '../bench/reference';
-import { mergeSlices, sliceOptions } from '../bench/slices';
-import { benchArch, type BenchResult, type WorkloadTiming } from '../bench/timing';
+import { selectBackend, silenceNodeBanner } from '../measure/backends';
+import { deviceInfo } from '../measure/device';
+import { checkMemory } from '../core/memoryGuard';
+import { measureRounds } from '../measure/rounds';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
+import type { BackendName } from '../core/backendNames';
+import { describeDevice } from '../core/deviceInfo';
+import { pairedReferenceBytes } from '../core/referenceShapes';
+import type { MeasureResult, WorkloadTiming } from '../core/timingStats';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb', 'paired', 'rounds'] as const;
@@ -39,12 +40,12 @@ export interface MeasureArgs {
   backend: BackendName;
   tokens: number;
   runs: number;
-  /** Keep timing each workload until its runs add up to this (see BenchOptions.minTimeMs). */
+  /** Keep timing each workload until its runs add up to this (see MeasureOptions.minTimeMs). */
   minTimeMs: number;
   warmup: number;
   seed: number;
   maxBytes?: number;
-  /** Time a reference kernel after every run (see BenchOptions.paired). */
+  /** Time a reference kernel after every run (see MeasureOptions.paired). */
   paired: boolean;
 }
 
@@ -122,7 +123,7 @@ function timingJson(t: WorkloadTiming) {
 }
 
 /** One model's figures, as printed. */
-function resultJson(result: BenchResult) {
+function resultJson(result: MeasureResult) {
   return {
     arch: result.arch,
     params: result.params,
@@ -147,7 +148,7 @@ export async function measureCommand(argv: string[]): Promise<object> {
     if (args.tokens + 1 > arch.contextLength) {
       throw new UsageError(`${which}--tokens ${args.tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
     }
-    // Refuse before touching tfjs (the bench repeats this check with the same numbers).
+    // Refuse before touching tfjs (measureArch repeats this check with the same numbers).
     const fits = checkMemory(arch, {
       backend: args.backend,
       tokens: args.tokens,
@@ -158,28 +159,30 @@ export async function measureCommand(argv: string[]): Promise<object> {
     if (!fits.ok) throw new UsageError(`${which}${fits.message}`);
     archs.push(arch);
   }
-  // PROD silences tfjs's "install tfjs-node" banner, which would otherwise go to the console.
-  tf.enableProdMode();
+  silenceNodeBanner();
   let backend: BackendName;
   try {
     backend = await selectBackend(args.backend);
   } catch (err) {
     throw new UsageError(oneLine(err));
   }
-  const options = sliceOptions(
-    { tokens: args.tokens, runs: args.runs, minTimeMs: args.minTimeMs, warmup: args.warmup, seed: args.seed, maxBytes: args.maxBytes, paired: args.paired },
-    args.rounds,
-  );
   // Round r times every model once, in order (A, B, C, A, B, C, ...); a model's slices are pooled.
-  const slices: BenchResult[][] = archs.map(() => []);
-  for (let r = 0; r < args.rounds; r++) {
-    for (const [i, arch] of archs.entries()) {
-      try {
-        slices[i].push(await benchArch(arch, options));
-      } catch (err) {
-        throw new Error(`${archs.length > 1 ? `${args.targets[i]}: ` : ''}${oneLine(err)}`, { cause: err });
-      }
-    }
+  let current = 0;
+  let results: MeasureResult[];
+  try {
+    results = await measureRounds(archs, {
+      tokens: args.tokens,
+      runs: args.runs,
+      minTimeMs: args.minTimeMs,
+      warmup: args.warmup,
+      seed: args.seed,
+      maxBytes: args.maxBytes,
+      paired: args.paired,
+      rounds: args.rounds,
+      onSlice: (i) => (current = i),
+    });
+  } catch (err) {
+    throw new Error(`${archs.length > 1 ? `${args.targets[current]}: ` : ''}${oneLine(err)}`, { cause: err });
   }
   const info = await deviceInfo();
   const cpus = os.cpus();
@@ -191,8 +194,11 @@ export async function measureCommand(argv: string[]): Promise<object> {
     cpu: cpus[0]?.model,
     cores: cpus.length,
   };
-  if (archs.length === 1) return { backend, device, ...resultJson(slices[0][0]) };
-  return { backend, device, rounds: args.rounds, models: slices.map((s) => resultJson(mergeSlices(s))) };
+  if (archs.length === 1) {
+    const { slices: _one, ...result } = results[0]; // one slice: nothing was interleaved
+    return { backend, device, ...resultJson(result) };
+  }
+  return { backend, device, rounds: args.rounds, models: results.map(resultJson) };
 }
 
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];

@@ -6,7 +6,7 @@
 import { archKey, archSummary, isHomogeneous, kvHeads, type Arch } from './arch';
 import type { Candidate } from './archive';
 import { HETEROGENEOUS_REASON } from './hfconfig';
-import { estimatePerplexity, type PowerLawFit } from './reference';
+import { estimatePerplexity, type PowerLawFit } from './referenceModels';
 import type { SearchConfig } from './search';
 
 export interface ExportStats {

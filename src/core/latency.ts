@@ -1,7 +1,7 @@
 // Analytic latency: a roofline per kernel, our own model (not from a paper).
 // Each kernel takes max(FLOPs / peak FLOP/s, bytes moved / bandwidth) plus a fixed launch
 // overhead; a forward is the sum over its kernels. Weights and activations are fp32 (what the
-// tfjs builder runs). The device profile comes from micro-benchmarks on the device (src/bench)
+// tfjs builder runs). The device profile comes from micro-benchmarks on the device (src/measure)
 // or from a stated default; results are labelled 'analytic' wherever they are shown.
 import { kvDim, kvHeads, type Arch, type LayerSpec } from './arch';
 import { tokenEmbedDim } from './params';
@@ -32,7 +32,7 @@ const BYTES = 4;
 
 /**
  * Kernels (tfjs ops, reshapes included: each one is a dispatch) per block of a decode step in
- * our builder (src/bench), counted with tf.profile; tests/unit/bench/kernelCount.test.ts keeps
+ * our builder (src/measure), counted with tf.profile; tests/unit/measure/kernelCount.test.ts keeps
  * these equal to the builder's. A decode step is where the per-kernel overhead matters; prefill
  * runs a few more per block (72 / 66 / 78 batched), which its compute hides.
  */

@@ -96,3 +96,12 @@ export function leastSquaresSlope(xs: readonly number[], ys: readonly number[]):
   }
   return sxx > 0 ? sxy / sxx : NaN;
 }
+
+/** Every k-th item so that at most `max` remain, spread over the whole list. */
+export function capEvenly<T>(xs: readonly T[], max: number): T[] {
+  if (xs.length <= max) return [...xs];
+  const out: T[] = [];
+  const stride = xs.length / max;
+  for (let i = 0; i < max; i++) out.push(xs[Math.floor(i * stride)]);
+  return out;
+}

@@ -1,8 +1,8 @@
-// The calibrated device profile (state/measureSlice's "Calibrate"), kept across reloads under a
+// The calibrated device profile (state/measure's "Calibrate"), kept across reloads under a
 // versioned local-storage key with whether the next search uses it. Anything unreadable is
 // dropped with a reason and the stated default profile applies.
 import type { DeviceProfile } from '../core/latency';
-import type { StorageLike } from './measurements';
+import type { StorageLike } from './storage';
 
 export const CALIBRATION_KEY = 'lm-frontier.profile';
 export const CALIBRATION_VERSION = 1;

@@ -6,13 +6,14 @@ import type { DeviceProfile } from '../core/latency';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
 import type { SearchConfig } from '../core/search';
 import type { SpacePresetId } from '../core/space';
-import { latencyAxis, proxyAxis, type AxisMetric } from './axes';
-import { formatElapsed, formatInt } from './format';
-import { createMeasureSlice, NO_BENCH, type BenchActions, type BenchDeps, type BenchState } from './measureSlice';
-import { shownMeasuredLookup } from './measuredView';
+import { latencyAxis, proxyAxis, type AxisMetric } from '../view/axes';
+import { formatElapsed, formatInt } from '../view/format';
+import type { ViewSettings } from '../view/chartData';
+import { createMeasure, NO_MEASURE, type MeasureActions, type MeasureDeps, type MeasureState } from './measure';
+import { shownMeasuredLookup } from '../view/measuredView';
 import { infeasibleBudgets } from './preflight';
-import { runView } from './runView';
-import { isAbortError, type SearchRun, type SearchRunner } from './searchClient';
+import { runView } from '../view/runView';
+import { type SearchRun, type SearchRunner } from './searchClient';
 import {
   defaultSettings,
   presetSpaceForm,
@@ -22,7 +23,8 @@ import {
   type Settings,
   type SpaceForm,
 } from './settings';
-import { pageOf, sortRows, type ColumnKey, type SortState } from './table';
+import { pageOf, sortRows, type ColumnKey, type SortState } from '../view/table';
+import { isAbortError } from '../workers/bridge';
 
 export type RunStatus = 'idle' | 'running';
 export type RunOutcome = 'none' | 'done' | 'stopped' | 'failed';
@@ -48,15 +50,6 @@ export interface Results {
   snapshot: PackedSnapshot;
 }
 
-export interface ViewSettings {
-  x: AxisMetric;
-  y: AxisMetric;
-  logX: boolean;
-  logY: boolean;
-  showDominated: boolean;
-  showInfeasible: boolean;
-}
-
 export type Tab = 'explorer' | 'proxies';
 
 export interface Selection {
@@ -67,7 +60,7 @@ export interface Selection {
   config: SearchConfig;
 }
 
-export interface ExplorerActions extends BenchActions {
+export interface ExplorerActions extends MeasureActions {
   setPreset(id: SpacePresetId): void;
   updateSpace(patch: Partial<SpaceForm>): void;
   updateBudgets(patch: Partial<BudgetsForm>): void;
@@ -103,8 +96,8 @@ export interface ExplorerState {
   selection: Selection | null;
   sort: SortState;
   page: number;
-  /** On-device timing and calibration (measureSlice). */
-  bench: BenchState;
+  /** On-device timing and calibration (state/measure). */
+  measure: MeasureState;
   actions: ExplorerActions;
 }
 
@@ -124,12 +117,12 @@ export const RESULTS_REFRESH_MS = 400;
 export function createExplorerStore(
   runner: SearchRunner,
   now: () => number = () => performance.now(),
-  benchDeps: BenchDeps = NO_BENCH,
+  measureDeps: MeasureDeps = NO_MEASURE,
 ): ExplorerStore {
   let active: SearchRun | null = null;
 
   return createStore<ExplorerState>()((set, get) => {
-    const bench = createMeasureSlice(benchDeps, set, get);
+    const measureParts = createMeasure(measureDeps, set, get);
     const setSettings = (patch: Partial<Settings>) => set({ settings: { ...get().settings, ...patch } });
 
     const finish = (runId: number, outcome: RunOutcome, notice: string | null, errors: string[] = []) => {
@@ -239,8 +232,8 @@ export function createExplorerStore(
         const row = runView(s).byId.get(id);
         if (!row) return;
         const arch = unpackArch(row.set === 'frontier' ? s.frontier : s.sample, row.index, archBase(config));
-        const { bench } = get();
-        const sorted = sortRows(runView(s).frontier, get().sort, null, shownMeasuredLookup(bench.measurements, bench.shownSeriesId, results));
+        const { measure } = get();
+        const sorted = sortRows(runView(s).frontier, get().sort, null, shownMeasuredLookup(measure.measurements, measure.shownSeriesId, results));
         const page = pageOf(sorted, id);
         set({ selection: { id, runId, arch, config }, ...(page === null ? {} : { page }) });
       },
@@ -253,10 +246,10 @@ export function createExplorerStore(
       },
       setPage: (page) => set({ page: Math.max(0, page) }),
       dismissMessages: () => set({ errors: [], notice: null }),
-      ...bench.actions,
+      ...measureParts.actions,
     };
 
-    const calibration = bench.bench.calibration;
+    const calibration = measureParts.measure.calibration;
     return {
       settings: { ...defaultSettings(), ...(calibration?.use ? { profile: calibration.profile } : {}) },
       run: { status: 'idle', outcome: 'none', config: null, snapshot: null, startedAt: 0, elapsedMs: 0, id: 0 },
@@ -268,7 +261,7 @@ export function createExplorerStore(
       selection: null,
       sort: { key: 'latencyDecode', dir: 'asc' },
       page: 0,
-      bench: bench.bench,
+      measure: measureParts.measure,
       actions,
     };
   });

@@ -6,7 +6,7 @@ import { BUDGET_KEYS, type BudgetKey } from '../core/budgets';
 import { evaluate, type Evaluation } from '../core/evaluate';
 import { compileSpace, repair, toArch } from '../core/genome';
 import type { SearchConfig } from '../core/search';
-import { formatBytes, formatCount, formatFlops, formatMs } from './format';
+import { formatBytes, formatCount, formatFlops, formatMs } from '../view/format';
 
 function smallestEvaluation(config: SearchConfig): Evaluation {
   const cs = compileSpace(config.space);

@@ -1,22 +1,15 @@
 // The app's store instances and React hooks over them.
 import { useStore } from 'zustand';
-import { createAppBenchRunner } from './benchClient';
+import { createAppMeasureRunner } from './measureClient';
+import { createAppSearchRunner } from './searchClient';
 import { createExplorerStore, type ExplorerActions, type ExplorerState } from './explorerStore';
-import { createReferenceStore, type ReferenceState } from './reference';
-import { createWorkerSearchRunner } from './searchWorker';
+import { createReferenceStore, type ReferenceState } from './referenceStore';
+import { localStore } from './storage';
 
-/** localStorage when the page may use it (it throws in some privacy modes). */
-function localStore(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
-}
 
-// The bench worker (and tfjs with it) loads on the first Measure or Calibrate, not at startup.
-export const explorerStore = createExplorerStore(createWorkerSearchRunner(), undefined, {
-  runner: createAppBenchRunner(),
+// The measure worker (and tfjs with it) loads on the first Measure or Calibrate, not at startup.
+export const explorerStore = createExplorerStore(createAppSearchRunner(), undefined, {
+  runner: createAppMeasureRunner(),
   storage: localStore(),
 });
 export const referenceStore = createReferenceStore();

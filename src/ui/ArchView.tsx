@@ -5,11 +5,11 @@ import { archKey, archSummary } from '../core/arch';
 import { evaluate } from '../core/evaluate';
 import { decodeStepFlops, prefillFlops } from '../core/flops';
 import { HETEROGENEOUS_REASON } from '../core/hfconfig';
-import { estimatePerplexity } from '../core/reference';
-import { archExport } from '../state/exports';
-import { formatBytes, formatCount, formatFlops, formatMs, sig } from '../state/format';
-import { describeMeasurement } from '../state/measuredView';
-import { runView } from '../state/runView';
+import { estimatePerplexity } from '../core/referenceModels';
+import { archExport } from '../view/exports';
+import { formatBytes, formatCount, formatFlops, formatMs, sig } from '../view/format';
+import { describeMeasurement } from '../view/measuredView';
+import { runView } from '../view/runView';
 import { useExplorer, useReference } from '../state/store';
 import { BreakdownBar } from './BreakdownBar';
 import { downloadJson } from './download';
@@ -26,7 +26,7 @@ export function ArchView() {
   const status =
     selection && results && selection.runId === results.runId ? runView(results.snapshot).byId.get(selection.id)?.status : undefined;
   const fit = useReference((s) => s.analysis?.fit ?? null);
-  const measurements = useExplorer((s) => s.bench.measurements);
+  const measurements = useExplorer((s) => s.measure.measurements);
   const key = useMemo(() => (selection ? archKey(selection.arch) : ''), [selection]);
   const details = useMemo(() => {
     if (!selection || !config) return null;

@@ -5,9 +5,9 @@ import { useActions, useExplorer } from '../state/store';
 import { Checkbox } from './controls';
 
 export function Calibration() {
-  const calibration = useExplorer((s) => s.bench.calibration);
-  const status = useExplorer((s) => s.bench.status);
-  const backend = useExplorer((s) => s.bench.form.backend);
+  const calibration = useExplorer((s) => s.measure.calibration);
+  const status = useExplorer((s) => s.measure.status);
+  const backend = useExplorer((s) => s.measure.form.backend);
   const { calibrate, useCalibration } = useActions();
   return (
     <div className="calibration">

@@ -1,17 +1,17 @@
 // Frontier candidates, sortable, one page at a time (a frontier holds thousands of archs: a page
 // keeps each progress update cheap). Clicking a row or pressing Enter on it selects it.
 import { useDeferredValue, useMemo } from 'react';
-import { formatInt } from '../state/format';
-import { describeMeasurement, shownMeasuredLookup } from '../state/measuredView';
-import { EMPTY_VIEW, runView } from '../state/runView';
+import { formatInt } from '../view/format';
+import { describeMeasurement, shownMeasuredLookup } from '../view/measuredView';
+import { EMPTY_VIEW, runView } from '../view/runView';
 import { useActions, useExplorer, useReference } from '../state/store';
-import { COLUMN_GROUPS, COLUMNS, PAGE_SIZE, pageCount, sortRows } from '../state/table';
+import { COLUMN_GROUPS, COLUMNS, PAGE_SIZE, pageCount, sortRows } from '../view/table';
 import { Select } from './controls';
 
 /** Which measured series the "Measured" column shows (when there is more than one). */
 function SeriesPicker() {
-  const series = useExplorer((s) => s.bench.measurements.series);
-  const shown = useExplorer((s) => s.bench.shownSeriesId);
+  const series = useExplorer((s) => s.measure.measurements.series);
+  const shown = useExplorer((s) => s.measure.shownSeriesId);
   const { showSeries } = useActions();
   if (series.length === 0) return null;
   return (
@@ -28,8 +28,8 @@ export function CandidateTable() {
   // Deferred: progress updates re-render the table in a yielding transition.
   const results = useDeferredValue(useExplorer((s) => s.results));
   const snapshot = results?.snapshot ?? null;
-  const measurements = useExplorer((s) => s.bench.measurements);
-  const shownSeriesId = useExplorer((s) => s.bench.shownSeriesId);
+  const measurements = useExplorer((s) => s.measure.measurements);
+  const shownSeriesId = useExplorer((s) => s.measure.shownSeriesId);
   const nextProfile = useExplorer((s) => s.settings.profile);
   const sort = useExplorer((s) => s.sort);
   const page = useExplorer((s) => s.page);

@@ -8,7 +8,7 @@
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
-import { nearestPoint, type ChartSeries, type XY } from '../state/chartData';
+import { nearestPoint, type ChartSeries, type XY } from '../view/chartData';
 import { diamondPath, drawPoints, type ScreenMeasured, type ScreenPoint, type ScreenSeries } from './pointsDraw';
 
 interface Props {

@@ -2,12 +2,12 @@
 // frontier / chart exports.
 import { useDeferredValue, useRef, useState } from 'react';
 import { SPACE_PRESETS, type SearchSpace } from '../core/space';
-import { AXES, estPplLabel, isMeasuredAxis, measuredWorkload, X_METRICS, Y_METRICS, type AxisMetric } from '../state/axes';
-import { MAX_DOMINATED } from '../state/chartData';
-import { exportCsv, exportJson } from '../state/exports';
-import { formatCount, formatInt } from '../state/format';
-import { seriesColor } from '../state/measuredView';
-import { runView } from '../state/runView';
+import { AXES, estPplLabel, isMeasuredAxis, measuredWorkload, X_METRICS, Y_METRICS, type AxisMetric } from '../view/axes';
+import { MAX_DOMINATED } from '../view/chartData';
+import { exportCsv, exportJson } from '../view/exports';
+import { formatCount, formatInt } from '../view/format';
+import { seriesColor } from '../view/measuredView';
+import { runView } from '../view/runView';
 import { explorerStore, referenceStore, useActions, useExplorer, useReference } from '../state/store';
 import { chartSvgString, svgToPng, type ChartFigure } from './chartExport';
 import { Checkbox, Select } from './controls';
@@ -24,7 +24,7 @@ function useFigure(): ChartFigure {
   const results = useDeferredValue(useExplorer((s) => s.results));
   const view = useExplorer((s) => s.view);
   const fit = useReference((s) => s.analysis?.fit ?? null);
-  const measurements = useExplorer((s) => s.bench.measurements);
+  const measurements = useExplorer((s) => s.measure.measurements);
   const nextProfile = useExplorer((s) => s.settings.profile);
   const rv = results ? runView(results.snapshot) : null;
   const measuredX = isMeasuredAxis(view.x) ? measuredWorkload(view.x) : null;
@@ -98,9 +98,9 @@ function Exports(props: {
   const hasFrontier = useExplorer((s) => (s.results?.snapshot.frontier.count ?? 0) > 0);
   const [error, setError] = useState<string | null>(null);
   const data = () => {
-    const { results, bench } = explorerStore.getState();
+    const { results, measure } = explorerStore.getState();
     if (!results) throw new Error('no frontier yet');
-    const { measurements, shownSeriesId } = bench;
+    const { measurements, shownSeriesId } = measure;
     return { snapshot: results.snapshot, config: results.config, fit: referenceStore.getState().analysis?.fit ?? null, measurements, shownSeriesId };
   };
   const svg = () => {

@@ -5,10 +5,10 @@ import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 
 import { archKey, archSummary } from '../core/arch';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import { archBase, unpackArch } from '../core/packed';
-import { AXES, axesMatchObjectives, estPplLabel, isMeasuredAxis } from '../state/axes';
-import { chartSeries } from '../state/chartData';
-import { describeMeasurement, measuredChartSeries, runKeyIndex } from '../state/measuredView';
-import { EMPTY_VIEW, runView } from '../state/runView';
+import { AXES, axesMatchObjectives, estPplLabel, isMeasuredAxis } from '../view/axes';
+import { chartSeries } from '../view/chartData';
+import { describeMeasurement, measuredChartSeries, runKeyIndex } from '../view/measuredView';
+import { EMPTY_VIEW, runView } from '../view/runView';
 import { useActions, useExplorer, useReference } from '../state/store';
 import { ChartLayer } from './ChartLayer';
 import type { ScreenPoint, ScreenSeries } from './pointsDraw';
@@ -20,7 +20,7 @@ function Tooltip({ point, flip }: { point: ScreenPoint; flip: boolean }) {
   const config = useExplorer((s) => s.results?.config);
   const view = useExplorer((s) => s.view);
   const fit = useReference((s) => s.analysis?.fit ?? null);
-  const measurements = useExplorer((s) => s.bench.measurements);
+  const measurements = useExplorer((s) => s.measure.measurements);
   const row = snapshot ? runView(snapshot).byId.get(point.id) : undefined;
   if (!row || !snapshot || !config) return null;
   const arch = unpackArch(row.set === 'frontier' ? snapshot.frontier : snapshot.sample, row.index, archBase(config));
@@ -69,7 +69,7 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
   const results = useDeferredValue(useExplorer((s) => s.results));
   const snapshot = results?.snapshot ?? null;
   const config = results?.config ?? null;
-  const measurements = useExplorer((s) => s.bench.measurements);
+  const measurements = useExplorer((s) => s.measure.measurements);
   const profile = useExplorer((s) => s.settings.profile);
   const view = useExplorer((s) => s.view);
   // From the deferred results too: a new run's first results then switch runs inside the

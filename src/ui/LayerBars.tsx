@@ -2,7 +2,7 @@
 // Plain SVG: a few dozen rects. (Mounting and unmounting two recharts charts on every selection
 // change cost ~100 ms of main thread, a long task at the end of each search.)
 import { kvHeads, type Arch } from '../core/arch';
-import { linearScale } from '../state/ticks';
+import { linearScale } from '../view/ticks';
 
 const W = 300;
 const H = 150;

@@ -1,14 +1,16 @@
 // On-device timing: backend, what to measure, tokens, runs and the memory cap; "Measure" /
 // "Stop measuring" with a progress bar per candidate, then each candidate's result or the reason
 // it was not timed. Calibration of the analytic latency sits below (Calibration).
-import type { BackendName } from '../bench/backends';
-import { formatBytes, formatInt } from '../state/format';
-import { formatMsSpreadRuns as ms } from '../state/measuredView';
-import { deviceLabel } from '../state/measurements';
-import { BACKEND_CHOICES, BACKEND_MEMORY_LIMITS, MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureItem, type MeasureMode } from '../state/measureSlice';
+import { formatBytes, formatInt } from '../view/format';
+import { formatMsSpreadRuns as ms } from '../view/measuredView';
+import { deviceLabel } from '../core/measurements';
+import { BACKENDS } from '../core/backendNames';
+import { BACKEND_MEMORY_LIMITS } from '../core/memoryGuard';
+import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureItem, type MeasureMode } from '../state/measure';
 import { useActions, useExplorer } from '../state/store';
 import { Calibration } from './Calibration';
 import { NumberInput, Panel, Select } from './controls';
+import type { BackendName } from '../core/backendNames';
 
 
 function itemText(it: MeasureItem): string {
@@ -32,7 +34,7 @@ function itemText(it: MeasureItem): string {
 }
 
 function Items() {
-  const items = useExplorer((s) => s.bench.items);
+  const items = useExplorer((s) => s.measure.items);
   if (items.length === 0) return null;
   return (
     <ol className="measure-items" aria-label="Measured candidates">
@@ -65,14 +67,14 @@ function Items() {
 
 /** The backend actually running, where, and why on the main thread when it fell back. */
 function Session() {
-  const session = useExplorer((s) => s.bench.session);
+  const session = useExplorer((s) => s.measure.session);
   if (!session) return <p className="hint">tfjs loads on the first Measure or Calibrate.</p>;
   const d = session.device;
   const wasm = d.backend === 'wasm' ? ` · WASM ${d.wasmSimd ? 'SIMD' : 'no SIMD'}, ${d.wasmThreadCount ?? 1} thread${(d.wasmThreadCount ?? 1) === 1 ? '' : 's'}` : '';
   return (
     <div className="session">
       <p className="hint" title={d.userAgent}>
-        Running: <strong data-testid="bench-backend">{d.backend}</strong> in {session.thread === 'worker' ? 'a worker' : 'the main thread'} ·{' '}
+        Running: <strong data-testid="measure-backend">{d.backend}</strong> in {session.thread === 'worker' ? 'a worker' : 'the main thread'} ·{' '}
         {deviceLabel(session.backend, d)}
         {wasm} · {d.hardwareConcurrency ?? '?'} cores · {d.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated'}
       </p>
@@ -86,8 +88,8 @@ function Session() {
 }
 
 function Messages() {
-  const errors = useExplorer((s) => s.bench.errors);
-  const notice = useExplorer((s) => s.bench.notice);
+  const errors = useExplorer((s) => s.measure.errors);
+  const notice = useExplorer((s) => s.measure.notice);
   return (
     <>
       <div role="alert" className={errors.length ? 'message error' : 'visually-hidden'} data-testid="measure-errors">
@@ -103,8 +105,8 @@ function Messages() {
 }
 
 export function MeasurePanel() {
-  const form = useExplorer((s) => s.bench.form);
-  const status = useExplorer((s) => s.bench.status);
+  const form = useExplorer((s) => s.measure.form);
+  const status = useExplorer((s) => s.measure.status);
   const hasSelection = useExplorer((s) => s.selection !== null);
   const frontierCount = useExplorer((s) => s.results?.snapshot.frontier.count ?? 0);
   const { updateMeasure, measure, stopMeasuring } = useActions();
@@ -117,7 +119,7 @@ export function MeasurePanel() {
           label="Backend"
           value={form.backend}
           disabled={busy}
-          options={BACKEND_CHOICES.map((b) => ({ value: b, label: b }))}
+          options={BACKENDS.map((b) => ({ value: b, label: b }))}
           onChange={(backend) => updateMeasure({ backend })}
         />
         <Select<MeasureMode>

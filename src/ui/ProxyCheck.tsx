@@ -4,11 +4,11 @@
 import { useEffect, useMemo } from 'react';
 import { CartesianGrid, Scatter, ScatterChart, XAxis, YAxis } from 'recharts';
 import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
-import type { PowerLawFit } from '../core/reference';
-import { formatCount, formatFlops, sig } from '../state/format';
-import type { ReferenceAnalysis } from '../state/reference';
+import type { PowerLawFit } from '../core/referenceModels';
+import { formatCount, formatFlops, sig } from '../view/format';
+import type { ReferenceAnalysis } from '../state/referenceStore';
 import { referenceStore, useReference } from '../state/store';
-import { axisScale } from '../state/ticks';
+import { axisScale } from '../view/ticks';
 
 const X_TICK: Record<ProxyId, (v: number) => string> = {
   'decoder-params': (v) => formatCount(v),

@@ -1,6 +1,6 @@
 // Run controls: evaluations and seed, "Search" / "Stop", progress and the outcome of the last run.
 import { useEffect, useState } from 'react';
-import { formatElapsed, formatInt, formatSci } from '../state/format';
+import { formatElapsed, formatInt, formatSci } from '../view/format';
 import { useActions, useExplorer } from '../state/store';
 import { NumberInput, Panel } from './controls';
 

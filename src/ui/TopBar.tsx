@@ -6,8 +6,8 @@ import { useExplorer } from '../state/store';
 import { wasmSupport } from '../state/wasmSupport';
 
 function DeviceBadge() {
-  const session = useExplorer((s) => s.bench.session);
-  const loaded = useExplorer((s) => s.bench.tfjsLoaded);
+  const session = useExplorer((s) => s.measure.session);
+  const loaded = useExplorer((s) => s.measure.tfjsLoaded);
   const probe = useMemo(wasmSupport, []);
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
   const d = session?.device;

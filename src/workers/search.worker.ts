@@ -2,6 +2,7 @@
 // `intervalMs` through the run's progress callback (transferred, not cloned: see core/packed),
 // and returns the final snapshot. Cancellation is the client terminating this worker.
 import * as Comlink from 'comlink';
+import { exposeInWorker, releaseCallback } from './bridge';
 import { packedBuffers, packSnapshot, type PackedSnapshot } from '../core/packed';
 import { runSearch, type SearchConfig } from '../core/search';
 
@@ -30,13 +31,11 @@ export const api = {
         }
       }
     } finally {
-      (onProgress as unknown as Comlink.Remote<ProgressCallback>)[Comlink.releaseProxy]();
+      releaseCallback(onProgress);
     }
   },
 };
 
 export type SearchApi = typeof api;
 
-// Only inside a worker: unit tests import `api` in Node, where there is no worker scope.
-const scope = globalThis as unknown as { WorkerGlobalScope?: abstract new () => unknown };
-if (scope.WorkerGlobalScope && globalThis instanceof scope.WorkerGlobalScope) Comlink.expose(api);
+exposeInWorker(api);

@@ -1,6 +1,6 @@
 // On-device timing in headless Chromium against the built app: a tiny search space set up
 // through the controls, its two frontier candidates timed on cpu, wasm, webgl (OffscreenCanvas in
-// the bench worker) and webgpu (SwiftShader); the backend reported is the one asked for, the
+// the measure worker) and webgpu (SwiftShader); the backend reported is the one asked for, the
 // "Measured" column fills, each backend gets a chart series, no tensor leaks. Then the memory cap
 // refuses with a message, "Stop measuring" is quick and keeps everything, calibration feeds the
 // next search's analytic latency, everything survives a reload, and a browser without WebGPU
@@ -77,7 +77,7 @@ for (const backend of BACKENDS) {
     await waitForMeasureIdle(page);
     console.log(`# ${backend}: 2 candidates measured in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.equal(await measureErrors(page), '');
-    assert.equal(await page.getByTestId('bench-backend').textContent(), backend);
+    assert.equal(await page.getByTestId('measure-backend').textContent(), backend);
     assert.equal(await page.getByTestId('badge-backend').locator('strong').textContent(), backend);
     const results = page.getByTestId('measure-result');
     assert.equal(await results.count(), 2);

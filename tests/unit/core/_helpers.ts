@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type { Arch, Family, LayerSpec } from '../../../src/core/arch';
-import type { ReferenceFile } from '../../../src/core/reference';
+import type { ReferenceFile } from '../../../src/core/referenceModels';
 
 export const divisors = (n: number): number[] => {
   const out: number[] = [];

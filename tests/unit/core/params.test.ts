@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { homogeneous, type Arch } from '../../../src/core/arch';
 import { countParams, decoderParams, attentionParams } from '../../../src/core/params';
 import { findPreset, PRESETS } from '../../../src/core/presets';
-import { referenceArch } from '../../../src/core/reference';
+import { referenceArch } from '../../../src/core/referenceModels';
 import { archArb, handParams, loadLtsGpt2 } from './_helpers';
 
 // Hugging Face's published `num_parameters()` for each hub model, transcribed independently of

@@ -10,7 +10,7 @@ import {
   parseReferenceFile,
   referenceArch,
   validateProxies,
-} from '../../../src/core/reference';
+} from '../../../src/core/referenceModels';
 import { archArb, loadLtsGpt2, naiveKendallB, naiveSpearman } from './_helpers';
 
 const LN2 = Math.log(2);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archKey, archSummary, homogeneous, isHomogeneous, type Arch } from '../../../src/core/arch';
-import { referenceArch } from '../../../src/core/reference';
+import { referenceArch } from '../../../src/core/referenceModels';
 import { PRESETS } from '../../../src/core/presets';
 import { formatErrors, LIMITS, parseArch, validateArch, type ArchError } from '../../../src/core/validate';
 import { archArb, clean, loadLtsGpt2 } from './_helpers';

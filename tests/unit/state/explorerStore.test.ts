@@ -3,8 +3,8 @@
 // search starts a fresh worker, user errors get sentences and start nothing.
 import { describe, expect, it } from 'vitest';
 import { createExplorerStore, type ExplorerStore } from '../../../src/state/explorerStore';
-import { runView } from '../../../src/state/runView';
-import { PAGE_SIZE, sortRows } from '../../../src/state/table';
+import { runView } from '../../../src/view/runView';
+import { PAGE_SIZE, sortRows } from '../../../src/view/table';
 import { fakeRunner, fakeWorker } from './fakeWorker';
 
 const until = async (cond: () => boolean, ms = 20_000) => {

@@ -1,8 +1,9 @@
 // A stand-in for the search worker in Node: the real worker API (src/workers/search.worker.ts)
 // exposed with comlink on a MessageChannel, plus hooks to make it throw or "crash".
 import * as Comlink from 'comlink';
-import { createSearchRunner, type WorkerLike } from '../../../src/state/searchClient';
+import { createSearchRunner } from '../../../src/state/searchClient';
 import { api } from '../../../src/workers/search.worker';
+import type { WorkerLike } from '../../../src/workers/bridge';
 
 export interface FakeWorker extends WorkerLike {
   terminated: boolean;

@@ -2,8 +2,8 @@
 // leaves the worker for the next one; progress arrives through the one callback.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEARCH } from '../../../src/core/search';
-import { abortable, isAbortError } from '../../../src/state/searchClient';
 import { fakeRunner } from './fakeWorker';
+import { abortable, isAbortError } from '../../../src/workers/bridge';
 
 describe('search client', () => {
   it('abortable rejects as soon as the signal aborts', async () => {

@@ -1,0 +1,223 @@
+// The timing protocol (DESIGN.md, Latency). For one arch on the backend already selected:
+//   1. memory guard, then build the model (KV cache capacity T + 1: exactly what the decode
+//      step needs, so attention covers the same keys as core's FLOP count);
+//   2. per workload: a first run (shader compile / wasm warm-up) timed on its own, further
+//      untimed warm-up runs, then N timed runs, each ending in `await out.data()` because on
+//      GPU backends a call returns once work is queued, not done (tfjs's benchmark_util does
+//      the same);
+//   3. one extra untimed pass under tf.profile for the peak of live tensor bytes;
+//   4. dispose, then count tensors left over against the count before the build (must be 0).
+// Workloads, batch 1: prefill of T tokens (default 128) and one decode step with T tokens cached.
+import * as tf from '@tensorflow/tfjs';
+import { archKey, type Arch } from '../core/arch';
+import { makeRng } from '../core/random';
+import { wasmHeapBytes } from './device';
+import { assertFits } from '../core/memoryGuard';
+import { buildDecoder, type DecoderModel } from './model';
+import { createReference, type ReferenceKernel } from './referenceKernels';
+import { pairedTiming, workloadTiming, type MeasureResult, type WorkloadTiming } from '../core/timingStats';
+import { isBackendName } from '../core/backendNames';
+import { pairedReferenceBytes, referenceShape, type ReferenceKind } from '../core/referenceShapes';
+
+
+export type MeasurePhase = 'build' | 'prefill' | 'decode' | 'peak';
+
+export interface MeasureOptions {
+  /** Prefill length and decode context, T. Default 128. */
+  tokens?: number;
+  /** Timed runs per workload, at least. Default 10. */
+  runs?: number;
+  /** Keep timing a workload until its timed runs add up to this many ms (and `runs` are done),
+   *  up to `maxRuns`: short workloads (a 5 ms decode) get more samples, so their median moves
+   *  less with the machine's noise. Default 0 (exactly `runs`). */
+  minTimeMs?: number;
+  /** Cap on timed runs per workload when `minTimeMs` asks for more. Default 1000. */
+  maxRuns?: number;
+  /** Warm-up runs per workload including the first (compile) run; at least 1. Default 2. */
+  warmup?: number;
+  /** Time a reference kernel after every timed run (a prefill-shaped matmul after a prefill, a
+   *  GEMV after a decode step) and report workload / reference per run: a figure this
+   *  machine's drifting memory speed cancels out of. Default false. */
+  paired?: boolean;
+  /** Seed of the weights and of the token ids. Default 1. */
+  seed?: number;
+  /** User memory cap in bytes for the guard. */
+  maxBytes?: number;
+  /** navigator.deviceMemory in GB, tightening the guard's limit when known. */
+  deviceMemoryGB?: number;
+  onProgress?: (phase: MeasurePhase, run: number, of: number) => void;
+  /** Checked between runs: abort stops the measurement (the model is still disposed). */
+  signal?: AbortSignal;
+}
+
+/** Times `run` by the protocol above. Each call of `run` returns a tensor this function disposes. */
+export async function timeWorkload(
+  run: () => tf.Tensor,
+  opts: {
+    runs: number;
+    warmup: number;
+    minTimeMs?: number;
+    maxRuns?: number;
+    signal?: AbortSignal;
+    onRun?: (run: number, of: number) => void;
+    /** Timed after each run (warm-ups included, so its weights are packed before timing). */
+    reference?: ReferenceKernel;
+  },
+): Promise<WorkloadTiming> {
+  const reference = opts.reference;
+  const once = async (): Promise<number> => {
+    opts.signal?.throwIfAborted();
+    const start = performance.now();
+    const out = run();
+    try {
+      await out.data();
+    } finally {
+      out.dispose();
+    }
+    return performance.now() - start;
+  };
+  const firstRunMs = await once();
+  let lastMs = firstRunMs;
+  await reference?.time();
+  for (let i = 1; i < opts.warmup; i++) {
+    lastMs = await once();
+    await reference?.time();
+  }
+  const minTimeMs = opts.minTimeMs ?? 0;
+  const maxRuns = Math.max(opts.runs, opts.maxRuns ?? 1000);
+  // Expected count from the last warm-up run, for the progress bar only; the loop below decides.
+  let expected = Math.min(maxRuns, Math.max(opts.runs, Math.ceil(minTimeMs / Math.max(lastMs, 1e-3))));
+  const timesMs: number[] = [];
+  const referenceTimesMs: number[] = [];
+  let totalMs = 0;
+  while (timesMs.length < opts.runs || (totalMs < minTimeMs && timesMs.length < maxRuns)) {
+    const ms = await once();
+    timesMs.push(ms);
+    if (reference) referenceTimesMs.push(await reference.time());
+    totalMs += ms;
+    expected = Math.max(expected, timesMs.length);
+    opts.onRun?.(timesMs.length, expected);
+  }
+  const timing = workloadTiming(timesMs, firstRunMs);
+  if (reference) timing.paired = pairedTiming(reference, timesMs, referenceTimesMs);
+  return timing;
+}
+
+/** Peak live tensor bytes while `work` runs; falls back to sampling tf.memory() when profiling
+ *  is unavailable (tf.profile reads kernel timers some GPU contexts lack). */
+export async function peakBytesDuring(work: () => Promise<void>): Promise<number> {
+  try {
+    const info = await tf.profile(work);
+    if (Number.isFinite(info.peakBytes)) return info.peakBytes;
+  } catch {
+    // fall through to the coarse measurement
+  }
+  const before = tf.memory().numBytes;
+  await work();
+  return Math.max(before, tf.memory().numBytes);
+}
+
+/** Deterministic token ids in [0, vocab). */
+export function sampleTokens(count: number, vocabSize: number, seed: number): Int32Array {
+  const rng = makeRng(seed);
+  return Int32Array.from({ length: count }, () => Math.floor(rng() * vocabSize));
+}
+
+function checkCount(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
+}
+
+/** Builds `arch` on the current backend, times prefill and decode, disposes everything. */
+export async function measureArch(arch: Arch, options: MeasureOptions = {}): Promise<MeasureResult> {
+  const tokens = options.tokens ?? 128;
+  const runs = options.runs ?? 10;
+  const warmup = options.warmup ?? 2;
+  const seed = options.seed ?? 1;
+  checkCount('tokens', tokens, 1);
+  checkCount('runs', runs, 1);
+  checkCount('warmup', warmup, 1);
+  const minTimeMs = options.minTimeMs ?? 0;
+  if (!(minTimeMs >= 0 && Number.isFinite(minTimeMs))) throw new RangeError(`minTimeMs must be a finite number >= 0, got ${minTimeMs}`);
+  if (options.maxRuns !== undefined) checkCount('maxRuns', options.maxRuns, 1);
+  if (tokens + 1 > arch.contextLength) {
+    throw new RangeError(`tokens ${tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
+  }
+  await tf.ready(); // initialises tfjs's default backend if none was selected, so the name is real
+  const backend = tf.getBackend();
+  const capacity = tokens + 1;
+  const paired = options.paired ?? false;
+  const check = assertFits(arch, {
+    backend: isBackendName(backend) ? backend : 'cpu',
+    extraWeightBytes: paired ? pairedReferenceBytes(backend) : 0,
+    tokens,
+    capacity,
+    maxBytes: options.maxBytes,
+    deviceMemoryGB: options.deviceMemoryGB,
+  });
+
+  const baseline = tf.memory().numTensors;
+  const progress = options.onProgress;
+  progress?.('build', 0, 1);
+  const buildStart = performance.now();
+  let model: DecoderModel | undefined;
+  const references: ReferenceKernel[] = [];
+  try {
+    model = buildDecoder(arch, { capacity, seed });
+    const m = model;
+    const buildMs = performance.now() - buildStart;
+    progress?.('build', 1, 1);
+    const ids = sampleTokens(tokens, arch.vocabSize, seed + 1);
+    const next = ids[0];
+    const common = { runs, warmup, minTimeMs, maxRuns: options.maxRuns, signal: options.signal };
+    const reference = (kind: ReferenceKind): ReferenceKernel | undefined => {
+      if (!paired) return undefined;
+      const r = createReference(kind, referenceShape(kind, backend));
+      references.push(r);
+      return r;
+    };
+    const matmul = reference('matmul');
+    const prefill = await timeWorkload(() => m.prefill(ids), {
+      ...common,
+      reference: matmul,
+      onRun: (r, n) => progress?.('prefill', r, n),
+    });
+    matmul?.dispose(); // not alive while decode streams memory
+    // The cache now holds the T prefilled tokens; each decode rewrites slot T with the same shapes.
+    const decode = await timeWorkload(() => m.decode(next, tokens), {
+      ...common,
+      reference: reference('gemv'),
+      onRun: (r, n) => progress?.('decode', r, n),
+    });
+    // Before the peak: the references' weights are not the model's.
+    for (const r of references) r.dispose();
+    progress?.('peak', 0, 1);
+    const peakBytes = await peakBytesDuring(async () => {
+      for (const run of [() => m.prefill(ids), () => m.decode(next, tokens)]) {
+        const out = run();
+        await out.data();
+        out.dispose();
+      }
+    });
+    progress?.('peak', 1, 1);
+    const heap = wasmHeapBytes();
+    const params = m.paramCount();
+    m.dispose();
+    return {
+      backend,
+      arch: archKey(arch),
+      params,
+      tokens,
+      buildMs,
+      prefill,
+      decode,
+      peakBytes,
+      estimatedBytes: check.neededBytes,
+      ...(heap === undefined ? {} : { wasmHeapBytes: heap }),
+      leakedTensors: tf.memory().numTensors - baseline,
+    };
+  } finally {
+    // Idempotent; frees the model and references when a run threw or was aborted.
+    for (const r of references) r.dispose();
+    model?.dispose();
+  }
+}

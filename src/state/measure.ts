@@ -1,0 +1,370 @@
+// Measure and calibrate, a part of the explorer store (its `measure` key): pick a backend, time
+// the selected candidate or up to MAX_FRONTIER_MEASURE spread along the frontier (one measure
+// call per candidate and round: several candidates are timed in round-robin slices, core/slices,
+// and Stop keeps every run already timed), keep measured series in local storage, and calibrate
+// the analytic latency's device profile. Only these actions talk to the measure
+// runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
+// sentence and never touch the frontier or earlier measurements.
+import { archSummary, type Arch } from '../core/arch';
+import { DEFAULT_PROFILE, type DeviceProfile } from '../core/latency';
+import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
+import type { SearchConfig } from '../core/search';
+import { mergeSlices, roundRobin, sliceOptions, type SliceOutcome } from '../core/slices';
+import type { MeasurePhase } from '../measure/timing';
+import type { MeasureOutcome } from '../workers/measure.worker';
+import type { BackendSession, MeasureRunner } from './measureClient';
+import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration } from './calibration';
+import { addMeasurements, deviceLabel, seriesId, toMeasurement, type Measurement, type MeasurementStore } from '../core/measurements';
+import { runView } from '../view/runView';
+import { isPositiveInt } from './settings';
+import type { BackendName } from '../core/backendNames';
+import type { MeasureResult } from '../core/timingStats';
+import { loadMeasurements, saveMeasurements, type StorageLike } from './storage';
+import { capEvenly } from '../core/stats';
+import { type AbortableRun, isAbortError } from '../workers/bridge';
+
+export type MeasureMode = 'selected' | 'frontier';
+export const MAX_FRONTIER_MEASURE = 20;
+export const MEASURE_WARMUP = 2;
+export const MAX_ROUNDS = 10;
+
+export interface MeasureForm {
+  backend: BackendName;
+  mode: MeasureMode;
+  /** Prefill length T (and decode context). */
+  tokens: number;
+  runs: number;
+  /** Keep timing a workload until its runs add up to this many ms (more samples for short
+   *  workloads, so the median moves less with the device's noise); 0 = exactly `runs`. */
+  minTimeMs: number;
+  /** User memory cap for the guard, MB; null = the backend's own limit. */
+  maxMemoryMB: number | null;
+  /** With more than one candidate: each one's runs and time are split into this many slices,
+   *  taken round-robin over the candidates, so a slowdown of the device (heat, another tab)
+   *  lands on every candidate alike instead of on whichever ran then. 1 = one after the other. */
+  rounds: number;
+}
+
+export type ItemState = 'pending' | 'running' | 'done' | 'failed' | 'stopped';
+
+export interface MeasureItem {
+  key: string;
+  summary: string;
+  state: ItemState;
+  phase: MeasurePhase | null;
+  /** 0..1 through every round's build, prefill, decode and peak-memory pass. */
+  fraction: number;
+  /** Slices timed so far, of `rounds`. */
+  slicesDone: number;
+  rounds: number;
+  measurement?: Measurement;
+  error?: string;
+}
+
+export interface MeasureState {
+  form: MeasureForm;
+  status: 'idle' | 'measuring' | 'calibrating';
+  /** The backend actually running (after the first measure / calibrate), its device and thread. */
+  session: BackendSession | null;
+  /** Whether a backend was ever asked for (tfjs is loaded from then on). */
+  tfjsLoaded: boolean;
+  items: MeasureItem[];
+  measurements: MeasurementStore;
+  /** The series the table's "Measured" column shows. */
+  shownSeriesId: string | null;
+  calibration: Calibration | null;
+  errors: string[];
+  notice: string | null;
+}
+
+export interface MeasureActions {
+  updateMeasure(patch: Partial<MeasureForm>): void;
+  measure(): Promise<void>;
+  stopMeasuring(): void;
+  calibrate(): Promise<void>;
+  /** Use the calibrated profile for the next search's analytic latency, or go back to the default. */
+  useCalibration(on: boolean): void;
+  showSeries(id: string): void;
+}
+
+export interface MeasureDeps {
+  runner: MeasureRunner;
+  storage?: StorageLike;
+}
+
+/** What this part needs of the store it lives in (the explorer store, which imports this file). */
+export interface MeasureHost {
+  measure: MeasureState;
+  selection: { arch: Arch } | null;
+  results: { config: SearchConfig; snapshot: PackedSnapshot } | null;
+  actions: { setProfile(profile: DeviceProfile): void };
+}
+type Set = (partial: Pick<MeasureHost, 'measure'>) => void;
+type Get = () => MeasureHost;
+
+const PHASES: Record<MeasurePhase, [number, number]> = { build: [0, 0.1], prefill: [0.1, 0.5], decode: [0.6, 0.35], peak: [0.95, 0.05] };
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const latest = (s: MeasurementStore): string | null =>
+  [...s.series].sort((a, b) => Math.max(...Object.values(b.byArch).map((m) => Date.parse(m.at))) - Math.max(...Object.values(a.byArch).map((m) => Date.parse(m.at))))[0]?.id ?? null;
+
+/** The candidates "Measure" times now: the selection, or the frontier thinned evenly along latency. */
+export function measureTargets(s: Pick<MeasureHost, 'selection' | 'results'>, mode: MeasureMode): { archs: Arch[]; error?: string } {
+  if (mode === 'selected') {
+    return s.selection ? { archs: [s.selection.arch] } : { archs: [], error: 'Select a candidate in the chart or the table first.' };
+  }
+  if (!s.results || s.results.snapshot.frontier.count === 0) return { archs: [], error: 'No frontier yet: run a search first.' };
+  const { snapshot, config } = s.results;
+  const key = config.eval.workload === 'prefill' ? 'latencyPrefill' : 'latencyDecode';
+  const rows = capEvenly([...runView(snapshot).frontier].sort((a, b) => a[key] - b[key] || a.id - b.id), MAX_FRONTIER_MEASURE);
+  return { archs: rows.map((r) => unpackArch(snapshot.frontier, r.index, archBase(config))) };
+}
+
+export function validateMeasureForm(f: MeasureForm, archs: readonly Arch[]): string[] {
+  const errors: string[] = [];
+  if (!isPositiveInt(f.tokens)) errors.push('Tokens (T) must be a positive integer');
+  if (!isPositiveInt(f.runs) || f.runs > 1000) errors.push('Timed runs must be an integer from 1 to 1,000');
+  if (!(f.minTimeMs >= 0 && f.minTimeMs <= 600_000)) errors.push('Min time per workload must be from 0 to 600,000 ms');
+  if (!isPositiveInt(f.rounds) || f.rounds > MAX_ROUNDS) errors.push(`Rounds must be an integer from 1 to ${MAX_ROUNDS}`);
+  if (f.maxMemoryMB !== null && !(f.maxMemoryMB > 0 && Number.isFinite(f.maxMemoryMB))) {
+    errors.push('Max model memory must be a positive number of MB (or empty for the backend limit)');
+  }
+  const short = archs.find((a) => isPositiveInt(f.tokens) && f.tokens + 1 > a.contextLength);
+  if (short) errors.push(`Tokens (T) ${f.tokens} leaves no room for a decode step in the context of ${short.contextLength} tokens`);
+  return errors;
+}
+
+export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure: MeasureState; actions: MeasureActions } {
+  const { runner, storage } = deps;
+  let current: AbortableRun<unknown> | null = null;
+  /** Bumped by every start and stop: an older action's late results are ignored. */
+  let token = 0;
+
+  const loaded = loadMeasurements(storage);
+  const cal = loadCalibration(storage);
+  const setMeasure = (patch: Partial<MeasureState>) => set({ measure: { ...get().measure, ...patch } });
+  const setItem = (i: number, patch: Partial<MeasureItem>) =>
+    setMeasure({ items: get().measure.items.map((it, j) => (j === i ? { ...it, ...patch } : it)) });
+  const live = (t: number) => t === token;
+  /** The run under way, for Stop to record the slices already timed. */
+  let partial: { sess: BackendSession; slices: MeasureResult[][]; failures: string[] } | null = null;
+
+  /** Adds candidate i's slices, pooled, to the series of this backend + device + T. */
+  function record(sess: BackendSession, i: number, slices: readonly MeasureResult[], failures: string[]): void {
+    const m = toMeasurement(mergeSlices(slices)); // one slice merges to itself (slices: 1, not stored)
+    const next = addMeasurements(get().measure.measurements, sess.backend, sess.device, sess.thread, [m]);
+    const saveError = saveMeasurements(storage, next);
+    if (saveError && !failures.includes(saveError)) failures.push(saveError);
+    setMeasure({ measurements: next, shownSeriesId: seriesId(sess.backend, sess.device, m.tokens) });
+    setItem(i, { state: 'done', phase: null, fraction: 1, slicesDone: slices.length, key: m.archKey, measurement: m });
+  }
+
+  /** Selects the backend; on failure says why (never a silent fallback) and returns null. */
+  async function session(t: number): Promise<BackendSession | null> {
+    const { backend } = get().measure.form;
+    setMeasure({ tfjsLoaded: true });
+    try {
+      const s = await runner.useBackend(backend);
+      if (!live(t)) return null;
+      if (s.device.backend !== backend) throw new Error(`asked for ${backend} but tfjs runs ${s.device.backend}`);
+      setMeasure({ session: s });
+      return s;
+    } catch (e) {
+      if (live(t)) {
+        setMeasure({
+          status: 'idle',
+          session: null, // the runner dropped its worker: nothing runs now
+          items: get().measure.items.map((it) => ({ ...it, state: 'stopped' as const })),
+          errors: [`The ${backend} backend is not available: ${messageOf(e)}. Nothing was measured; the frontier and earlier measurements are kept.`],
+        });
+      }
+      return null;
+    }
+  }
+
+  const actions: MeasureActions = {
+    updateMeasure: (patch) => setMeasure({ form: { ...get().measure.form, ...patch } }),
+
+    async measure() {
+      const s = get();
+      if (s.measure.status !== 'idle') return;
+      const { form } = s.measure;
+      const { archs, error } = measureTargets(s, form.mode);
+      const errors = error ? [error] : validateMeasureForm(form, archs);
+      if (errors.length) return setMeasure({ errors, notice: null });
+      const t = ++token;
+      // Round-robin needs two candidates; one is timed in a single slice.
+      const rounds = archs.length > 1 ? form.rounds : 1;
+      const items = archs.map((a): MeasureItem => ({ key: '', summary: archSummary(a), state: 'pending', phase: null, fraction: 0, slicesDone: 0, rounds }));
+      setMeasure({ status: 'measuring', items, errors: [], notice: null });
+      const sess = await session(t);
+      if (!sess) return;
+      const options = sliceOptions(
+        {
+          tokens: form.tokens,
+          runs: form.runs,
+          minTimeMs: form.minTimeMs,
+          warmup: MEASURE_WARMUP,
+          ...(form.maxMemoryMB === null ? {} : { maxBytes: form.maxMemoryMB * 1e6 }),
+        },
+        rounds,
+      );
+      const slices: MeasureResult[][] = archs.map(() => []);
+      const failures: string[] = [];
+      partial = { sess, slices, failures };
+      const timeSlice = async (i: number, r: number): Promise<SliceOutcome> => {
+        setItem(i, { state: 'running' });
+        const run = runner.measure([archs[i]], options, (_, phase, n, of) => {
+          if (!live(t)) return;
+          // At most one update per percent or phase: a thousand fast runs must not flood React.
+          const fraction = (r + PHASES[phase][0] + PHASES[phase][1] * (of > 0 ? n / of : 0)) / rounds;
+          const item = get().measure.items[i];
+          if (item && item.phase === phase && fraction - item.fraction < 0.01) return;
+          setItem(i, { phase, fraction });
+        });
+        current = run;
+        let outcome: MeasureOutcome;
+        try {
+          [outcome] = await run.result;
+        } catch (e) {
+          if (isAbortError(e) || !live(t)) throw e; // stopMeasuring already updated the state
+          return { error: messageOf(e) };
+        }
+        if (!live(t)) throw new Error('superseded by a later start or stop');
+        if (!outcome.ok) return { error: outcome.error };
+        if (outcome.result.backend !== sess.backend) return { error: `asked for ${sess.backend} but it ran on ${outcome.result.backend}; not recorded` };
+        return outcome.result;
+      };
+      try {
+        await roundRobin(archs.length, rounds, timeSlice, {
+          into: slices,
+          onSlice: (i, r, done) => {
+            if (r === rounds - 1) record(sess, i, done, failures);
+            else setItem(i, { state: 'pending', phase: null, fraction: (r + 1) / rounds, slicesDone: r + 1 });
+          },
+          onFailure: (i, error) => {
+            failures.push(`${archSummary(archs[i])}: ${error}`);
+            setItem(i, { state: 'failed', error });
+          },
+        });
+      } catch (e) {
+        if (isAbortError(e) || !live(t)) return;
+        throw e;
+      }
+      current = null;
+      partial = null;
+      const measured = get().measure.items.filter((it) => it.state === 'done').length;
+      const label = deviceLabel(sess.backend, sess.device);
+      setMeasure({
+        status: 'idle',
+        errors: failures,
+        notice: measured ? `Measured ${measured} of ${archs.length} candidate${archs.length === 1 ? '' : 's'} on ${label}.` : null,
+      });
+    },
+
+    stopMeasuring() {
+      const { measure } = get();
+      if (measure.status === 'idle') return;
+      token++;
+      current?.abort();
+      current = null;
+      // Candidates with some slices timed keep them: real runs, recorded with their slice count.
+      let early = 0;
+      const errors = partial?.failures ?? measure.errors;
+      if (partial) {
+        const { sess, slices, failures } = partial;
+        slices.forEach((done, i) => {
+          if (done.length > 0 && get().measure.items[i].state !== 'done') {
+            record(sess, i, done, failures);
+            early++;
+          }
+        });
+        partial = null;
+      }
+      const { items } = get().measure;
+      const done = items.filter((it) => it.state === 'done').length;
+      const rounds = items[0]?.rounds ?? 1;
+      const fewer = early ? ` (${early} in fewer than ${rounds} rounds)` : '';
+      setMeasure({
+        status: 'idle',
+        errors,
+        items: items.map((it) => (it.state === 'running' || it.state === 'pending' ? { ...it, state: 'stopped' } : it)),
+        notice:
+          measure.status === 'calibrating'
+            ? 'Calibration stopped; the analytic latency keeps its profile.'
+            : `Stopped measuring: ${done} of ${items.length} measured${fewer}; those and earlier measurements are kept.`,
+      });
+    },
+
+    async calibrate() {
+      if (get().measure.status !== 'idle') return;
+      const t = ++token;
+      setMeasure({ status: 'calibrating', items: [], errors: [], notice: null });
+      const sess = await session(t);
+      if (!sess) return;
+      const run = runner.profile();
+      current = run;
+      try {
+        const p = await run.result;
+        if (!live(t)) return;
+        const calibration: Calibration = {
+          version: CALIBRATION_VERSION,
+          profile: { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label },
+          backend: sess.backend,
+          device: deviceLabel(sess.backend, sess.device),
+          at: new Date().toISOString(),
+          use: true,
+        };
+        const saveError = saveCalibration(storage, calibration);
+        current = null;
+        setMeasure({
+          status: 'idle',
+          calibration,
+          errors: saveError ? [saveError] : [],
+          notice: `Calibrated: ${p.label}. The next search uses it for analytic latency.`,
+        });
+        get().actions.setProfile(calibration.profile);
+      } catch (e) {
+        if (isAbortError(e) || !live(t)) return;
+        current = null;
+        setMeasure({ status: 'idle', errors: [`Calibration failed: ${messageOf(e)}. The analytic latency keeps its profile.`] });
+      }
+    },
+
+    useCalibration(on) {
+      const { calibration } = get().measure;
+      if (!calibration) return;
+      const next = { ...calibration, use: on };
+      const saveError = saveCalibration(storage, next);
+      setMeasure({ calibration: next, ...(saveError ? { errors: [saveError] } : {}) });
+      get().actions.setProfile(on ? next.profile : DEFAULT_PROFILE);
+    },
+
+    showSeries: (id) => setMeasure({ shownSeriesId: id }),
+  };
+
+  const dropped = [loaded.dropped && `Saved measurements were dropped: ${loaded.dropped}.`, cal.dropped && `The saved calibration was dropped: ${cal.dropped}.`];
+  return {
+    measure: {
+      form: { backend: 'wasm', mode: 'selected', tokens: 128, runs: 10, minTimeMs: 1000, maxMemoryMB: null, rounds: 4 },
+      status: 'idle',
+      session: null,
+      tfjsLoaded: false,
+      items: [],
+      measurements: loaded.store,
+      shownSeriesId: latest(loaded.store),
+      calibration: cal.calibration,
+      errors: dropped.filter((x): x is string => !!x),
+      notice: null,
+    },
+    actions,
+  };
+}
+
+/** A runner for stores without on-device timing (unit tests of the search alone). */
+export const NO_MEASURE: MeasureDeps = {
+  runner: {
+    useBackend: () => Promise.reject(new Error('on-device timing is not available here')),
+    measure: () => ({ result: Promise.reject(new Error('on-device timing is not available here')), abort() {} }),
+    profile: () => ({ result: Promise.reject(new Error('on-device timing is not available here')), abort() {} }),
+  },
+};

@@ -1,0 +1,116 @@
+// Frontier exports: CSV with one row per frontier candidate and RFC 4180 quoting, JSON with the
+// search settings and labelled latency / perplexity, and an arch JSON that parseArch reads back.
+import { describe, expect, it } from 'vitest';
+import { archJson, CSV_COLUMNS, csvCell, frontierCsv, frontierJson } from '../../../src/core/export';
+import { findPreset } from '../../../src/core/presets';
+import { fitPowerLaw } from '../../../src/core/referenceModels';
+import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';
+import { parseArch } from '../../../src/core/validate';
+import { parseCsv } from '../csv';
+
+const snapshot = searchToEnd({ ...DEFAULT_SEARCH, evaluations: 1500 });
+const fit = fitPowerLaw(
+  [
+    { n: 1e6, ppl: 60 },
+    { n: 1e7, ppl: 40 },
+    { n: 1e8, ppl: 25 },
+  ],
+  'test fit',
+);
+
+describe('frontier CSV', () => {
+  it('quotes only what needs quoting', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell(12.5)).toBe('12.5');
+    expect(csvCell(NaN)).toBe('');
+    expect(csvCell(undefined)).toBe('');
+  });
+
+  it('has a header and one row per frontier candidate, with per-layer shapes and labelled latency', () => {
+    const rows = parseCsv(frontierCsv(snapshot.frontier, fit));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(snapshot.frontier.length + 1);
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    rows.slice(1).forEach((r, i) => {
+      const c = snapshot.frontier[i];
+      expect(r).toHaveLength(CSV_COLUMNS.length);
+      expect(Number(r[col('params_total')])).toBe(c.params.total);
+      expect(Number(r[col('n_layer')])).toBe(c.arch.layers.length);
+      expect(r[col('n_head')].split(';').length).toBe(new Set(c.arch.layers.map((l) => l.nHead)).size > 1 ? c.arch.layers.length : 1);
+      expect(r[col('key')]).toBe(c.key);
+      expect(r[col('latency_source')]).toBe('analytic');
+      expect(Number(r[col('est_ppl')])).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('measured figures in the exports', () => {
+  const timed = snapshot.frontier[1];
+  const entry = (on: string, decode: number) => ({
+    on,
+    tokens: 128,
+    prefill: { medianMs: 40, p10Ms: 38, p90Ms: 45, runs: 12 },
+    decode: { medianMs: decode, p10Ms: decode - 0.5, p90Ms: decode + 1, runs: 200 },
+    slices: 4,
+    at: '2026-11-24T04:00:00.000Z',
+  });
+  const measured = (key: string) => (key === timed.key ? [entry('wasm · Chrome/156 · T = 128', 4.5), entry('webgpu · Apple M1 · T = 128', 2.5)] : []);
+
+  it('CSV: the first series in its own columns for a timed candidate, empty cells for the others', () => {
+    const rows = parseCsv(frontierCsv(snapshot.frontier, undefined, measured));
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    // The schema users script against: named here once more on purpose.
+    expect(CSV_COLUMNS.slice(col('measured_on')).join(' ')).toBe(
+      'measured_on measured_tokens measured_prefill_median_ms measured_prefill_p10_ms measured_prefill_p90_ms measured_decode_median_ms measured_decode_p10_ms measured_decode_p90_ms',
+    );
+    expect(rows[2].slice(col('measured_on'))).toEqual(['wasm · Chrome/156 · T = 128', '128', '40', '38', '45', '4.5', '4', '5.5']);
+    expect(rows[2][col('latency_source')]).toBe('analytic'); // the analytic columns stay analytic
+    for (const r of [rows[1], ...rows.slice(3)]) expect(r.slice(col('measured_on'))).toEqual(Array(8).fill(''));
+  });
+
+  it('JSON: every series that timed a candidate, with its device label and T; [] for the others', () => {
+    const j = JSON.parse(JSON.stringify(frontierJson(DEFAULT_SEARCH, snapshot.frontier, { generation: 0, evaluated: 0, feasible: 0, hypervolume: 0, reference: [] }, undefined, measured)));
+    expect(j.latency.source).toBe('analytic');
+    expect(j.latency.measured).toMatch(/timed on a device/);
+    expect(j.frontier[1].measured).toEqual([entry('wasm · Chrome/156 · T = 128', 4.5), entry('webgpu · Apple M1 · T = 128', 2.5)]);
+    expect(j.frontier[0].measured).toEqual([]);
+  });
+});
+
+describe('frontier JSON', () => {
+  it('holds the search settings, the latency profile, the fit and the candidates', () => {
+    const stats = { generation: 3, evaluated: 1500, feasible: 1400, hypervolume: 1, reference: [1, 2] };
+    const j = JSON.parse(JSON.stringify(frontierJson(DEFAULT_SEARCH, snapshot.frontier, stats, fit)));
+    expect(j.format).toBe('lm-frontier/frontier');
+    expect(j.search.budgets).toEqual({ paramsTotal: 64e6 });
+    expect(j.search.objectives).toEqual(DEFAULT_SEARCH.objectives);
+    expect(j.latency.source).toBe('analytic');
+    expect(j.latency.profile.label).toMatch(/uncalibrated/);
+    expect(j.estimatedPerplexity.dataset).toBe('test fit');
+    expect(j.stats).toEqual(stats);
+    expect(j.frontier).toHaveLength(snapshot.frontier.length);
+    expect(j.frontier[0].arch).toEqual(snapshot.frontier[0].arch);
+    expect(j.frontier[0].estPpl).toBeGreaterThan(0);
+  });
+
+  it('says null for est. ppl when no fit was loaded', () => {
+    const j = frontierJson(DEFAULT_SEARCH, snapshot.frontier.slice(0, 2), { generation: 0, evaluated: 0, feasible: 0, hypervolume: 0, reference: [] });
+    expect(j.estimatedPerplexity).toBeNull();
+    expect('estPpl' in j.frontier[0]).toBe(false);
+  });
+});
+
+describe('arch JSON', () => {
+  it('parses back with parseArch; only heterogeneous archs carry the note', () => {
+    const hetero = snapshot.frontier.find((c) => new Set(c.arch.layers.map((l) => l.dInner)).size > 1)!.arch;
+    const j = JSON.parse(JSON.stringify(archJson(hetero)));
+    expect(j.note).toMatch(/cannot express per-layer shapes/);
+    expect(parseArch(j)).toEqual({ ok: true, value: hetero });
+    const gpt2 = findPreset('gpt2')!.arch;
+    const h = archJson(gpt2);
+    expect('note' in h).toBe(false);
+    expect(parseArch(JSON.parse(JSON.stringify(h)))).toEqual({ ok: true, value: gpt2 });
+  });
+});

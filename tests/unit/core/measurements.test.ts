@@ -1,0 +1,123 @@
+// Measured latencies survive a reload: versioned JSON in local storage, malformed data dropped
+// with a reason, one series per backend + device + T, version 1 migrated.
+import { describe, expect, it } from 'vitest';
+import { addMeasurements, deviceLabel, emptyMeasurements, parseMeasurements, toMeasurement } from '../../../src/core/measurements';
+import { describeMeasurement } from '../../../src/view/measuredView';
+import type { MeasureResult } from '../../../src/core/timingStats';
+import { loadMeasurements, MEASUREMENTS_KEY, saveMeasurements, type StorageLike } from '../../../src/state/storage';
+
+const timing = (median: number) => ({ medianMs: median, p10Ms: median * 0.9, p90Ms: median * 1.2, cv: 0.05, firstRunMs: median * 3, runs: 5, timesMs: [] });
+const result = (arch: string, prefill: number, decode: number, tokens = 16): MeasureResult => ({
+  backend: 'wasm',
+  arch,
+  params: 1000,
+  tokens,
+  buildMs: 1,
+  prefill: timing(prefill),
+  decode: timing(decode),
+  peakBytes: 4096,
+  estimatedBytes: 5000,
+  leakedTensors: 0,
+});
+const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'Mozilla/5.0 Chrome/156.0.0.0', hardwareConcurrency: 2, wasmThreadCount: 1 };
+
+function memoryStorage(): StorageLike & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+describe('measurements', () => {
+  it('round-trips through storage and merges by backend + device + T', () => {
+    const storage = memoryStorage();
+    let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2)), toMeasurement(result('b', 20, 3))]);
+    store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(result('a', 11, 2.5))]);
+    store = addMeasurements(store, 'cpu', { ...device, backend: 'cpu' }, 'worker', [toMeasurement(result('a', 100, 9))]);
+    expect(store.series).toHaveLength(2);
+    expect(Object.keys(store.series[0].byArch).sort()).toEqual(['a', 'b']);
+    expect(store.series[0].byArch.a.prefill.medianMs).toBe(11); // re-measured: the newest wins
+    expect(saveMeasurements(storage, store)).toBeUndefined();
+    const loaded = loadMeasurements(storage);
+    expect(loaded.dropped).toBeUndefined();
+    expect(loaded.store).toEqual(store);
+  });
+
+  it('drops what it cannot trust, and says why', () => {
+    expect(parseMeasurements('{not json').dropped).toMatch(/not valid JSON/);
+    expect(parseMeasurements(JSON.stringify({ version: 0, series: [] })).dropped).toMatch(/another version/);
+    const good = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
+    const bad = { ...good, series: [...good.series, { ...good.series[0], id: 'x', byArch: { a: { archKey: 'a', prefill: { medianMs: -1 } } } }] };
+    const parsed = parseMeasurements(JSON.stringify(bad));
+    expect(parsed.store.series).toHaveLength(1);
+    expect(parsed.dropped).toMatch(/1 malformed series/);
+    expect(parseMeasurements(null)).toEqual({ store: emptyMeasurements() });
+  });
+
+  it('keeps the number of timed runs; records saved before it existed still load', () => {
+    const m = toMeasurement(result('a', 10, 2));
+    expect(m.prefill.runs).toBe(5);
+    expect(describeMeasurement(m, { label: 'wasm · x', thread: 'worker' })).toMatch(/decode 2(\.0+)? ms ± [\d.]+ ms \(5 runs\), prefill 10(\.0+)? ms ± [\d.]+ ms \(5 runs\)/);
+    const store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [m]);
+    const old = JSON.parse(JSON.stringify(store));
+    delete old.series[0].byArch.a.prefill.runs;
+    delete old.series[0].byArch.a.decode.runs;
+    const parsed = parseMeasurements(JSON.stringify(old));
+    expect(parsed.dropped).toBeUndefined();
+    expect(describeMeasurement(parsed.store.series[0].byArch.a, parsed.store.series[0])).not.toMatch(/runs/);
+    old.series[0].byArch.a.decode.runs = 0;
+    expect(parseMeasurements(JSON.stringify(old)).dropped).toMatch(/1 malformed series/);
+  });
+
+  it('reports a storage that refuses to save instead of throwing', () => {
+    const full: StorageLike = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } };
+    expect(saveMeasurements(full, emptyMeasurements())).toMatch(/could not be saved: QuotaExceededError/);
+    const broken: StorageLike = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => {} };
+    expect(loadMeasurements(broken).dropped).toMatch(/not available/);
+    expect(MEASUREMENTS_KEY).toMatch(/measurements/);
+  });
+
+  it('labels a series by GPU when there is one, else browser, cores and threads', () => {
+    expect(deviceLabel('webgl', { ...device, backend: 'webgl', webglRenderer: 'ANGLE (SwiftShader)' })).toBe('webgl · ANGLE (SwiftShader)');
+    expect(deviceLabel('wasm', device)).toBe('wasm · Chrome/156, 2 cores, 1 thread');
+  });
+
+  it('keeps a measurement at another T in its own series: it neither replaces nor joins the other', () => {
+    let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2, 128))]);
+    store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(result('a', 40, 3, 512)), toMeasurement(result('b', 50, 4, 512))]);
+    expect(store.series.map((s) => [s.label, s.tokens, Object.keys(s.byArch)])).toEqual([
+      ['wasm · Chrome/156, 2 cores, 1 thread · T = 128', 128, ['a']],
+      ['wasm · Chrome/156, 2 cores, 1 thread · T = 512', 512, ['a', 'b']],
+    ]);
+    expect(store.series[0].byArch.a.prefill.medianMs).toBe(10);
+    expect(store.series[0].id).not.toBe(store.series[1].id);
+    expect(parseMeasurements(JSON.stringify(store))).toEqual({ store });
+  });
+
+  it('drops a version-2 series whose measurements are not all at its T', () => {
+    const store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2, 128))]);
+    const mixed = JSON.parse(JSON.stringify(store));
+    mixed.series[0].byArch.b = { ...mixed.series[0].byArch.a, archKey: 'b', tokens: 512 };
+    expect(parseMeasurements(JSON.stringify(mixed))).toEqual({ store: emptyMeasurements(), dropped: '1 malformed series dropped' });
+  });
+
+  it('migrates version 1 (a series per backend + device): its measurements regrouped by T', () => {
+    const a128 = toMeasurement(result('a', 10, 2, 128));
+    const b128 = toMeasurement(result('b', 20, 3, 128));
+    const a512 = { ...toMeasurement(result('a', 40, 5, 512)), archKey: 'c' }; // v1 kept one per arch key
+    const v1 = {
+      version: 1,
+      series: [
+        { id: 'wasm|wasm · Chrome/156, 2 cores, 1 thread|ua', label: 'wasm · Chrome/156, 2 cores, 1 thread', backend: 'wasm', device, thread: 'worker', byArch: { a: a128, c: a512, b: b128 } },
+        { id: 'bad', label: 'bad', backend: 'wasm', device, thread: 'worker', byArch: { a: { ...a128, tokens: 0 } } },
+      ],
+    };
+    const { store, dropped } = parseMeasurements(JSON.stringify(v1));
+    expect(dropped).toBe('1 malformed series dropped');
+    expect(store.version).toBe(2);
+    expect(store.series.map((s) => [s.tokens, Object.keys(s.byArch)])).toEqual([
+      [128, ['a', 'b']],
+      [512, ['c']],
+    ]);
+    expect(store.series[1].byArch.c).toEqual(a512);
+    expect(store).toEqual(addMeasurements(addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [a128, b128]), 'wasm', device, 'worker', [a512]));
+  });
+});

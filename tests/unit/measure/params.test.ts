@@ -1,0 +1,50 @@
+// The built model has exactly core's (= Hugging Face's) parameter count.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildDecoder } from '../../../src/measure/model';
+import { positionRowOffset, specParamCount, weightSpecs } from '../../../src/core/weights';
+import { countParams, positionTableRows } from '../../../src/core/params';
+import { PRESETS } from '../../../src/core/presets';
+import { TINY, TINY_CASES, useCpu } from './fixtures';
+
+beforeAll(useCpu);
+
+/** Weights core counts as embedding (tables, untied head, OPT projections); the rest is decoder. */
+const isEmbedding = (name: string) => name.startsWith('embed.') || name === 'head';
+
+describe('built parameter count', () => {
+  it.each(TINY_CASES)('%s: the allocated tensors sum to countParams().total', (_name, arch) => {
+    const model = buildDecoder(arch, { capacity: 4 });
+    try {
+      expect(model.paramCount()).toBe(countParams(arch).total);
+      // The builder allocates exactly the spec list that the preset check below sums.
+      expect(model.describeWeights()).toEqual(weightSpecs(arch).map(({ name, shape }) => ({ name, shape })));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it.each(PRESETS.map((p) => [p.name, p] as const))(
+    '%s: the builder\'s weight list matches core and Hugging Face without allocating',
+    (_name, preset) => {
+      const specs = weightSpecs(preset.arch);
+      const counts = countParams(preset.arch);
+      expect(specParamCount(specs)).toBe(counts.total);
+      expect(specParamCount(specs)).toBe(preset.hfParams);
+      expect(specParamCount(specs.filter((s) => !isEmbedding(s.name)))).toBe(counts.decoder);
+      expect(new Set(specs.map((s) => s.name)).size).toBe(specs.length); // no name collisions
+    },
+  );
+});
+
+describe('learned positions', () => {
+  it('OPT reads its table from row 2 (HF offset) and every position fits; GPT-2 from row 0', () => {
+    for (const arch of [TINY.gpt2, TINY['opt-pre']]) {
+      const table = weightSpecs(arch).find((s) => s.name === 'embed.positions');
+      expect(table?.shape[0]).toBe(positionTableRows(arch));
+      // The last position the model can run reads the table's last row.
+      expect(positionRowOffset(arch) + arch.contextLength).toBe(table?.shape[0]);
+    }
+    expect(positionRowOffset(TINY['opt-pre'])).toBe(2);
+    expect(weightSpecs(TINY['llama-gqa-tied']).some((s) => s.name === 'embed.positions')).toBe(false); // rotary
+  });
+});
