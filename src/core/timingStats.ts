@@ -1,8 +1,8 @@
-// Statistics of timed runs, apart from the protocol that times them (src/measure/timing.ts): no tfjs here,
-// so the main thread (the store merging round-robin slices) can use them without loading it.
+// A measurement's result and the statistics of timed runs, apart from the protocol that times
+// them (src/measure/timing.ts): no tfjs here, so the main thread (the store merging round-robin
+// slices) can use them without loading it.
+import type { ReferenceInfo, ReferenceKind } from './referenceShapes';
 import { summarize } from './stats';
-import type { ReferenceKernel } from '../measure/referenceKernels';
-import type { ReferenceKind } from './referenceShapes';
 
 export interface WorkloadTiming {
   medianMs: number;
@@ -19,8 +19,8 @@ export interface WorkloadTiming {
   paired?: PairedTiming;
 }
 
-/** A workload timed run by run against a reference kernel (src/measure/referenceKernels.ts), each reference call
- *  straight after the run it pairs with. */
+/** A workload timed run by run against a reference kernel (src/measure/referenceKernels.ts),
+ *  each reference call straight after the run it pairs with. */
 export interface PairedTiming {
   reference: ReferenceKind;
   /** The reference kernel, in words. */
@@ -66,7 +66,7 @@ export function workloadTiming(timesMs: number[], firstRunMs: number): WorkloadT
 
 /** The paired figures of `timesMs` against the reference times taken right after each run. */
 export function pairedTiming(
-  reference: Pick<ReferenceKernel, 'kind' | 'description' | 'bytes' | 'flops'>,
+  reference: ReferenceInfo,
   timesMs: number[],
   referenceTimesMs: number[],
 ): PairedTiming {

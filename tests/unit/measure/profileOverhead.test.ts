@@ -11,10 +11,14 @@ beforeAll(async () => {
 });
 
 describe('per-kernel overhead from a cold start', () => {
-  it('on wasm, with the default warm-up, reads the warmed-up figure (under 25 us), not the cold one', async () => {
-    const p = await measureDeviceProfile({ matmulSizes: [64], gemvDim: 128, gemvMatrices: 2, elementwiseSize: 1 << 14, minBatchMs: 5 });
-    expect(p.details.overhead.ops).toBe(200);
-    expect(p.overheadMsPerKernel).toBeGreaterThan(0);
-    expect(p.overheadMsPerKernel * 1000).toBeLessThan(25);
+  it('on wasm, with the default warm-up, reads what a warmed-up tfjs reads, not the cold figure', async () => {
+    const options = { matmulSizes: [64], gemvDim: 128, gemvMatrices: 2, elementwiseSize: 1 << 14, minBatchMs: 5 };
+    const cold = await measureDeviceProfile(options); // the first tfjs ops of this module graph
+    const warm = await measureDeviceProfile(options); // tfjs's dispatch warmed up by the first
+    expect(cold.details.overhead.ops).toBe(200);
+    expect(cold.overheadMsPerKernel).toBeGreaterThan(0);
+    // Read cold, the figure is 10-15x the warm one (73-82 us against ~5 with 1 warm-up chain and
+    // 3 timed); the default warm-up must bring it within a small factor, whatever this machine's speed.
+    expect(cold.overheadMsPerKernel).toBeLessThan(3 * warm.overheadMsPerKernel);
   });
 });

@@ -1,13 +1,10 @@
 // Interleaved measurement: the round-robin order of slices, pooled statistics, no leaks.
 import * as tf from '@tensorflow/tfjs';
-import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measureRounds } from '../../../src/measure/rounds';
 import { countParams } from '../../../src/core/params';
 import { summarize } from '../../../src/core/stats';
 import { TINY, useCpu } from './fixtures';
-import { mergeTimings } from '../../../src/core/slices';
-import type { WorkloadTiming } from '../../../src/core/timingStats';
 
 beforeAll(useCpu);
 
@@ -44,61 +41,5 @@ describe('measureRounds', () => {
     for (const rounds of [0, 1.5, -1, NaN]) {
       await expect(measureRounds([TINY.gpt2], { rounds })).rejects.toThrow(/rounds must be/);
     }
-  });
-});
-
-describe('mergeTimings', () => {
-  const timing = (timesMs: number[], referenceTimesMs?: number[]): WorkloadTiming => {
-    const s = summarize(timesMs);
-    return {
-      medianMs: s.median,
-      p10Ms: s.p10,
-      p90Ms: s.p90,
-      cv: s.cv,
-      firstRunMs: timesMs[0] * 3,
-      runs: timesMs.length,
-      timesMs,
-      ...(referenceTimesMs && {
-        paired: {
-          reference: 'gemv',
-          description: 'fake',
-          referenceBytes: 8,
-          referenceFlops: 4,
-          ratioMedian: NaN,
-          ratioP10: NaN,
-          ratioP90: NaN,
-          ratioCv: NaN,
-          referenceMedianMs: NaN,
-          referenceTimesMs,
-        },
-      }),
-    };
-  };
-  const times = fc.array(fc.double({ min: 0.1, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 20 });
-
-  it('gives the statistics of every run pooled, and the first slice first run', () => {
-    fc.assert(
-      fc.property(fc.array(times, { minLength: 1, maxLength: 5 }), (slices) => {
-        const merged = mergeTimings(slices.map((t) => timing(t)));
-        const all = slices.flat();
-        const s = summarize(all);
-        expect(merged).toMatchObject({ medianMs: s.median, p10Ms: s.p10, p90Ms: s.p90, cv: s.cv, runs: all.length, timesMs: all });
-        expect(merged.firstRunMs).toBe(slices[0][0] * 3);
-        expect(merged.paired).toBeUndefined();
-      }),
-    );
-  });
-
-  it('pairs each pooled run with its own reference time', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(times, fc.double({ min: 0.5, max: 2, noNaN: true })), { minLength: 1, maxLength: 5 }), (slices) => {
-        // Each slice's references run at its own speed: the ratio must pair run i with reference i.
-        const merged = mergeTimings(slices.map(([t, k]) => timing(t, t.map((x) => x * k))));
-        const ratios = slices.flatMap(([t, k]) => t.map(() => 1 / k));
-        expect(merged.paired!.ratioMedian).toBeCloseTo(summarize(ratios).median, 9);
-        expect(merged.paired!.referenceTimesMs).toHaveLength(merged.runs);
-        expect(merged.paired).toMatchObject({ reference: 'gemv', description: 'fake', referenceBytes: 8, referenceFlops: 4 });
-      }),
-    );
   });
 });

@@ -1,5 +1,7 @@
+// Checks of the benchmark scripts' own helpers, run by `npm run bench` before the benchmarks (not by
+// `npm test`: the native GEMV control needs a C compiler, and npm test needs only Node and Chromium).
 import { describe, expect, it } from 'vitest';
-import { nativeGemv, nodeWasmGemv, parseNativeCalls, windowsOf } from '../../../bench/gemvOutsideBrowser';
+import { nativeGemv, nodeWasmGemv, parseNativeCalls, windowsOf } from '../gemvOutsideBrowser';
 
 describe('windowsOf', () => {
   it('groups calls by start time and drops the partial last window', () => {
@@ -45,7 +47,7 @@ describe('the GEMV outside the browser', () => {
     for (let i = 1; i < calls.length; i++) expect(calls[i].atMs).toBeGreaterThanOrEqual(calls[i - 1].atMs + calls[i - 1].ms);
   });
 
-  // Needs a C compiler, as `npm run bench -- drift` does (.ci/run installs gcc where cc is missing).
+  // Needs a C compiler (cc, or $CC), as the drift bench's native control does.
   it('in C: compiles with the machine cc and reads the whole weights', () => {
     const r = nativeGemv(0.5);
     if ('skipped' in r) throw new Error(r.skipped);
