@@ -54,7 +54,13 @@ function analyse(name: string, arch: Arch, { reference, referenceBytes, windows 
       rows.map((r) => r.decodeMs),
     ),
     atReferenceMs,
-    spread: { decodeMs: of('decodeMs'), referenceMs: of('referenceMs'), ratio: of('ratio'), correctedMs: of('correctedMs'), loopMs: of('loopMs') },
+    spread: {
+      decodeMs: of('decodeMs'),
+      referenceMs: of('referenceMs'),
+      ratio: of('ratio'),
+      correctedMs: of('correctedMs'),
+      loopMs: of('loopMs'),
+    },
     windows: rows,
   };
 }

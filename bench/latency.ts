@@ -83,7 +83,14 @@ export function sampledArchs(n: number, seed = 11): Arch[] {
 
 /** The control micro-benchmark: best square matmul of two sizes (the profile's definition,
  *  without its slowest size) and the GEMV bandwidth probe, about a second in all. */
-const CONTROL: ProfileOptions = { matmulSizes: [256, 512], gemvMatrices: 8, tinyOps: 50, elementwiseSize: 1 << 16, minBatchMs: 40, batches: 3 };
+const CONTROL: ProfileOptions = {
+  matmulSizes: [256, 512],
+  gemvMatrices: 8,
+  tinyOps: 50,
+  elementwiseSize: 1 << 16,
+  minBatchMs: 40,
+  batches: 3,
+};
 interface Control {
   gflops: number;
   gbps: number;
@@ -109,7 +116,9 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     const device = await call('deviceInfo');
     log(`backend ${backend}; crossOriginIsolated ${device.crossOriginIsolated}`);
     const profile = await call('profile', {});
-    log(`profile: ${profile.gflops.toFixed(1)} GFLOP/s, ${profile.gbps.toFixed(1)} GB/s, ${(profile.overheadMsPerKernel * 1000).toFixed(1)} µs/kernel`);
+    log(
+      `profile: ${profile.gflops.toFixed(1)} GFLOP/s, ${profile.gbps.toFixed(1)} GB/s, ${(profile.overheadMsPerKernel * 1000).toFixed(1)} µs/kernel`,
+    );
     // Paired: each timed run is followed by a reference kernel (src/measure/referenceKernels.ts), so the
     // figures workload / reference, free of this machine's drift, sit beside the raw ones.
     const options = { tokens: TOKENS, runs: RUNS, warmup: 2, minTimeMs: MIN_TIME_MS, paired: true };
@@ -226,8 +235,14 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
       passSpearmanAll: spearman(m(passes[0], w), m(passes[1], w)),
       passSpearmanPaired: spearman(first(ratio(passes[0], w)), first(ratio(passes[1], w))),
       passSpearmanPairedAll: spearman(ratio(passes[0], w), ratio(passes[1], w)),
-      analyticSpearman: spearman(analytic.map((x) => (w === 'prefill' ? x.prefillMs : x.decodeMs)), measured(w)),
-      analyticMape: mape(analytic.map((x) => (w === 'prefill' ? x.prefillMs : x.decodeMs)), measured(w)),
+      analyticSpearman: spearman(
+        analytic.map((x) => (w === 'prefill' ? x.prefillMs : x.decodeMs)),
+        measured(w),
+      ),
+      analyticMape: mape(
+        analytic.map((x) => (w === 'prefill' ? x.prefillMs : x.decodeMs)),
+        measured(w),
+      ),
     }));
 
     // 2c: the same stability figures with the drift removed run by run (src/core/driftCorrection.ts):
@@ -292,7 +307,8 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
       })),
       agreement,
       driftCorrected: {
-        method: 'prefill: t x (median matmul reference / its reference); decode: t + (weight bytes / reference bytes) x (median GEMV reference - its reference)',
+        method:
+          'prefill: t x (median matmul reference / its reference); decode: t + (weight bytes / reference bytes) x (median GEMV reference - its reference)',
         atReferenceMs,
         stability: stabilityCorrected,
         agreement: agreementCorrected,

@@ -13,7 +13,8 @@ export type Caller<Api> = <K extends keyof Api & string>(
 function caller<Api>(page: Page): Caller<Api> {
   return (name, ...args) =>
     page.evaluate(
-      ([n, a]) => (globalThis as unknown as { lmBench: Record<string, (...x: unknown[]) => unknown> }).lmBench[n as string](...(a as unknown[])),
+      ([n, a]) =>
+        (globalThis as unknown as { lmBench: Record<string, (...x: unknown[]) => unknown> }).lmBench[n as string](...(a as unknown[])),
       [name, args] as const,
     ) as never;
 }

@@ -25,10 +25,30 @@ function searchBench(): Row[] {
     ['search benchmark', 'NSGA-II', 'random', 'target'],
     ['space (homogeneous LTS GPT-2)', `${r.spaceSize} archs`, `front ${r.exhaustiveFrontSize}`, ''],
     ['evaluations per run', `${r.evaluationsPerRun} (${(100 * r.fractionEvaluated).toFixed(1)}%)`, `${r.evaluationsPerRun}`, '<= 5%'],
-    ['hypervolume / exhaustive (median of 5)', nsga.hvRatioMedian.toFixed(4), rnd.hvRatioMedian.toFixed(4), `>= ${t.hvRatio} ${ok(nsga.hvRatioMedian >= t.hvRatio)}`],
-    ['multiplicative epsilon (median of 5)', nsga.epsilonMedian.toFixed(3), rnd.epsilonMedian.toFixed(3), `<= ${t.epsilon} ${ok(nsga.epsilonMedian <= t.epsilon)}`],
-    ['evaluations per second (1 core)', Math.round(r.evaluationsPerSecond).toLocaleString('en-US'), '', `>= 100,000 ${ok(r.evaluationsPerSecond >= t.evalsPerSecond)}`],
-    ['20,000-eval default search (s, median of 5)', r.defaultSearch.secondsMedian.toFixed(2), '', `< 1 ${ok(r.defaultSearch.secondsMedian < t.searchSeconds)}`],
+    [
+      'hypervolume / exhaustive (median of 5)',
+      nsga.hvRatioMedian.toFixed(4),
+      rnd.hvRatioMedian.toFixed(4),
+      `>= ${t.hvRatio} ${ok(nsga.hvRatioMedian >= t.hvRatio)}`,
+    ],
+    [
+      'multiplicative epsilon (median of 5)',
+      nsga.epsilonMedian.toFixed(3),
+      rnd.epsilonMedian.toFixed(3),
+      `<= ${t.epsilon} ${ok(nsga.epsilonMedian <= t.epsilon)}`,
+    ],
+    [
+      'evaluations per second (1 core)',
+      Math.round(r.evaluationsPerSecond).toLocaleString('en-US'),
+      '',
+      `>= 100,000 ${ok(r.evaluationsPerSecond >= t.evalsPerSecond)}`,
+    ],
+    [
+      '20,000-eval default search (s, median of 5)',
+      r.defaultSearch.secondsMedian.toFixed(2),
+      '',
+      `< 1 ${ok(r.defaultSearch.secondsMedian < t.searchSeconds)}`,
+    ],
   ];
 }
 
@@ -43,32 +63,72 @@ async function latencyBench(): Promise<Row[]> {
   ];
   for (const e of r.efficiency) {
     const t = e.prefillTarget;
-    rows.push([`prefill ${e.name}`, `${e.prefillMs.toFixed(1)} ms, ${e.prefillGflops.toFixed(1)} GFLOP/s`, e.prefillRatio.toFixed(2), t ? `>= ${t} ${ok(e.prefillRatio >= t)}` : '']);
+    rows.push([
+      `prefill ${e.name}`,
+      `${e.prefillMs.toFixed(1)} ms, ${e.prefillGflops.toFixed(1)} GFLOP/s`,
+      e.prefillRatio.toFixed(2),
+      t ? `>= ${t} ${ok(e.prefillRatio >= t)}` : '',
+    ]);
     rows.push([`  vs the matmul measured once at the start`, '', e.prefillRatioStart.toFixed(2), '']);
     rows.push([`decode ${e.name}`, `${e.decodeMs.toFixed(2)} ms (limit ${e.decodeLimitMs.toFixed(2)})`, e.decodeRatio.toFixed(2), '']);
     rows.push([`  vs the GEMV reference timed after each step`, '', e.decodeRatioPaired.toFixed(2), '']);
     const cv = Math.max(e.prefillCvOfMedians, e.decodeCvOfMedians);
-    rows.push([`CV of medians, 5 repeats, ${e.name}`, `prefill ${pct(e.prefillCvOfMedians)}, decode ${pct(e.decodeCvOfMedians)}`, '', `<= 5% ${ok(cv <= 0.05)}`]);
+    rows.push([
+      `CV of medians, 5 repeats, ${e.name}`,
+      `prefill ${pct(e.prefillCvOfMedians)}, decode ${pct(e.decodeCvOfMedians)}`,
+      '',
+      `<= 5% ${ok(cv <= 0.05)}`,
+    ]);
     rows.push([`  the control's CV over them (matmul, GEMV)`, `${pct(e.controlGflopsCv)}, ${pct(e.controlGbpsCv)}`, '', '']);
   }
   const dc = r.driftCorrected;
-  rows.push([`drift removed run by run (to the run's median reference: ${dc.atReferenceMs.prefill.toFixed(2)} ms matmul, ${dc.atReferenceMs.decode.toFixed(2)} ms GEMV)`, '', '', '']);
+  rows.push([
+    `drift removed run by run (to the run's median reference: ${dc.atReferenceMs.prefill.toFixed(2)} ms matmul, ${dc.atReferenceMs.decode.toFixed(2)} ms GEMV)`,
+    '',
+    '',
+    '',
+  ]);
   for (const s of dc.stability) {
     const cv = Math.max(s.prefillCv, s.decodeCv);
-    rows.push([`  CV of medians, 5 repeats, ${s.name}`, `prefill ${pct(s.prefillCv)}, decode ${pct(s.decodeCv)}`, '', `(<= 5% ${cv <= 0.05 ? 'yes' : 'no'})`]);
+    rows.push([
+      `  CV of medians, 5 repeats, ${s.name}`,
+      `prefill ${pct(s.prefillCv)}, decode ${pct(s.decodeCv)}`,
+      '',
+      `(<= 5% ${cv <= 0.05 ? 'yes' : 'no'})`,
+    ]);
   }
   for (const a of dc.agreement) {
-    rows.push([`  ${a.workload}: Spearman pass 1 vs pass 2 (10 archs, all 20)`, `${a.passSpearman.toFixed(3)}, ${a.passSpearmanAll.toFixed(3)}`, '', `(>= 0.95 ${a.passSpearman >= 0.95 ? 'yes' : 'no'})`]);
+    rows.push([
+      `  ${a.workload}: Spearman pass 1 vs pass 2 (10 archs, all 20)`,
+      `${a.passSpearman.toFixed(3)}, ${a.passSpearmanAll.toFixed(3)}`,
+      '',
+      `(>= 0.95 ${a.passSpearman >= 0.95 ? 'yes' : 'no'})`,
+    ]);
   }
   const c = r.calibrated;
-  rows.push(['analytic calibrated with (median of controls)', `${c.gflops.toFixed(1)} GFLOP/s, ${c.gbps.toFixed(1)} GB/s, ${(c.overheadMsPerKernel * 1000).toFixed(0)} µs/kernel`, '', '']);
+  rows.push([
+    'analytic calibrated with (median of controls)',
+    `${c.gflops.toFixed(1)} GFLOP/s, ${c.gbps.toFixed(1)} GB/s, ${(c.overheadMsPerKernel * 1000).toFixed(0)} µs/kernel`,
+    '',
+    '',
+  ]);
   for (const a of r.agreement) {
-    rows.push([`${a.workload}: Spearman pass 1 vs pass 2 (10 archs)`, a.passSpearman.toFixed(3), '', `>= 0.95 ${ok(a.passSpearman >= 0.95)}`]);
+    rows.push([
+      `${a.workload}: Spearman pass 1 vs pass 2 (10 archs)`,
+      a.passSpearman.toFixed(3),
+      '',
+      `>= 0.95 ${ok(a.passSpearman >= 0.95)}`,
+    ]);
     rows.push([`${a.workload}: Spearman pass 1 vs pass 2 (all 20)`, a.passSpearmanAll.toFixed(3), '', '']);
     rows.push([`${a.workload}: analytic vs measured Spearman`, a.analyticSpearman.toFixed(3), '', '']);
     rows.push([`${a.workload}: analytic vs measured median APE`, pct(a.analyticMape), '', '']);
   }
-  rows.push(['leak check: 50 cycles, tensors before -> after', `${r.leak.tensorsBefore} -> ${r.leak.tensorsAfter}`, '', `unchanged ${ok(r.leak.tensorsBefore === r.leak.tensorsAfter)}`]);
+  rows.push([
+    'leak check: 50 cycles, tensors before -> after',
+    `${r.leak.tensorsBefore} -> ${r.leak.tensorsAfter}`,
+    '',
+    `unchanged ${ok(r.leak.tensorsBefore === r.leak.tensorsAfter)}`,
+  ]);
   return rows;
 }
 
@@ -81,7 +141,14 @@ async function driftBench(): Promise<Row[]> {
     `CV ${(100 * x.cv).toFixed(1)}%`,
     `max/min ${x.maxOverMin.toFixed(2)}`,
   ];
-  const rows: Row[] = [[`drift: models built once, ${r.protocol.seconds} s of ${r.protocol.windowMs / 1000}-s windows (wasm)`, 'median', 'spread', 'of window medians']];
+  const rows: Row[] = [
+    [
+      `drift: models built once, ${r.protocol.seconds} s of ${r.protocol.windowMs / 1000}-s windows (wasm)`,
+      'median',
+      'spread',
+      'of window medians',
+    ],
+  ];
   for (const m of r.models) {
     rows.push(
       [m.arch, '', '', ''],
@@ -102,10 +169,20 @@ async function driftBench(): Promise<Row[]> {
 async function interleaveBench(): Promise<Row[]> {
   const r = await runInterleaveBench((s) => console.log(`  ${s}`));
   save('interleave', r);
-  const rows: Row[] = [[`interleave: three passes over ${r.protocol.archs} sampled archs per protocol (wasm)`, 'Spearman of each pair of passes', 'median CV across passes', 's per pass']];
+  const rows: Row[] = [
+    [
+      `interleave: three passes over ${r.protocol.archs} sampled archs per protocol (wasm)`,
+      'Spearman of each pair of passes',
+      'median CV across passes',
+      's per pass',
+    ],
+  ];
   const f = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(', ');
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  for (const [label, p] of [['one arch after the other', r.sequential], [`${r.roundRobin.rounds} round-robin slices per arch`, r.roundRobin]] as const) {
+  for (const [label, p] of [
+    ['one arch after the other', r.sequential],
+    [`${r.roundRobin.rounds} round-robin slices per arch`, r.roundRobin],
+  ] as const) {
     rows.push([`  ${label}`, '', '', p.secondsPerPass.toFixed(0)]);
     rows.push(['    prefill', f(p.prefillSpearmans), pct(p.prefillCvAcrossPasses), '']);
     rows.push(['    decode', f(p.decodeSpearmans), pct(p.decodeCvAcrossPasses), '']);
@@ -119,7 +196,12 @@ function save(name: string, data: object) {
   writeFileSync(`bench/results/${name}.json`, JSON.stringify({ ...meta, ...data }, null, 2) + '\n');
 }
 
-const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = { search: searchBench, latency: latencyBench, drift: driftBench, interleave: interleaveBench };
+const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
+  search: searchBench,
+  latency: latencyBench,
+  drift: driftBench,
+  interleave: interleaveBench,
+};
 
 async function main() {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);

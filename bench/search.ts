@@ -31,7 +31,11 @@ function quality(config: SearchConfig, front: number[][], algorithm: SearchAlgor
   const r = searchToEnd({ ...config, algorithm, seed });
   const found = r.frontier.map((c) => c.objectives);
   const nadir = [Math.min(...front.map((p) => p[0])), Math.max(...front.map((p) => p[1]))];
-  const hv = (pts: number[][]) => hypervolume2d(pts.map((p) => toMin(p, SENSES)), toMin(nadir, SENSES));
+  const hv = (pts: number[][]) =>
+    hypervolume2d(
+      pts.map((p) => toMin(p, SENSES)),
+      toMin(nadir, SENSES),
+    );
   return { hvRatio: hv(found) / hv(front), epsilon: epsilonIndicator(found, front, SENSES), evaluated: r.evaluated };
 }
 

@@ -28,7 +28,12 @@ export function parseArgs(argv: readonly string[], known: readonly string[]): Pa
 }
 
 /** A positive number flag (accepts 64e6, 1_000 is not JSON so not accepted). */
-export function numberFlag(flags: Map<string, string>, key: string, fallback: number, opts: { int?: boolean; min?: number; max?: number } = {}): number {
+export function numberFlag(
+  flags: Map<string, string>,
+  key: string,
+  fallback: number,
+  opts: { int?: boolean; min?: number; max?: number } = {},
+): number {
   const raw = flags.get(key);
   if (raw === undefined) return fallback;
   const v = Number(raw);

@@ -121,7 +121,20 @@ function loadSpace(spec: string | undefined): SearchSpace {
 }
 
 export function searchConfigFromFlags(argv: string[]): { config: SearchConfig; format: 'json' | 'csv' } {
-  const known = ['space', 'budget', 'objectives', 'evals', 'seed', 'format', 'algorithm', 'population', 'tokens', 'dtype', 'workload', 'heterogeneous'];
+  const known = [
+    'space',
+    'budget',
+    'objectives',
+    'evals',
+    'seed',
+    'format',
+    'algorithm',
+    'population',
+    'tokens',
+    'dtype',
+    'workload',
+    'heterogeneous',
+  ];
   const { positionals, flags } = parseArgs(argv, known);
   if (positionals.length) throw new UsageError(`search takes no positional arguments, got ${positionals[0]}`);
   const space = loadSpace(flags.get('space'));

@@ -43,9 +43,7 @@ export const kvDim = (arch: Arch, layer: LayerSpec): number =>
 /** True when every layer has the same nHead, nKvHead and dInner. */
 export function isHomogeneous(arch: Arch): boolean {
   const [first] = arch.layers;
-  return arch.layers.every(
-    (l) => l.nHead === first.nHead && kvHeads(l) === kvHeads(first) && l.dInner === first.dInner,
-  );
+  return arch.layers.every((l) => l.nHead === first.nHead && kvHeads(l) === kvHeads(first) && l.dInner === first.dInner);
 }
 
 /** Canonical key: identical archs give identical keys (dedup, URLs). Compact for runs of equal layers. */
@@ -76,11 +74,7 @@ export function archKey(arch: Arch): string {
 }
 
 /** A homogeneous arch in one call (tests, presets, enumeration). */
-export function homogeneous(
-  base: Omit<Arch, 'layers'>,
-  nLayer: number,
-  layer: LayerSpec,
-): Arch {
+export function homogeneous(base: Omit<Arch, 'layers'>, nLayer: number, layer: LayerSpec): Arch {
   return { ...base, layers: Array.from({ length: nLayer }, () => ({ ...layer })) };
 }
 

@@ -121,7 +121,13 @@ export function frontierCsv(cands: readonly Candidate[], fit?: PowerLawFit, meas
 
 /** Frontier as a JSON-ready object: how it was searched, how latency and ppl are labelled, the
  *  candidates, each with what was measured of it (`measured`: one entry per device series). */
-export function frontierJson(config: SearchConfig, cands: readonly Candidate[], stats: ExportStats, fit?: PowerLawFit, measured?: MeasuredByKey) {
+export function frontierJson(
+  config: SearchConfig,
+  cands: readonly Candidate[],
+  stats: ExportStats,
+  fit?: PowerLawFit,
+  measured?: MeasuredByKey,
+) {
   return {
     format: 'lm-frontier/frontier',
     version: 1,

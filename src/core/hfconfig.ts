@@ -194,12 +194,7 @@ export function archFromHfConfig(c: HfConfig): Arch {
         dModel: int(c, 'hidden_size'),
         // LlamaConfig's default is tie_word_embeddings=False.
         tieEmbeddings: c.tie_word_embeddings === true,
-        layers: layers(
-          int(c, 'num_hidden_layers'),
-          nHead,
-          int(c, 'intermediate_size'),
-          int(c, 'num_key_value_heads', nHead),
-        ),
+        layers: layers(int(c, 'num_hidden_layers'), nHead, int(c, 'intermediate_size'), int(c, 'num_key_value_heads', nHead)),
       };
     }
     default:

@@ -51,7 +51,13 @@ export interface MeasurementStore {
 
 export const emptyMeasurements = (): MeasurementStore => ({ version: MEASUREMENTS_VERSION, series: [] });
 
-const summary = (t: MeasureResult['prefill']): TimingSummary => ({ medianMs: t.medianMs, p10Ms: t.p10Ms, p90Ms: t.p90Ms, cv: t.cv, runs: t.runs });
+const summary = (t: MeasureResult['prefill']): TimingSummary => ({
+  medianMs: t.medianMs,
+  p10Ms: t.p10Ms,
+  p90Ms: t.p90Ms,
+  cv: t.cv,
+  runs: t.runs,
+});
 
 export function toMeasurement(r: MeasureResult, at: Date = new Date()): Measurement {
   return {
@@ -72,9 +78,11 @@ export function deviceLabel(backend: string, device: DeviceInfo): string {
   const gpu = device.webgpuAdapter ?? device.webglRenderer;
   if (gpu) return `${backend} · ${gpu}`;
   const ua = device.userAgent ?? '';
-  const browser = /Chrome\/(\d+)/.exec(ua)?.[0] ?? /Firefox\/(\d+)/.exec(ua)?.[0] ?? /Version\/(\d+).*Safari/.exec(ua)?.[0] ?? device.runtime;
+  const browser =
+    /Chrome\/(\d+)/.exec(ua)?.[0] ?? /Firefox\/(\d+)/.exec(ua)?.[0] ?? /Version\/(\d+).*Safari/.exec(ua)?.[0] ?? device.runtime;
   const cores = device.hardwareConcurrency ? `, ${device.hardwareConcurrency} cores` : '';
-  const threads = backend === 'wasm' && device.wasmThreadCount ? `, ${device.wasmThreadCount} thread${device.wasmThreadCount > 1 ? 's' : ''}` : '';
+  const threads =
+    backend === 'wasm' && device.wasmThreadCount ? `, ${device.wasmThreadCount} thread${device.wasmThreadCount > 1 ? 's' : ''}` : '';
   return `${backend} · ${browser}${cores}${threads}`;
 }
 
@@ -82,7 +90,8 @@ export const seriesId = (backend: string, device: DeviceInfo, tokens: number): s
   `${backend}|${deviceLabel(backend, device)}|${device.userAgent ?? ''}|T${tokens}`;
 
 /** The legend's and the picker's name of a series: "wasm · Chrome/156, 2 cores · T = 128". */
-export const seriesLabel = (backend: string, device: DeviceInfo, tokens: number): string => `${deviceLabel(backend, device)} · T = ${tokens}`;
+export const seriesLabel = (backend: string, device: DeviceInfo, tokens: number): string =>
+  `${deviceLabel(backend, device)} · T = ${tokens}`;
 
 /** A copy of `store` with `results` added to the series of this backend + device + their T. */
 export function addMeasurements(
@@ -124,7 +133,11 @@ const isPositiveInteger = (n: unknown): n is number => Number.isInteger(n) && (n
 const isMeasurement = (m: unknown): m is Measurement => {
   const o = m as Measurement;
   return (
-    !!o && typeof o.archKey === 'string' && isPositiveInteger(o.tokens) && isTiming(o.prefill) && isTiming(o.decode) &&
+    !!o &&
+    typeof o.archKey === 'string' &&
+    isPositiveInteger(o.tokens) &&
+    isTiming(o.prefill) &&
+    isTiming(o.decode) &&
     (o.slices === undefined || isPositiveInteger(o.slices))
   );
 };
@@ -133,8 +146,16 @@ const isMeasurement = (m: unknown): m is Measurement => {
 const isSeriesBody = (s: unknown): s is Omit<MeasuredSeries, 'tokens'> => {
   const o = s as MeasuredSeries;
   return (
-    !!o && typeof o.id === 'string' && typeof o.label === 'string' && typeof o.backend === 'string' && typeof o.thread === 'string' &&
-    !!o.device && typeof o.device === 'object' && !!o.byArch && typeof o.byArch === 'object' && Object.values(o.byArch).every(isMeasurement)
+    !!o &&
+    typeof o.id === 'string' &&
+    typeof o.label === 'string' &&
+    typeof o.backend === 'string' &&
+    typeof o.thread === 'string' &&
+    !!o.device &&
+    typeof o.device === 'object' &&
+    !!o.byArch &&
+    typeof o.byArch === 'object' &&
+    Object.values(o.byArch).every(isMeasurement)
   );
 };
 

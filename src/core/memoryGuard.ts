@@ -62,7 +62,10 @@ export function checkMemory(arch: Arch, options: GuardOptions): MemoryCheck {
   const candidates: [number, string][] = [[BACKEND_MEMORY_LIMITS[options.backend], options.backend]];
   if (options.maxBytes !== undefined) candidates.push([options.maxBytes, `the user cap on ${options.backend}`]);
   if (options.deviceMemoryGB !== undefined) {
-    candidates.push([options.deviceMemoryGB * 1e9 * DEVICE_MEMORY_SHARE, `${options.backend} (half of this device's ${options.deviceMemoryGB} GB)`]);
+    candidates.push([
+      options.deviceMemoryGB * 1e9 * DEVICE_MEMORY_SHARE,
+      `${options.backend} (half of this device's ${options.deviceMemoryGB} GB)`,
+    ]);
   }
   const [limitBytes, limitSource] = candidates.reduce((a, b) => (b[0] < a[0] ? b : a));
   const copies = WEIGHT_COPIES[options.backend];

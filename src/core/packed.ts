@@ -23,9 +23,10 @@ export const PACKED_METRICS = [
   'violation',
 ] as const;
 export type PackedMetric = (typeof PACKED_METRICS)[number];
-export const METRIC_COLUMN: Record<PackedMetric, number> = Object.fromEntries(
-  PACKED_METRICS.map((m, i) => [m, i]),
-) as Record<PackedMetric, number>;
+export const METRIC_COLUMN: Record<PackedMetric, number> = Object.fromEntries(PACKED_METRICS.map((m, i) => [m, i])) as Record<
+  PackedMetric,
+  number
+>;
 const M = PACKED_METRICS.length;
 
 export interface PackedSet {
@@ -124,8 +125,7 @@ export function packedBuffers(p: PackedSnapshot): ArrayBuffer[] {
   return out;
 }
 
-export const packedMetric = (set: PackedSet, i: number, m: PackedMetric): number =>
-  set.metrics[i * M + METRIC_COLUMN[m]];
+export const packedMetric = (set: PackedSet, i: number, m: PackedMetric): number => set.metrics[i * M + METRIC_COLUMN[m]];
 
 export const nLayers = (set: PackedSet, i: number): number => (set.archOffsets[i + 1] - set.archOffsets[i] - 1) / 3;
 

@@ -64,8 +64,7 @@ export function positionTableRows(arch: Arch): number {
 }
 
 /** Width of the token table: OPT's word_embed_proj_dim when set, else dModel. */
-export const tokenEmbedDim = (arch: Arch): number =>
-  arch.family === 'opt' && arch.embedDim !== undefined ? arch.embedDim : arch.dModel;
+export const tokenEmbedDim = (arch: Arch): number => (arch.family === 'opt' && arch.embedDim !== undefined ? arch.embedDim : arch.dModel);
 
 export function countParams(arch: Arch): ParamCounts {
   const d = arch.dModel;
@@ -86,8 +85,7 @@ export function countParams(arch: Arch): ParamCounts {
     ffn,
     norms,
   };
-  const embedding =
-    breakdown.tokenEmbedding + breakdown.positionEmbedding + breakdown.outputHead + breakdown.embeddingProjection;
+  const embedding = breakdown.tokenEmbedding + breakdown.positionEmbedding + breakdown.outputHead + breakdown.embeddingProjection;
   const decoder = attention + ffn + norms;
   return { total: embedding + decoder, embedding, decoder, breakdown };
 }

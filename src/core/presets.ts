@@ -15,31 +15,28 @@ export const PRESETS: readonly Preset[] = [
     name: 'gpt2',
     hfId: 'gpt2',
     hfParams: 124_439_808,
-    arch: homogeneous(
-      { family: 'gpt2', vocabSize: 50257, contextLength: 1024, dModel: 768, tieEmbeddings: true },
-      12,
-      { nHead: 12, dInner: 3072 },
-    ),
+    arch: homogeneous({ family: 'gpt2', vocabSize: 50257, contextLength: 1024, dModel: 768, tieEmbeddings: true }, 12, {
+      nHead: 12,
+      dInner: 3072,
+    }),
   },
   {
     name: 'gpt2-medium',
     hfId: 'gpt2-medium',
     hfParams: 354_823_168,
-    arch: homogeneous(
-      { family: 'gpt2', vocabSize: 50257, contextLength: 1024, dModel: 1024, tieEmbeddings: true },
-      24,
-      { nHead: 16, dInner: 4096 },
-    ),
+    arch: homogeneous({ family: 'gpt2', vocabSize: 50257, contextLength: 1024, dModel: 1024, tieEmbeddings: true }, 24, {
+      nHead: 16,
+      dInner: 4096,
+    }),
   },
   {
     name: 'opt-125m',
     hfId: 'facebook/opt-125m',
     hfParams: 125_239_296,
-    arch: homogeneous(
-      { family: 'opt', vocabSize: 50272, contextLength: 2048, dModel: 768, tieEmbeddings: true },
-      12,
-      { nHead: 12, dInner: 3072 },
-    ),
+    arch: homogeneous({ family: 'opt', vocabSize: 50272, contextLength: 2048, dModel: 768, tieEmbeddings: true }, 12, {
+      nHead: 12,
+      dInner: 3072,
+    }),
   },
   {
     name: 'opt-350m',
@@ -63,21 +60,21 @@ export const PRESETS: readonly Preset[] = [
     name: 'tinyllama-1.1b',
     hfId: 'TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T',
     hfParams: 1_100_048_384,
-    arch: homogeneous(
-      { family: 'llama', vocabSize: 32000, contextLength: 2048, dModel: 2048, tieEmbeddings: false },
-      22,
-      { nHead: 32, nKvHead: 4, dInner: 5632 },
-    ),
+    arch: homogeneous({ family: 'llama', vocabSize: 32000, contextLength: 2048, dModel: 2048, tieEmbeddings: false }, 22, {
+      nHead: 32,
+      nKvHead: 4,
+      dInner: 5632,
+    }),
   },
   {
     name: 'smollm-135m',
     hfId: 'HuggingFaceTB/SmolLM-135M',
     hfParams: 134_515_008,
-    arch: homogeneous(
-      { family: 'llama', vocabSize: 49152, contextLength: 2048, dModel: 576, tieEmbeddings: true },
-      30,
-      { nHead: 9, nKvHead: 3, dInner: 1536 },
-    ),
+    arch: homogeneous({ family: 'llama', vocabSize: 49152, contextLength: 2048, dModel: 576, tieEmbeddings: true }, 30, {
+      nHead: 9,
+      nKvHead: 3,
+      dInner: 1536,
+    }),
   },
 ];
 

@@ -114,7 +114,10 @@ export function fitPowerLaw(points: readonly { n: number; ppl: number }[], datas
   return {
     a,
     b,
-    spearman: spearman(est, points.map((p) => p.ppl)),
+    spearman: spearman(
+      est,
+      points.map((p) => p.ppl),
+    ),
     rmse: Math.sqrt(se / k),
     rmseLog: Math.sqrt(seLog / k),
     n: k,
@@ -129,5 +132,4 @@ export function fitReference(ref: ReferenceFile, dataset: string): PowerLawFit {
   );
 }
 
-export const estimatePerplexity = (fit: PowerLawFit, decoderParams: number): number =>
-  Math.exp(fit.a + fit.b * Math.log(decoderParams));
+export const estimatePerplexity = (fit: PowerLawFit, decoderParams: number): number => Math.exp(fit.a + fit.b * Math.log(decoderParams));

@@ -33,10 +33,10 @@ export function referenceShape(kind: ReferenceKind, backend: string): ReferenceS
 export const REFERENCE_BYTES_PER_VALUE = 4;
 
 /** Bytes a reference keeps alive: its weights and input (fp32), before any packed copy. */
-export const referenceResidentBytes = ({ rows, d, matrices }: ReferenceShape): number => REFERENCE_BYTES_PER_VALUE * (matrices * d * 4 * d + rows * d);
+export const referenceResidentBytes = ({ rows, d, matrices }: ReferenceShape): number =>
+  REFERENCE_BYTES_PER_VALUE * (matrices * d * 4 * d + rows * d);
 
 /** Bytes the references of a paired measurement keep alive on `backend`: the matmul during prefill,
  *  then the GEMV during decode (measureArch frees one before making the other). */
 export const pairedReferenceBytes = (backend: string): number =>
   Math.max(referenceResidentBytes(referenceShape('matmul', backend)), referenceResidentBytes(referenceShape('gemv', backend)));
-

@@ -114,9 +114,7 @@ export function referencePoint(config: SearchConfig, cs: CompiledSpace = compile
     const e = evaluate(toArch(cs, g), config.eval);
     return objectiveValues(e, config.objectives, config.eval.workload);
   });
-  return config.objectives.map((o, k) =>
-    o.sense === 'max' ? Math.min(vals[0][k], vals[1][k]) : Math.max(vals[0][k], vals[1][k]),
-  );
+  return config.objectives.map((o, k) => (o.sense === 'max' ? Math.min(vals[0][k], vals[1][k]) : Math.max(vals[0][k], vals[1][k])));
 }
 
 export function frontierHypervolume(front: readonly Candidate[], config: SearchConfig, reference: number[]): number {
@@ -180,7 +178,10 @@ function crowdingSpace(pool: Member[]): number[][] {
 /** Keep the best `n` of `pool` by non-dominated rank, then crowding distance. */
 function select(pool: Member[], n: number, senses: Objective['sense'][]): { pop: Member[]; rank: Int32Array; crowd: Float64Array } {
   const pts = pool.map((m) => toMin(m.c.objectives, senses));
-  const fronts = nonDominatedSort(pts, pool.map((m) => m.c.violation));
+  const fronts = nonDominatedSort(
+    pts,
+    pool.map((m) => m.c.violation),
+  );
   const spread = crowdingSpace(pool);
   const chosen: { i: number; rank: number; crowd: number }[] = [];
   for (let r = 0; r < fronts.length && chosen.length < n; r++) {

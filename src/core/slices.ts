@@ -6,7 +6,10 @@ import { pairedTiming, workloadTiming, type MeasureResult, type WorkloadTiming }
 
 /** The options of one slice: its share of the runs (rounded up) and of the time, so the pooled
  *  sample is the size a single measureArch would have taken. */
-export function sliceOptions<T extends { runs?: number; minTimeMs?: number }>(options: T, rounds: number): T & { runs: number; minTimeMs: number } {
+export function sliceOptions<T extends { runs?: number; minTimeMs?: number }>(
+  options: T,
+  rounds: number,
+): T & { runs: number; minTimeMs: number } {
   return { ...options, runs: Math.max(1, Math.ceil((options.runs ?? 10) / rounds)), minTimeMs: (options.minTimeMs ?? 0) / rounds };
 }
 
@@ -33,7 +36,11 @@ export function mergeTimings(timings: readonly WorkloadTiming[]): WorkloadTiming
   const paired = timings.map((t) => t.paired);
   if (paired.every((p) => p !== undefined)) {
     const { reference: kind, description, referenceBytes: bytes, referenceFlops: flops } = paired[0];
-    merged.paired = pairedTiming({ kind, description, bytes, flops }, timesMs, paired.flatMap((p) => p.referenceTimesMs));
+    merged.paired = pairedTiming(
+      { kind, description, bytes, flops },
+      timesMs,
+      paired.flatMap((p) => p.referenceTimesMs),
+    );
   }
   return merged;
 }

@@ -4,7 +4,7 @@
 export function ranks(xs: readonly number[]): number[] {
   const idx = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b]);
   const r = new Array<number>(xs.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && xs[idx[j + 1]] === xs[idx[i]]) j++;
     const avg = (i + j) / 2 + 1;
@@ -71,7 +71,10 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 export function median(xs: readonly number[]): number {
-  return quantile([...xs].sort((a, b) => a - b), 0.5);
+  return quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /** Summary of repeated timings: median, p10, p90 and coefficient of variation (std / mean). */

@@ -65,11 +65,7 @@ export function workloadTiming(timesMs: number[], firstRunMs: number): WorkloadT
 }
 
 /** The paired figures of `timesMs` against the reference times taken right after each run. */
-export function pairedTiming(
-  reference: ReferenceInfo,
-  timesMs: number[],
-  referenceTimesMs: number[],
-): PairedTiming {
+export function pairedTiming(reference: ReferenceInfo, timesMs: number[], referenceTimesMs: number[]): PairedTiming {
   if (timesMs.length !== referenceTimesMs.length) throw new RangeError('paired timing needs one reference time per run');
   const r = summarize(timesMs.map((t, i) => t / referenceTimesMs[i]));
   return {

@@ -18,8 +18,7 @@ import { positionTableRows, tokenEmbedDim } from './params';
 
 export type WeightInit =
   /** Zero-mean random values with this standard deviation (see fillWeight for the distribution). */
-  | { kind: 'random'; std: number }
-  | { kind: 'const'; value: number };
+  { kind: 'random'; std: number } | { kind: 'const'; value: number };
 
 export interface WeightSpec {
   name: string;
@@ -66,7 +65,11 @@ export function weightSpecs(arch: Arch): WeightSpec[] {
     const kv = kvDim(arch, layer);
     const f = layer.dInner;
     norm(layerWeight(i, 'norm1'));
-    for (const [part, width] of [['q', d], ['k', kv], ['v', kv]] as const) {
+    for (const [part, width] of [
+      ['q', d],
+      ['k', kv],
+      ['v', kv],
+    ] as const) {
       add(layerWeight(i, `attn.${part}.weight`), [d, width], random(1 / Math.sqrt(d)));
       if (biases) add(layerWeight(i, `attn.${part}.bias`), [width], random(BIAS_STD));
     }
@@ -97,8 +100,7 @@ export const positionRowOffset = (arch: Arch): number => (arch.family === 'opt' 
 export const specSize = (spec: WeightSpec): number => spec.shape.reduce((a, b) => a * b, 1);
 
 /** Parameters the builder will allocate for these specs. */
-export const specParamCount = (specs: readonly WeightSpec[]): number =>
-  specs.reduce((n, s) => n + specSize(s), 0);
+export const specParamCount = (specs: readonly WeightSpec[]): number => specs.reduce((n, s) => n + specSize(s), 0);
 
 /**
  * Fills a Float32Array for one spec from a seeded stream. 'random' specs get a zero-mean

@@ -10,7 +10,6 @@ import * as tf from '@tensorflow/tfjs';
 import { BACKENDS, isBackendName, type BackendName } from '../core/backendNames';
 import { installWasmSliceKernel } from './wasmKernels';
 
-
 /** Where the browser finds tfjs-backend-wasm's .wasm files: a URL prefix ending in '/', or a map
  *  from each of the three file names to its URL (tfjs rejects a map that misses one). */
 export type WasmPaths = string | Record<WasmFile, string>;
@@ -68,8 +67,7 @@ async function loadBackendModule(name: BackendName): Promise<void> {
   // cpu and webgl come with @tensorflow/tfjs (webgl registers only where WebGL can exist).
 }
 
-const isNode = (): boolean =>
-  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+const isNode = (): boolean => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 /** Why a backend never registered, in words for the person holding the device. */
 function unregisteredReason(name: BackendName): string {

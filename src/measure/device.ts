@@ -5,7 +5,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { DeviceInfo } from '../core/deviceInfo';
 import { loadedWasmModule } from './backends';
 
-
 interface NavigatorLike {
   userAgent?: string;
   hardwareConcurrency?: number;
@@ -90,7 +89,6 @@ function webgpuAdapter(): string | undefined {
     return undefined;
   }
 }
-
 
 /**
  * Size of the wasm backend's heap (WebAssembly memory), or undefined on other backends. It only

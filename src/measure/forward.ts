@@ -27,8 +27,7 @@ export interface Rotary {
 export type RotaryLookup = ((headDim: number) => Rotary) | undefined;
 
 export const headDimOf = (arch: Arch, layer: LayerSpec): number => arch.dModel / layer.nHead;
-export const kvHeadsOf = (arch: Arch, layer: LayerSpec): number =>
-  arch.family === 'llama' ? kvHeads(layer) : layer.nHead;
+export const kvHeadsOf = (arch: Arch, layer: LayerSpec): number => (arch.family === 'llama' ? kvHeads(layer) : layer.nHead);
 
 const isPostNorm = (arch: Arch): boolean => arch.family === 'opt' && arch.normPosition === 'post';
 
@@ -54,14 +53,7 @@ export function embedTokens(weights: WeightMap, ids: tf.Tensor1D): tf.Tensor2D {
 }
 
 /** One decoder block: attention and feed-forward branches with their norms and residuals. */
-function block(
-  arch: Arch,
-  weights: WeightMap,
-  i: number,
-  x: tf.Tensor2D,
-  attend: Attend,
-  rotary: RotaryLookup,
-): tf.Tensor2D {
+function block(arch: Arch, weights: WeightMap, i: number, x: tf.Tensor2D, attend: Attend, rotary: RotaryLookup): tf.Tensor2D {
   const layer = arch.layers[i];
   const heads = layer.nHead;
   const kvH = kvHeadsOf(arch, layer);

@@ -48,5 +48,11 @@ export function cacheWriter(mode: CacheWriteMode, capacity: number, position: nu
 /** Pads the keys/values of a prefill ([kvHeads, T, headDim]) to the cache's static length. */
 export function padToCapacity(x: tf.Tensor3D, capacity: number): tf.Tensor3D {
   const rest = capacity - x.shape[1];
-  return rest === 0 ? x : tf.pad(x, [[0, 0], [0, rest], [0, 0]]);
+  return rest === 0
+    ? x
+    : tf.pad(x, [
+        [0, 0],
+        [0, rest],
+        [0, 0],
+      ]);
 }

@@ -10,16 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Arch } from '../core/arch';
 import { formatErrors, validateArch } from '../core/validate';
-import {
-  embedTokens,
-  headDimOf,
-  kvHeadsOf,
-  outputHead,
-  runBlocks,
-  type Attend,
-  type Rotary,
-  type RotaryLookup,
-} from './forward';
+import { embedTokens, headDimOf, kvHeadsOf, outputHead, runBlocks, type Attend, type Rotary, type RotaryLookup } from './forward';
 import { cacheWriter, padToCapacity, type CacheWriteMode } from './kvcache';
 import { MASKED, attention, causalMask, rotaryTables, type AttentionMode } from './ops';
 import { fillWeight, positionRowOffset, weightSpecs } from '../core/weights';
@@ -155,7 +146,12 @@ class Decoder implements DecoderModel {
       // Host-built per-step inputs: same shapes at every position, so no shader recompiles.
       const keyMask = new Float32Array(C).fill(MASKED, position + 1); // keys 0..position visible
       const mask = tf.tensor2d(keyMask, [1, C]);
-      const write = cacheWriter(this.cacheWrite, C, position, this.arch.layers.map((l) => kvHeadsOf(this.arch, l)));
+      const write = cacheWriter(
+        this.cacheWrite,
+        C,
+        position,
+        this.arch.layers.map((l) => kvHeadsOf(this.arch, l)),
+      );
       const attend: Attend = (layer, q, k, v) => {
         keys[layer] = tf.keep(write(this.keys[layer], k));
         values[layer] = tf.keep(write(this.values[layer], v));

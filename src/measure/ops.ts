@@ -8,12 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 export const MASKED = -1e9;
 
 /** x @ W (+ b) (+ activation) in one kernel where the backend fuses it (webgl, webgpu, wasm). */
-export function linear(
-  x: tf.Tensor2D,
-  weight: tf.Tensor,
-  bias?: tf.Tensor,
-  activation: 'linear' | 'relu' = 'linear',
-): tf.Tensor2D {
+export function linear(x: tf.Tensor2D, weight: tf.Tensor, bias?: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
   return tf.fused.matMul({ a: x, b: weight as tf.Tensor2D, bias, activation }) as tf.Tensor2D;
 }
 
@@ -37,7 +32,14 @@ export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps = 1e-6): tf.Tenso
  * (tens of µs each on wasm), and its 2 nLayer + 1 norms are that many kernels more. batchNorm
  * broadcasts mean/variance as per-channel vectors, so a [1, 1] statistic only fits one row.
  */
-function normalizeRow(x: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, eps: number): tf.Tensor2D {
+function normalizeRow(
+  x: tf.Tensor2D,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  weight: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  eps: number,
+): tf.Tensor2D {
   return tf.batchNorm(x, tf.reshape(mean, [1]), tf.reshape(variance, [1]), bias, weight, eps) as tf.Tensor2D;
 }
 
@@ -55,8 +57,7 @@ export function geluTanh(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** SwiGLU's activation: silu(gate) * up. */
-export const swiglu = (gate: tf.Tensor2D, up: tf.Tensor2D): tf.Tensor2D =>
-  tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
+export const swiglu = (gate: tf.Tensor2D, up: tf.Tensor2D): tf.Tensor2D => tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
 
 /** [T, heads * headDim] -> [heads, T, headDim]. A single token needs no transpose. */
 export function splitHeads(x: tf.Tensor2D, heads: number, headDim: number): tf.Tensor3D {
@@ -123,13 +124,7 @@ export function rotaryTables(positions: number, headDim: number, theta = 10000):
  */
 export type AttentionMode = 'batched' | 'per-head';
 
-export function attention(
-  q: tf.Tensor3D,
-  k: tf.Tensor3D,
-  v: tf.Tensor3D,
-  mask: tf.Tensor2D,
-  mode: AttentionMode = 'batched',
-): tf.Tensor2D {
+export function attention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, mode: AttentionMode = 'batched'): tf.Tensor2D {
   return mode === 'per-head' ? attentionPerHead(q, k, v, mask) : mergeHeads(attentionBatched(q, k, v, mask));
 }
 

@@ -12,7 +12,13 @@
 //   matmul  a prefill-shaped [T x d] x [d x 4d], compute-bound like a prefill.
 // Both go through tf.fused.matMul, as the model builder does (see profile.ts for why).
 import * as tf from '@tensorflow/tfjs';
-import { REFERENCE_BYTES_PER_VALUE as BYTES, referenceShape, type ReferenceInfo, type ReferenceKind, type ReferenceShape } from '../core/referenceShapes';
+import {
+  REFERENCE_BYTES_PER_VALUE as BYTES,
+  referenceShape,
+  type ReferenceInfo,
+  type ReferenceKind,
+  type ReferenceShape,
+} from '../core/referenceShapes';
 
 export interface ReferenceKernel extends ReferenceInfo {
   /** Runs the kernel once, waits for its output, returns ms. */
@@ -32,7 +38,7 @@ export function createReference(kind: ReferenceKind, shape: ReferenceShape = ref
     kind,
     bytes: matrices * weightBytes,
     flops: matrices * 2 * rows * d * 4 * d,
-    description: `${name} [${rows} x ${d}] x [${d} x ${4 * d}]${matrices > 1 ? `, ${matrices} matrices` : ''} (${(matrices * weightBytes / 1e6).toFixed(1)} MB)`,
+    description: `${name} [${rows} x ${d}] x [${d} x ${4 * d}]${matrices > 1 ? `, ${matrices} matrices` : ''} (${((matrices * weightBytes) / 1e6).toFixed(1)} MB)`,
     async time() {
       if (disposed) throw new Error('reference kernel used after dispose');
       const start = performance.now();

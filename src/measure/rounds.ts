@@ -15,7 +15,6 @@ import { mergeSlices, roundRobin, sliceOptions } from '../core/slices';
 import { measureArch, type MeasureOptions } from './timing';
 import type { MeasureResult } from '../core/timingStats';
 
-
 export interface RoundsOptions extends Omit<MeasureOptions, 'onProgress'> {
   /** Slices per arch, at least 1 (1 = one arch after the other). */
   rounds: number;

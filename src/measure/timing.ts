@@ -19,7 +19,6 @@ import { pairedTiming, workloadTiming, type MeasureResult, type WorkloadTiming }
 import { isBackendName } from '../core/backendNames';
 import { pairedReferenceBytes, referenceShape, type ReferenceKind } from '../core/referenceShapes';
 
-
 export type MeasurePhase = 'build' | 'prefill' | 'decode' | 'peak';
 
 export interface MeasureOptions {

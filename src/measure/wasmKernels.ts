@@ -17,7 +17,13 @@ interface WasmBackendLike {
 let installed = false;
 
 /** Copies the block `begin`/`size` of a row-major `shape` array into `out`, innermost runs at a time. */
-export function copySlice(src: tf.TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: tf.TypedArray): void {
+export function copySlice(
+  src: tf.TypedArray,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  out: tf.TypedArray,
+): void {
   const rank = shape.length;
   const strides = tf.util.computeStrides([...shape]); // rank - 1 entries
   const run = size[rank - 1];

@@ -35,8 +35,15 @@ export function parseCalibration(text: string | null): { calibration: Calibratio
   }
   const p = o.profile;
   const ok =
-    !!p && positive(p.gflops) && positive(p.gbps) && typeof p.overheadMsPerKernel === 'number' && p.overheadMsPerKernel >= 0 &&
-    typeof p.label === 'string' && typeof o.backend === 'string' && typeof o.device === 'string' && typeof o.at === 'string' &&
+    !!p &&
+    positive(p.gflops) &&
+    positive(p.gbps) &&
+    typeof p.overheadMsPerKernel === 'number' &&
+    p.overheadMsPerKernel >= 0 &&
+    typeof p.label === 'string' &&
+    typeof o.backend === 'string' &&
+    typeof o.device === 'string' &&
+    typeof o.at === 'string' &&
     typeof o.use === 'boolean';
   if (!ok) return { calibration: null, dropped: 'the saved calibration was malformed' };
   const profile: DeviceProfile = { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label };

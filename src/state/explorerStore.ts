@@ -203,9 +203,7 @@ export function createExplorerStore(
               runId,
               'done',
               n > 0 ? `Done: ${formatInt(final.evaluated)} evaluations in ${secs}.` : null,
-              n > 0
-                ? []
-                : [`no feasible architecture found in ${formatInt(final.evaluated)} evaluations: every one breaks a budget`],
+              n > 0 ? [] : [`no feasible architecture found in ${formatInt(final.evaluated)} evaluations: every one breaks a budget`],
             );
             selectDefault(runId);
           },
@@ -233,7 +231,12 @@ export function createExplorerStore(
         if (!row) return;
         const arch = unpackArch(row.set === 'frontier' ? s.frontier : s.sample, row.index, archBase(config));
         const { measure } = get();
-        const sorted = sortRows(runView(s).frontier, get().sort, null, shownMeasuredLookup(measure.measurements, measure.shownSeriesId, results));
+        const sorted = sortRows(
+          runView(s).frontier,
+          get().sort,
+          null,
+          shownMeasuredLookup(measure.measurements, measure.shownSeriesId, results),
+        );
         const page = pageOf(sorted, id);
         set({ selection: { id, runId, arch, config }, ...(page === null ? {} : { page }) });
       },

@@ -105,7 +105,10 @@ type Get = () => MeasureHost;
 const PHASES: Record<MeasurePhase, [number, number]> = { build: [0, 0.1], prefill: [0.1, 0.5], decode: [0.6, 0.35], peak: [0.95, 0.05] };
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const latest = (s: MeasurementStore): string | null =>
-  [...s.series].sort((a, b) => Math.max(...Object.values(b.byArch).map((m) => Date.parse(m.at))) - Math.max(...Object.values(a.byArch).map((m) => Date.parse(m.at))))[0]?.id ?? null;
+  [...s.series].sort(
+    (a, b) =>
+      Math.max(...Object.values(b.byArch).map((m) => Date.parse(m.at))) - Math.max(...Object.values(a.byArch).map((m) => Date.parse(m.at))),
+  )[0]?.id ?? null;
 
 /** The candidates "Measure" times now: the selection, or the frontier thinned evenly along latency. */
 export function measureTargets(s: Pick<MeasureHost, 'selection' | 'results'>, mode: MeasureMode): { archs: Arch[]; error?: string } {
@@ -115,7 +118,10 @@ export function measureTargets(s: Pick<MeasureHost, 'selection' | 'results'>, mo
   if (!s.results || s.results.snapshot.frontier.count === 0) return { archs: [], error: 'No frontier yet: run a search first.' };
   const { snapshot, config } = s.results;
   const key = config.eval.workload === 'prefill' ? 'latencyPrefill' : 'latencyDecode';
-  const rows = capEvenly([...runView(snapshot).frontier].sort((a, b) => a[key] - b[key] || a.id - b.id), MAX_FRONTIER_MEASURE);
+  const rows = capEvenly(
+    [...runView(snapshot).frontier].sort((a, b) => a[key] - b[key] || a.id - b.id),
+    MAX_FRONTIER_MEASURE,
+  );
   return { archs: rows.map((r) => unpackArch(snapshot.frontier, r.index, archBase(config))) };
 }
 
@@ -174,7 +180,9 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
           status: 'idle',
           session: null, // the runner dropped its worker: nothing runs now
           items: get().measure.items.map((it) => ({ ...it, state: 'stopped' as const })),
-          errors: [`The ${backend} backend is not available: ${messageOf(e)}. Nothing was measured; the frontier and earlier measurements are kept.`],
+          errors: [
+            `The ${backend} backend is not available: ${messageOf(e)}. Nothing was measured; the frontier and earlier measurements are kept.`,
+          ],
         });
       }
       return null;
@@ -194,7 +202,15 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       const t = ++token;
       // Round-robin needs two candidates; one is timed in a single slice.
       const rounds = archs.length > 1 ? form.rounds : 1;
-      const items = archs.map((a): MeasureItem => ({ key: '', summary: archSummary(a), state: 'pending', phase: null, fraction: 0, slicesDone: 0, rounds }));
+      const items = archs.map((a): MeasureItem => ({
+        key: '',
+        summary: archSummary(a),
+        state: 'pending',
+        phase: null,
+        fraction: 0,
+        slicesDone: 0,
+        rounds,
+      }));
       setMeasure({ status: 'measuring', items, errors: [], notice: null });
       const sess = await session(t);
       if (!sess) return;
@@ -231,7 +247,8 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
         }
         if (!live(t)) throw new Error('superseded by a later start or stop');
         if (!outcome.ok) return { error: outcome.error };
-        if (outcome.result.backend !== sess.backend) return { error: `asked for ${sess.backend} but it ran on ${outcome.result.backend}; not recorded` };
+        if (outcome.result.backend !== sess.backend)
+          return { error: `asked for ${sess.backend} but it ran on ${outcome.result.backend}; not recorded` };
         return outcome.result;
       };
       try {
@@ -342,7 +359,10 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
     showSeries: (id) => setMeasure({ shownSeriesId: id }),
   };
 
-  const dropped = [loaded.dropped && `Saved measurements were dropped: ${loaded.dropped}.`, cal.dropped && `The saved calibration was dropped: ${cal.dropped}.`];
+  const dropped = [
+    loaded.dropped && `Saved measurements were dropped: ${loaded.dropped}.`,
+    cal.dropped && `The saved calibration was dropped: ${cal.dropped}.`,
+  ];
   return {
     measure: {
       form: { backend: 'wasm', mode: 'selected', tokens: 128, runs: 10, minTimeMs: 1000, maxMemoryMB: null, rounds: 4 },

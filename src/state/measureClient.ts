@@ -51,13 +51,21 @@ export function createMeasureRunner(createWorker: () => WorkerLike, loadMainThre
         session = undefined;
         throw new Error(reason); // unavailable everywhere: the worker's message says why
       }
-      session = { backend: name, device, thread: 'main', note: `${name} could not start in a worker (${reason}); measuring on the main thread` };
+      session = {
+        backend: name,
+        device,
+        thread: 'main',
+        note: `${name} could not start in a worker (${reason}); measuring on the main thread`,
+      };
       return session;
     }
   }
 
   /** Runs one call on the session's thread; abort terminates the worker (or signals the main thread). */
-  function call<T>(inWorker: (api: Remote<MeasureApi>) => Promise<T>, onMain: (api: Api, signal: AbortSignal) => Promise<T>): AbortableRun<T> {
+  function call<T>(
+    inWorker: (api: Remote<MeasureApi>) => Promise<T>,
+    onMain: (api: Api, signal: AbortSignal) => Promise<T>,
+  ): AbortableRun<T> {
     return cancellable(
       async (signal) => {
         if (!session) throw new Error('pick a backend first');

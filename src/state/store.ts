@@ -6,7 +6,6 @@ import { createExplorerStore, type ExplorerActions, type ExplorerState } from '.
 import { createReferenceStore, type ReferenceState } from './referenceStore';
 import { localStore } from './storage';
 
-
 // The measure worker (and tfjs with it) loads on the first Measure or Calibrate, not at startup.
 export const explorerStore = createExplorerStore(createAppSearchRunner(), undefined, {
   runner: createAppMeasureRunner(),

@@ -2,7 +2,9 @@
 // them before the first measurement): SIMD by validating a one-instruction SIMD module (the probe
 // wasm-feature-detect uses), threads by SharedArrayBuffer, which needs cross-origin isolation.
 
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 
 export interface WasmSupport {
   simd: boolean;

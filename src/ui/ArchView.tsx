@@ -66,7 +66,12 @@ export function ArchView() {
           </p>
         </div>
         <div className="exports">
-          <button type="button" disabled={exp.heterogeneous} aria-describedby={exp.heterogeneous ? 'hf-note' : undefined} onClick={() => downloadJson(exp.json, 'config.json')}>
+          <button
+            type="button"
+            disabled={exp.heterogeneous}
+            aria-describedby={exp.heterogeneous ? 'hf-note' : undefined}
+            onClick={() => downloadJson(exp.json, 'config.json')}
+          >
             Export config.json
           </button>
           {exp.heterogeneous ? (
@@ -108,13 +113,19 @@ export function ArchView() {
         <div>
           <dt>Decode latency</dt>
           <dd>
-            {formatMs(e.latency.decodeMs)} <span className="src" title={config.eval.profile.label}>analytic</span>
+            {formatMs(e.latency.decodeMs)}{' '}
+            <span className="src" title={config.eval.profile.label}>
+              analytic
+            </span>
           </dd>
         </div>
         <div>
           <dt>Prefill {tokens} tok</dt>
           <dd>
-            {formatMs(e.latency.prefillMs)} <span className="src" title={config.eval.profile.label}>analytic</span>
+            {formatMs(e.latency.prefillMs)}{' '}
+            <span className="src" title={config.eval.profile.label}>
+              analytic
+            </span>
           </dd>
         </div>
         <div>

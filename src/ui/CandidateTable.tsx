@@ -53,9 +53,9 @@ export function CandidateTable() {
             Frontier candidates <span className="count">{formatInt(sorted.length)}</span>
           </h2>
           <p className="card-sub">
-            Proxies: decoder params (LTS), entropy (MeRino-style, our reconstruction), prefill FLOPs (naive baseline). Latency is
-            analytic ({(results?.config.eval.profile ?? nextProfile).label}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103
-            models, not a measurement.{' '}
+            Proxies: decoder params (LTS), entropy (MeRino-style, our reconstruction), prefill FLOPs (naive baseline). Latency is analytic (
+            {(results?.config.eval.profile ?? nextProfile).label}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103 models, not
+            a measurement.{' '}
             {shown
               ? `Measured: ${workload} latency measured (${shown.label}), median ± half the p10–p90 range.`
               : 'Measured: empty until candidates are timed on this device (Measure).'}
@@ -86,11 +86,7 @@ export function CandidateTable() {
             </tr>
             <tr>
               {COLUMNS.map((c) => (
-                <th
-                  key={c.key}
-                  scope="col"
-                  aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                >
+                <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
                   <button type="button" className="sort" onClick={() => sortBy(c.key)}>
                     <span className="th-main">
                       {c.header}

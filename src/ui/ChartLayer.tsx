@@ -24,7 +24,17 @@ interface Props {
   logY: boolean;
 }
 
-export const ChartLayer = memo(function ChartLayer({ series, selectedId, hoverId, onHover, onSelect, projection, host, logX, logY }: Props) {
+export const ChartLayer = memo(function ChartLayer({
+  series,
+  selectedId,
+  hoverId,
+  onHover,
+  onSelect,
+  projection,
+  host,
+  logX,
+  logY,
+}: Props) {
   const xs = useXAxisScale();
   const ys = useYAxisScale();
   const plot = usePlotArea();
@@ -113,14 +123,14 @@ export const ChartLayer = memo(function ChartLayer({ series, selectedId, hoverId
         ? createPortal(
             <>
               <canvas
-              ref={canvas}
-              className="points-canvas"
-              width={Math.round(plot.width * dpr)}
-              height={Math.round(plot.height * dpr)}
-              style={{ position: 'absolute', left: plot.x, top: plot.y, width: plot.width, height: plot.height, pointerEvents: 'none' }}
-              data-frontier={screen.frontier.length}
-              data-dominated={screen.dominated.length}
-              data-infeasible={screen.infeasible.length}
+                ref={canvas}
+                className="points-canvas"
+                width={Math.round(plot.width * dpr)}
+                height={Math.round(plot.height * dpr)}
+                style={{ position: 'absolute', left: plot.x, top: plot.y, width: plot.width, height: plot.height, pointerEvents: 'none' }}
+                data-frontier={screen.frontier.length}
+                data-dominated={screen.dominated.length}
+                data-infeasible={screen.infeasible.length}
               />
               <svg className="chart-overlay" aria-hidden="true">
                 {screen.measured.map((m) => (

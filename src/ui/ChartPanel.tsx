@@ -44,14 +44,22 @@ function useFigure(): ChartFigure {
   // One entry per backend + device, honest about where the numbers come from.
   measurements.series.forEach((m, i) => {
     const n = Object.keys(m.byArch).length;
-    legend.push({ label: `measured (${m.label}): ${formatInt(n)} candidate${n === 1 ? '' : 's'}`, color: seriesColor(i), symbol: 'diamond' });
+    legend.push({
+      label: `measured (${m.label}): ${formatInt(n)} candidate${n === 1 ? '' : 's'}`,
+      color: seriesColor(i),
+      symbol: 'diamond',
+    });
   });
   if (view.showDominated && !measuredX) {
     const n = Math.min(MAX_DOMINATED, rv?.dominated.length ?? 0);
     legend.push({ label: `Dominated (random sample, ${formatInt(n)} shown)`, color: themeVar('--dom'), symbol: 'faint-dot' });
   }
   if (view.showInfeasible && !measuredX) {
-    legend.push({ label: `Over budget (${formatInt(rv?.infeasible.length ?? 0)} in sample)`, color: themeVar('--infeasible'), symbol: 'cross' });
+    legend.push({
+      label: `Over budget (${formatInt(rv?.infeasible.length ?? 0)} in sample)`,
+      color: themeVar('--infeasible'),
+      symbol: 'cross',
+    });
   }
   legend.push({ label: 'Selected', color: themeVar('--selected'), symbol: 'ring' });
   const profileLabel = (results?.config.eval.profile ?? nextProfile).label;
@@ -101,14 +109,21 @@ function Exports(props: {
     const { results, measure } = explorerStore.getState();
     if (!results) throw new Error('no frontier yet');
     const { measurements, shownSeriesId } = measure;
-    return { snapshot: results.snapshot, config: results.config, fit: referenceStore.getState().analysis?.fit ?? null, measurements, shownSeriesId };
+    return {
+      snapshot: results.snapshot,
+      config: results.config,
+      fit: referenceStore.getState().analysis?.fit ?? null,
+      measurements,
+      shownSeriesId,
+    };
   };
   const svg = () => {
     const el = chartRef.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
     if (!el) throw new Error('the chart is not drawn yet');
     return chartSvgString(el, figure, projection.current);
   };
-  const guard = (f: () => void | Promise<void>) => async () => {
+  /** Runs one export from its click handler; a failure becomes a message beside the buttons. */
+  const run = async (f: () => void | Promise<void>) => {
     try {
       setError(null);
       await f();
@@ -118,25 +133,49 @@ function Exports(props: {
   };
   return (
     <div className="exports">
-      <button type="button" disabled={!hasFrontier} onClick={guard(() => {
-        const d = data();
-        downloadText(exportCsv(d.snapshot, d.config, d.fit, d.measurements, d.shownSeriesId), 'lm-frontier.csv', 'text/csv');
-      })}>
+      <button
+        type="button"
+        disabled={!hasFrontier}
+        onClick={() =>
+          run(() => {
+            const d = data();
+            downloadText(exportCsv(d.snapshot, d.config, d.fit, d.measurements, d.shownSeriesId), 'lm-frontier.csv', 'text/csv');
+          })
+        }
+      >
         Export CSV
       </button>
-      <button type="button" disabled={!hasFrontier} onClick={guard(() => {
-        const d = data();
-        downloadJson(exportJson(d.snapshot, d.config, d.fit, d.measurements), 'lm-frontier.json');
-      })}>
+      <button
+        type="button"
+        disabled={!hasFrontier}
+        onClick={() =>
+          run(() => {
+            const d = data();
+            downloadJson(exportJson(d.snapshot, d.config, d.fit, d.measurements), 'lm-frontier.json');
+          })
+        }
+      >
         Export JSON
       </button>
-      <button type="button" disabled={!hasFrontier} onClick={guard(() => downloadText(svg(), 'lm-frontier-chart.svg', 'image/svg+xml'))}>
+      <button
+        type="button"
+        disabled={!hasFrontier}
+        onClick={() => run(() => downloadText(svg(), 'lm-frontier-chart.svg', 'image/svg+xml'))}
+      >
         Export SVG
       </button>
-      <button type="button" disabled={!hasFrontier} onClick={guard(async () => downloadBlob(await svgToPng(svg()), 'lm-frontier-chart.png'))}>
+      <button
+        type="button"
+        disabled={!hasFrontier}
+        onClick={() => run(async () => downloadBlob(await svgToPng(svg()), 'lm-frontier-chart.png'))}
+      >
         Export PNG
       </button>
-      {error ? <span role="alert" className="inline-error">{error}</span> : null}
+      {error ? (
+        <span role="alert" className="inline-error">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

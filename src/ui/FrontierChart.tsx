@@ -97,7 +97,15 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
   const evalSettings = useMemo(() => results?.config.eval ?? { ...DEFAULT_EVAL, profile }, [results, profile]);
   const measured = useMemo(
     () =>
-      measuredChartSeries(measurements, { x: view.x, y: view.y, logX: view.logX, logY: view.logY, fit: chartFit, settings: evalSettings, keyIndex }),
+      measuredChartSeries(measurements, {
+        x: view.x,
+        y: view.y,
+        logX: view.logX,
+        logY: view.logY,
+        fit: chartFit,
+        settings: evalSettings,
+        keyIndex,
+      }),
     [measurements, view, chartFit, evalSettings, keyIndex],
   );
   const series = useMemo(
@@ -138,7 +146,14 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
   const yTicks = useStableArray(series.y.ticks);
   const xLabel = useMemo(() => ({ value: ax.label, position: 'bottom' as const, offset: 6, className: 'axis-label' }), [ax]);
   const yLabelProps = useMemo(
-    () => ({ value: yLabel, angle: -90, position: 'insideLeft' as const, offset: 4, style: { textAnchor: 'middle' as const }, className: 'axis-label' }),
+    () => ({
+      value: yLabel,
+      angle: -90,
+      position: 'insideLeft' as const,
+      offset: 4,
+      style: { textAnchor: 'middle' as const },
+      className: 'axis-label',
+    }),
     [yLabel],
   );
   // The same elements while the domain holds: React then skips re-rendering recharts' axes and

@@ -12,7 +12,6 @@ import { Calibration } from './Calibration';
 import { NumberInput, Panel, Select } from './controls';
 import type { BackendName } from '../core/backendNames';
 
-
 function itemText(it: MeasureItem): string {
   switch (it.state) {
     case 'done': {
@@ -49,7 +48,10 @@ function Items() {
             aria-valuemax={100}
             aria-valuenow={Math.round(it.fraction * 100)}
           >
-            <div className={`progress-fill ${it.state === 'failed' ? 'failed' : ''}`} style={{ width: `${Math.round(it.fraction * 100)}%` }} />
+            <div
+              className={`progress-fill ${it.state === 'failed' ? 'failed' : ''}`}
+              style={{ width: `${Math.round(it.fraction * 100)}%` }}
+            />
           </div>
           <span
             className={`mi-result ${it.state === 'failed' ? 'inline-error' : ''}`}
@@ -70,12 +72,15 @@ function Session() {
   const session = useExplorer((s) => s.measure.session);
   if (!session) return <p className="hint">tfjs loads on the first Measure or Calibrate.</p>;
   const d = session.device;
-  const wasm = d.backend === 'wasm' ? ` · WASM ${d.wasmSimd ? 'SIMD' : 'no SIMD'}, ${d.wasmThreadCount ?? 1} thread${(d.wasmThreadCount ?? 1) === 1 ? '' : 's'}` : '';
+  const wasm =
+    d.backend === 'wasm'
+      ? ` · WASM ${d.wasmSimd ? 'SIMD' : 'no SIMD'}, ${d.wasmThreadCount ?? 1} thread${(d.wasmThreadCount ?? 1) === 1 ? '' : 's'}`
+      : '';
   return (
     <div className="session">
       <p className="hint" title={d.userAgent}>
-        Running: <strong data-testid="measure-backend">{d.backend}</strong> in {session.thread === 'worker' ? 'a worker' : 'the main thread'} ·{' '}
-        {deviceLabel(session.backend, d)}
+        Running: <strong data-testid="measure-backend">{d.backend}</strong> in{' '}
+        {session.thread === 'worker' ? 'a worker' : 'the main thread'} · {deviceLabel(session.backend, d)}
         {wasm} · {d.hardwareConcurrency ?? '?'} cores · {d.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated'}
       </p>
       {session.note ? (
@@ -144,13 +149,7 @@ export function MeasurePanel() {
           unit="ms"
           onChange={(v) => updateMeasure({ minTimeMs: v ?? NaN })}
         />
-        <NumberInput
-          label="Rounds"
-          value={form.rounds}
-          step={1}
-          min={1}
-          onChange={(v) => updateMeasure({ rounds: v ?? NaN })}
-        />
+        <NumberInput label="Rounds" value={form.rounds} step={1} min={1} onChange={(v) => updateMeasure({ rounds: v ?? NaN })} />
       </div>
       <NumberInput
         label="Max model memory (MB)"
@@ -163,11 +162,11 @@ export function MeasurePanel() {
       />
       <p className="hint">
         Frontier: at most {MAX_FRONTIER_MEASURE} candidates spread evenly along it ({formatInt(frontierCount)} on it now). Each one: prefill
-        of T tokens and one decode step with T cached, {`${MEASURE_WARMUP} warm-up + at least ${Number.isFinite(form.runs) ? form.runs : '?'}`} timed
-        runs, more until they add up to the min time (a short decode gets more samples), random weights.
-        Several candidates are timed in round-robin rounds, each round a share of the runs and time,
-        so a slowdown of the device (heat, another tab) lands on every candidate alike and keeps their
-        order. Larger models than the memory limit are refused, not tried.
+        of T tokens and one decode step with T cached,{' '}
+        {`${MEASURE_WARMUP} warm-up + at least ${Number.isFinite(form.runs) ? form.runs : '?'}`} timed runs, more until they add up to the
+        min time (a short decode gets more samples), random weights. Several candidates are timed in round-robin rounds, each round a share
+        of the runs and time, so a slowdown of the device (heat, another tab) lands on every candidate alike and keeps their order. Larger
+        models than the memory limit are refused, not tried.
       </p>
       <div className="buttons">
         <button type="button" className="primary" onClick={() => void measure()} disabled={busy}>

@@ -24,8 +24,22 @@ function ProxyScatter({ id, analysis }: { id: ProxyId; analysis: ReferenceAnalys
   const pts = analysis.points[id];
   const corr = analysis.correlations.find((c) => c.proxy === id)!;
   const fit = analysis.fit;
-  const xs = useMemo(() => axisScale(pts.map((p) => p.x), LOG_X[id]), [pts, id]);
-  const ys = useMemo(() => axisScale(pts.map((p) => p.ppl), true), [pts]);
+  const xs = useMemo(
+    () =>
+      axisScale(
+        pts.map((p) => p.x),
+        LOG_X[id],
+      ),
+    [pts, id],
+  );
+  const ys = useMemo(
+    () =>
+      axisScale(
+        pts.map((p) => p.ppl),
+        true,
+      ),
+    [pts],
+  );
   // The fit is a straight line in log-log space: two end points suffice.
   const line = id === 'decoder-params' ? xs.domain.map((n) => ({ x: n, ppl: Math.exp(fit.a + fit.b * Math.log(n)) })) : null;
   return (
@@ -59,7 +73,13 @@ function ProxyScatter({ id, analysis }: { id: ProxyId; analysis: ReferenceAnalys
           allowDataOverflow
           width={44}
           fontSize={11}
-          label={{ value: 'valid ppl (trained)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' }, className: 'axis-label' }}
+          label={{
+            value: 'valid ppl (trained)',
+            angle: -90,
+            position: 'insideLeft',
+            style: { textAnchor: 'middle' },
+            className: 'axis-label',
+          }}
         />
         <Scatter data={pts} className="ref-points" isAnimationActive={false} shape={Dot} legendType="none" />
         {line ? <Scatter data={line} line className="fit-line" shape={() => <g />} isAnimationActive={false} legendType="none" /> : null}
@@ -100,8 +120,8 @@ function FitCard({ fit }: { fit: PowerLawFit }) {
         </div>
       </dl>
       <p className="hint">
-        Fitted on {fit.dataset}. Applied to other families or vocabularies it is an extrapolation: every chart and table labels it
-        “est.”, never measured.
+        Fitted on {fit.dataset}. Applied to other families or vocabularies it is an extrapolation: every chart and table labels it “est.”,
+        never measured.
       </p>
     </div>
   );
@@ -112,7 +132,12 @@ export function ProxyCheck() {
   useEffect(() => {
     void referenceStore.getState().load();
   }, []);
-  if (state.status === 'error') return <p role="alert" className="message error">{state.error}</p>;
+  if (state.status === 'error')
+    return (
+      <p role="alert" className="message error">
+        {state.error}
+      </p>
+    );
   if (state.status !== 'ready') return <p className="muted">Loading the LTS reference data…</p>;
   const a = state.analysis;
   return (

@@ -36,7 +36,9 @@ export function SpacePanel() {
         label="Layers"
         from={f.layersMin}
         to={f.layersMax}
-        onChange={(p) => updateSpace({ ...(p.from !== undefined ? { layersMin: p.from } : {}), ...(p.to !== undefined ? { layersMax: p.to } : {}) })}
+        onChange={(p) =>
+          updateSpace({ ...(p.from !== undefined ? { layersMin: p.from } : {}), ...(p.to !== undefined ? { layersMax: p.to } : {}) })
+        }
       />
       <RangeInputs
         label="dModel"
@@ -82,10 +84,20 @@ export function SpacePanel() {
       />
       <div className="row-2">
         <NumberInput label="Vocabulary" value={f.vocabSize} step={1} onChange={(v) => updateSpace({ vocabSize: v ?? NaN })} />
-        <NumberInput label="Context" value={f.contextLength} step={1} unit="tok" onChange={(v) => updateSpace({ contextLength: v ?? NaN })} />
+        <NumberInput
+          label="Context"
+          value={f.contextLength}
+          step={1}
+          unit="tok"
+          onChange={(v) => updateSpace({ contextLength: v ?? NaN })}
+        />
       </div>
       {f.family === 'llama' ? (
-        <Checkbox label="Tie output head to token table" checked={f.tieEmbeddings} onChange={(tieEmbeddings) => updateSpace({ tieEmbeddings })} />
+        <Checkbox
+          label="Tie output head to token table"
+          checked={f.tieEmbeddings}
+          onChange={(tieEmbeddings) => updateSpace({ tieEmbeddings })}
+        />
       ) : null}
     </Panel>
   );

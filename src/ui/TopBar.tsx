@@ -8,7 +8,7 @@ import { wasmSupport } from '../state/wasmSupport';
 function DeviceBadge() {
   const session = useExplorer((s) => s.measure.session);
   const loaded = useExplorer((s) => s.measure.tfjsLoaded);
-  const probe = useMemo(wasmSupport, []);
+  const probe = useMemo(() => wasmSupport(), []);
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
   const d = session?.device;
   const gpu = d?.webgpuAdapter ?? d?.webglRenderer;
@@ -38,7 +38,10 @@ function DeviceBadge() {
         )}
       </span>
       <span title="WebAssembly features for the wasm backend (threads need cross-origin isolation)">{wasm}</span>
-      <span className={probe.crossOriginIsolated ? 'ok' : 'warn'} title="Cross-origin isolation allows threaded WebAssembly (SharedArrayBuffer)">
+      <span
+        className={probe.crossOriginIsolated ? 'ok' : 'warn'}
+        title="Cross-origin isolation allows threaded WebAssembly (SharedArrayBuffer)"
+      >
         {probe.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated'}
       </span>
     </div>

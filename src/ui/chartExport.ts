@@ -37,8 +37,7 @@ export interface ChartFigure {
   legend: LegendItem[];
 }
 
-export const cssVar = (name: string): string =>
-  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#000';
+export const cssVar = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#000';
 
 /** Draw the canvas's points and the selection ring as SVG (both live outside the chart's SVG). */
 function vectorisePoints(clone: SVGSVGElement, source: SVGSVGElement, points: ScreenSeries | null): void {

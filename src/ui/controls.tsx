@@ -1,6 +1,6 @@
 // Small form controls shared by the panels. Every input has a visible label that is also its
 // accessible name; number inputs keep what the user types until it parses.
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 
 export function Panel({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
   const id = useId();
@@ -34,10 +34,13 @@ export function NumberInput(props: {
 }) {
   const id = useId();
   const [text, setText] = useState(show(props.value));
-  useEffect(() => {
-    // Follow external changes (a preset) unless the field already shows that value.
-    setText((t) => (Number(t) === props.value || (t === '' && props.value === null) ? t : show(props.value)));
-  }, [props.value]);
+  // Follow external changes (a preset) unless the field already shows that value; adjusted while
+  // rendering, as React advises for state that follows a prop (Object.is: NaN equals itself).
+  const [followed, setFollowed] = useState(props.value);
+  if (!Object.is(followed, props.value)) {
+    setFollowed(props.value);
+    if (!(Number(text) === props.value || (text === '' && props.value === null))) setText(show(props.value));
+  }
   return (
     <label className={`field ${props.hideLabel ? 'field-compact' : ''}`} htmlFor={id}>
       <span className={props.hideLabel ? 'visually-hidden' : 'field-label'}>{props.label}</span>

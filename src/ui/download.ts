@@ -12,8 +12,7 @@ export function downloadBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export const downloadText = (text: string, filename: string, type: string): void =>
-  downloadBlob(new Blob([text], { type }), filename);
+export const downloadText = (text: string, filename: string, type: string): void => downloadBlob(new Blob([text], { type }), filename);
 
 export const downloadJson = (value: unknown, filename: string): void =>
   downloadText(JSON.stringify(value, null, 2) + '\n', filename, 'application/json');

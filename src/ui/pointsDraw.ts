@@ -121,9 +121,7 @@ export function pointsSvg(s: ScreenSeries, c: PointColors): string {
     parts.push(`<path d="${d}" stroke="${c.frontier}" stroke-width="1.5" fill="none"/>`);
   }
   if (s.frontier.length) {
-    parts.push(
-      `<path d="${circlesPath(s.frontier, R_FRONT)}" fill="${c.frontier}"/>`,
-    );
+    parts.push(`<path d="${circlesPath(s.frontier, R_FRONT)}" fill="${c.frontier}"/>`);
   }
   parts.push(measuredSvg(s.measured, c.background));
   if (s.selected) {

@@ -108,14 +108,7 @@ export interface ToPixels {
 export const IDENTITY: ToPixels = { ox: 0, oy: 0, scale: 1 };
 
 /** Stamp a shape centred on each point, blending `rgb` at `alpha`. */
-export function stamp(
-  r: Raster,
-  points: readonly { sx: number; sy: number }[],
-  t: ToPixels,
-  set: MaskSet,
-  rgb: Rgb,
-  alpha: number,
-): void {
+export function stamp(r: Raster, points: readonly { sx: number; sy: number }[], t: ToPixels, set: MaskSet, rgb: Rgb, alpha: number): void {
   const { width, height, data } = r;
   const { steps } = set;
   for (const p of points) {

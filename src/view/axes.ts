@@ -21,7 +21,8 @@ export type AxisMetric =
 export const X_METRICS: readonly AxisMetric[] = ['latency-decode', 'latency-prefill', 'measured-decode', 'measured-prefill', 'memory'];
 
 /** Axes of on-device timings: only measured candidates have a value there (see measuredView). */
-export const isMeasuredAxis = (a: AxisMetric): a is 'measured-decode' | 'measured-prefill' => a === 'measured-decode' || a === 'measured-prefill';
+export const isMeasuredAxis = (a: AxisMetric): a is 'measured-decode' | 'measured-prefill' =>
+  a === 'measured-decode' || a === 'measured-prefill';
 export const measuredWorkload = (a: 'measured-decode' | 'measured-prefill'): Workload => (a === 'measured-prefill' ? 'prefill' : 'decode');
 export const Y_METRICS: readonly AxisMetric[] = ['decoder-params', 'entropy', 'flops-prefill', 'est-ppl', 'params-total'];
 

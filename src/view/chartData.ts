@@ -50,8 +50,7 @@ export function chartSeries(view: RunView, o: ChartOptions): ChartSeries {
   const ax = AXES[o.x];
   const ay = AXES[o.y];
   const ok = (p: XY) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!o.logX || p.x > 0) && (!o.logY || p.y > 0);
-  const toXY = (rows: readonly PointRow[]) =>
-    rows.map((r) => ({ x: ax.value(r, o.fit), y: ay.value(r, o.fit), id: r.id })).filter(ok);
+  const toXY = (rows: readonly PointRow[]) => rows.map((r) => ({ x: ax.value(r, o.fit), y: ay.value(r, o.fit), id: r.id })).filter(ok);
   const frontier = toXY(view.frontier);
   const dominated = o.showDominated ? toXY(capEvenly(view.dominated, MAX_DOMINATED)) : [];
   const infeasible = o.showInfeasible ? toXY(view.infeasible) : [];

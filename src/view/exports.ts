@@ -13,9 +13,7 @@ export function frontierCandidates(snapshot: PackedSnapshot, config: SearchConfi
   const out: Candidate[] = [];
   for (let i = 0; i < snapshot.frontier.count; i++) out.push(rebuildCandidate(snapshot.frontier, i, config));
   const prefill = config.eval.workload === 'prefill';
-  return out.sort((a, b) =>
-    prefill ? a.latency.prefillMs - b.latency.prefillMs : a.latency.decodeMs - b.latency.decodeMs,
-  );
+  return out.sort((a, b) => (prefill ? a.latency.prefillMs - b.latency.prefillMs : a.latency.decodeMs - b.latency.decodeMs));
 }
 
 /** What `series` measured of each arch key, as the exports write it. */
@@ -24,8 +22,22 @@ function measuredBy(series: readonly MeasuredSeries[]): MeasuredByKey {
     series.flatMap((s): MeasuredExport[] => {
       const m = s.byArch[key];
       if (!m) return [];
-      const stats = ({ medianMs, p10Ms, p90Ms, runs }: MeasuredExport['prefill']) => ({ medianMs, p10Ms, p90Ms, ...(runs === undefined ? {} : { runs }) });
-      return [{ on: s.label, tokens: m.tokens, prefill: stats(m.prefill), decode: stats(m.decode), ...(m.slices ? { slices: m.slices } : {}), at: m.at }];
+      const stats = ({ medianMs, p10Ms, p90Ms, runs }: MeasuredExport['prefill']) => ({
+        medianMs,
+        p10Ms,
+        p90Ms,
+        ...(runs === undefined ? {} : { runs }),
+      });
+      return [
+        {
+          on: s.label,
+          tokens: m.tokens,
+          prefill: stats(m.prefill),
+          decode: stats(m.decode),
+          ...(m.slices ? { slices: m.slices } : {}),
+          at: m.at,
+        },
+      ];
     });
 }
 
@@ -36,7 +48,12 @@ export const exportCsv = (
   fit: PowerLawFit | null,
   measurements: MeasurementStore,
   shownSeriesId: string | null,
-): string => frontierCsv(frontierCandidates(snapshot, config), fit ?? undefined, measuredBy(measurements.series.filter((s) => s.id === shownSeriesId)));
+): string =>
+  frontierCsv(
+    frontierCandidates(snapshot, config),
+    fit ?? undefined,
+    measuredBy(measurements.series.filter((s) => s.id === shownSeriesId)),
+  );
 
 /** JSON of the frontier; each candidate lists what every measured series timed of it. */
 export function exportJson(snapshot: PackedSnapshot, config: SearchConfig, fit: PowerLawFit | null, measurements: MeasurementStore) {

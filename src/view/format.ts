@@ -60,5 +60,4 @@ export function formatSci(x: number): string {
 }
 
 /** "2–8" for a range, "8" when both ends agree. */
-export const formatRange = (lo: number, hi: number, f: (n: number) => string = String): string =>
-  lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
+export const formatRange = (lo: number, hi: number, f: (n: number) => string = String): string => (lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`);

@@ -29,7 +29,7 @@ export function parseArchKey(key: string): Arch | null {
   const vocabSize = posInt(h[1].slice(1));
   const contextLength = posInt(h[2].slice(1));
   const dModel = posInt(h[3].slice(1));
-  if (!vocabSize || !contextLength || !dModel || h[4] !== 't' && h[4] !== 'u') return null;
+  if (!vocabSize || !contextLength || !dModel || (h[4] !== 't' && h[4] !== 'u')) return null;
   const arch: Arch = { family, vocabSize, contextLength, dModel, tieEmbeddings: h[4] === 't', layers: [] };
   for (const extra of h.slice(5)) {
     if (family === 'opt' && extra === 'post') arch.normPosition = 'post';
@@ -193,7 +193,11 @@ export interface MeasuredCell {
 /** Candidate id -> its measurement in `series` for `workload` (the table's "Measured" column). */
 export type MeasuredLookup = (id: number) => MeasuredCell | undefined;
 
-export function measuredLookup(series: MeasuredSeries | null, keyIndex: Map<string, number> | null, workload: Workload): MeasuredLookup | null {
+export function measuredLookup(
+  series: MeasuredSeries | null,
+  keyIndex: Map<string, number> | null,
+  workload: Workload,
+): MeasuredLookup | null {
   if (!series || !keyIndex) return null;
   const byId = new Map<number, MeasuredCell>();
   for (const m of Object.values(series.byArch)) {

@@ -10,11 +10,7 @@ export type ProgressCallback = (snapshot: PackedSnapshot) => void;
 
 /** Exported for unit tests, which expose it on a MessageChannel in Node. */
 export const api = {
-  async search(
-    config: SearchConfig,
-    onProgress: ProgressCallback & Comlink.ProxyMarked,
-    intervalMs = 100,
-  ): Promise<PackedSnapshot> {
+  async search(config: SearchConfig, onProgress: ProgressCallback & Comlink.ProxyMarked, intervalMs = 100): Promise<PackedSnapshot> {
     const k = config.objectives.length;
     const send = (p: PackedSnapshot) => Comlink.transfer(p, packedBuffers(p));
     try {

@@ -35,7 +35,10 @@ export interface AppPage {
  * A fresh context and page, recording what must fail a test: console errors, uncaught page
  * errors, and any request leaving the app's origin (the app makes none: no CDN, no fonts).
  */
-export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}): Promise<AppPage> {
+export async function openPage(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+): Promise<AppPage> {
   const context = await browser.newContext({
     acceptDownloads: true,
     viewport: options.viewport ?? { width: 1280, height: 900 },
@@ -60,7 +63,10 @@ export async function openPage(browser: Browser, options: { viewport?: { width: 
 }
 
 /** Click `trigger` and return the download it starts: its suggested name and contents. */
-export async function download(page: Page, trigger: () => Promise<void>): Promise<{ name: string; text: string; bytes: Buffer; dl: Download }> {
+export async function download(
+  page: Page,
+  trigger: () => Promise<void>,
+): Promise<{ name: string; text: string; bytes: Buffer; dl: Download }> {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), trigger()]);
   const path = await dl.path();
   const bytes = await readFile(path);

@@ -109,10 +109,14 @@ async function longTasksDuringSearch(): Promise<number[][]> {
   const t1 = await page.evaluate(() => performance.now());
   const long = await page.evaluate(
     ({ t0, t1 }) =>
-      (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= t0 && t.start <= t1),
+      (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter(
+        (t) => t.start >= t0 && t.start <= t1,
+      ),
     { t0, t1 },
   );
-  console.log(`# search took ${((t1 - t0) / 1000).toFixed(1)} s in the page; long tasks (start, ms): ${JSON.stringify(long.map((t) => [Math.round(t.start - t0), Math.round(t.duration)]))}`);
+  console.log(
+    `# search took ${((t1 - t0) / 1000).toFixed(1)} s in the page; long tasks (start, ms): ${JSON.stringify(long.map((t) => [Math.round(t.start - t0), Math.round(t.duration)]))}`,
+  );
   return long.map((t) => [t.start - t0, t.duration]);
 }
 

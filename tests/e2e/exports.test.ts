@@ -44,7 +44,10 @@ test('Export CSV: a header and one row per frontier candidate', async () => {
   const lines = f.text.trimEnd().split('\n');
   assert.equal(lines.length, frontier + 1);
   assert.match(lines[0], /^id,summary,key,family,n_layer,d_model,n_head,n_kv_head,d_inner,params_total,params_decoder/);
-  assert.match(lines[0], /latency_decode_ms,latency_source,est_ppl,measured_on,measured_tokens,measured_prefill_median_ms,.*,measured_decode_p90_ms$/);
+  assert.match(
+    lines[0],
+    /latency_decode_ms,latency_source,est_ppl,measured_on,measured_tokens,measured_prefill_median_ms,.*,measured_decode_p90_ms$/,
+  );
   assert.match(lines[1], /,analytic,[\d.]+,{8}$/); // latency labelled analytic; est. ppl filled (fit loaded); nothing measured yet
 });
 
@@ -66,14 +69,25 @@ test('Export SVG and PNG: a standalone figure with title, legend and axis labels
   const svg = await download(page, () => button('Export SVG').click());
   assert.equal(svg.name, 'lm-frontier-chart.svg');
   assert.match(svg.text, /^<\?xml/);
-  for (const text of ['Pareto frontier: Decoder params vs decode latency (analytic)', 'Pareto frontier (', 'Dominated (random sample', 'Selected', 'Decode latency per token (ms, analytic)', 'Decoder params (M, LTS proxy)']) {
+  for (const text of [
+    'Pareto frontier: Decoder params vs decode latency (analytic)',
+    'Pareto frontier (',
+    'Dominated (random sample',
+    'Selected',
+    'Decode latency per token (ms, analytic)',
+    'Decoder params (M, LTS proxy)',
+  ]) {
     assert.ok(svg.text.includes(text), `SVG holds "${text}"`);
   }
   assert.ok(!svg.text.includes('var(--'), 'colours are resolved, not CSS variables');
   // The browser parses it as SVG, and it holds the points as vector paths.
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-    return { error: !!doc.querySelector('parsererror'), root: doc.documentElement.nodeName, paths: doc.querySelectorAll('g.points path').length };
+    return {
+      error: !!doc.querySelector('parsererror'),
+      root: doc.documentElement.nodeName,
+      paths: doc.querySelectorAll('g.points path').length,
+    };
   }, svg.text);
   assert.deepEqual(parsed, { error: false, root: 'svg', paths: 3 }); // dominated, staircase, frontier
 
@@ -106,7 +120,9 @@ test('homogeneous GPT-2 space: config.json is a GPT2Config of the selected arch'
   await page.getByLabel('Heterogeneous: heads and dInner per layer (LTS)').uncheck();
   await search(2000);
   // The architecture view renders a new selection in a deferred (yielding) pass: wait for it.
-  await page.waitForFunction(() => /^\d+L d\d+ h\d+ ffn\d+$/.test(document.querySelector('[data-testid="arch-summary"]')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /^\d+L d\d+ h\d+ ffn\d+$/.test(document.querySelector('[data-testid="arch-summary"]')?.textContent ?? ''),
+  );
   const summary = (await page.getByTestId('arch-summary').textContent())!;
   const [, layers, d, h, f] = summary.match(/^(\d+)L d(\d+) h(\d+) ffn(\d+)$/)!;
   const file = await download(page, () => button('Export config.json').click());
@@ -126,7 +142,17 @@ test('Llama-style preset: config.json is a LlamaConfig with grouped-query attent
   const file = await download(page, () => button('Export config.json').click());
   const c = JSON.parse(file.text);
   assert.equal(c.model_type, 'llama');
-  for (const key of ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'max_position_embeddings', 'tie_word_embeddings', 'vocab_size', 'rms_norm_eps']) {
+  for (const key of [
+    'hidden_size',
+    'intermediate_size',
+    'num_hidden_layers',
+    'num_attention_heads',
+    'num_key_value_heads',
+    'max_position_embeddings',
+    'tie_word_embeddings',
+    'vocab_size',
+    'rms_norm_eps',
+  ]) {
     assert.ok(key in c, `config.json has ${key}`);
   }
   assert.equal(c.vocab_size, 32000);

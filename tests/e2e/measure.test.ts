@@ -37,10 +37,17 @@ async function waitForMeasureIdle(p: Page, timeout = 120_000): Promise<void> {
   );
 }
 
-const measureErrors = (p: Page) => p.getByTestId('measure-errors').textContent().then((t) => t ?? '');
-const legendText = (p: Page) => p.getByRole('list', { name: 'Legend' }).textContent().then((t) => t ?? '');
-const measuredCells = (p: Page) =>
-  p.locator('table.candidates tbody td[data-col="measured"]').allTextContents();
+const measureErrors = (p: Page) =>
+  p
+    .getByTestId('measure-errors')
+    .textContent()
+    .then((t) => t ?? '');
+const legendText = (p: Page) =>
+  p
+    .getByRole('list', { name: 'Legend' })
+    .textContent()
+    .then((t) => t ?? '');
+const measuredCells = (p: Page) => p.locator('table.candidates tbody td[data-col="measured"]').allTextContents();
 
 test('a tiny search space through the controls: two frontier candidates', async () => {
   await page.getByLabel('Vocabulary', { exact: true }).fill('1000');
@@ -84,16 +91,25 @@ for (const backend of BACKENDS) {
     for (let i = 0; i < 2; i++) {
       assert.equal(await results.nth(i).getAttribute('data-state'), 'done');
       assert.equal(await results.nth(i).getAttribute('data-leaked'), '0', 'no tensors leaked');
-      assert.match((await results.nth(i).textContent()) ?? '', /^decode [\d.,]+ m?s ± [\d.,]+ m?s \(4 runs\) · prefill [\d.,]+ m?s ± [\d.,]+ m?s \(4 runs\) · 2 rounds · 0 tensors leaked$/);
+      assert.match(
+        (await results.nth(i).textContent()) ?? '',
+        /^decode [\d.,]+ m?s ± [\d.,]+ m?s \(4 runs\) · prefill [\d.,]+ m?s ± [\d.,]+ m?s \(4 runs\) · 2 rounds · 0 tensors leaked$/,
+      );
     }
-    assert.match((await page.getByTestId('measure-notice').textContent()) ?? '', new RegExp(`^Measured 2 of 2 candidates on ${backend} · `));
+    assert.match(
+      (await page.getByTestId('measure-notice').textContent()) ?? '',
+      new RegExp(`^Measured 2 of 2 candidates on ${backend} · `),
+    );
     // The table shows this backend's series: both frontier rows have "median ± spread", with the
     // T they were measured at, since it is not the analytic columns' 128.
     const cells = await measuredCells(page);
     assert.equal(cells.length, 2);
     for (const c of cells) assert.match(c, /^[\d.,]+ ± [\d.]+ \(T = 16\)$/);
     const title = (await page.locator('table.candidates tbody td[data-col="measured"]').first().getAttribute('title')) ?? '';
-    assert.match(title, new RegExp(`^measured \\(${backend} · .* · T = 16\\): decode .*, runs from 2 round-robin slices; .*0 tensors leaked`));
+    assert.match(
+      title,
+      new RegExp(`^measured \\(${backend} · .* · T = 16\\): decode .*, runs from 2 round-robin slices; .*0 tensors leaked`),
+    );
     // One more series in the chart and the legend.
     assert.equal(await page.locator('.measured-series').count(), seriesBefore + 1);
     assert.equal(await page.locator('.measured-series').last().getAttribute('data-count'), '2');
@@ -122,9 +138,15 @@ test('the exports carry the measurements: CSV the shown series, JSON all four', 
   // The table shows the last series measured (webgpu): its label, T and medians fill each row.
   for (const line of lines.slice(1)) assert.match(line, /,"?webgpu · [^"]* · T = 16"?,16,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+$/);
   const json = JSON.parse((await download(page, () => page.getByRole('button', { name: 'Export JSON' }).click())).text);
-  assert.deepEqual(json.devices.map((d: { backend: string; tokens: number }) => [d.backend, d.tokens]), BACKENDS.map((b) => [b, 16]));
+  assert.deepEqual(
+    json.devices.map((d: { backend: string; tokens: number }) => [d.backend, d.tokens]),
+    BACKENDS.map((b) => [b, 16]),
+  );
   for (const c of json.frontier) {
-    assert.deepEqual(c.measured.map((m: { on: string }) => m.on.split(' · ')[0]), [...BACKENDS]);
+    assert.deepEqual(
+      c.measured.map((m: { on: string }) => m.on.split(' · ')[0]),
+      [...BACKENDS],
+    );
     for (const m of c.measured) assert.ok(m.decode.medianMs > 0 && m.prefill.p90Ms >= m.prefill.p10Ms && m.slices === 2);
   }
   assert.deepEqual(app.problems, []);
@@ -166,7 +188,10 @@ test('"Stop measuring" is idle within 250 ms and keeps the frontier and earlier 
   );
   console.log(`# Stop measuring -> idle in ${ms.toFixed(0)} ms`);
   assert.ok(ms < 250, `idle after ${ms.toFixed(0)} ms`);
-  assert.match((await page.getByTestId('measure-notice').textContent()) ?? '', /^Stopped measuring: 0 of 2 measured; those and earlier measurements are kept\.$/);
+  assert.match(
+    (await page.getByTestId('measure-notice').textContent()) ?? '',
+    /^Stopped measuring: 0 of 2 measured; those and earlier measurements are kept\.$/,
+  );
   assert.equal(await page.locator('.measured-series').count(), 4);
   assert.equal(await frontierSize(page), 2);
   await page.getByLabel('Timed runs').fill('3');
@@ -180,9 +205,13 @@ test('Calibrate: the measured profile labels and drives the next search; back to
   assert.match((await page.getByTestId('calibration-label').textContent()) ?? '', /measured on cpu: [\d.]+ GFLOP\/s \(matmul\)/);
   assert.match((await page.getByTestId('next-profile').textContent()) ?? '', /^measured on cpu: /);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('.table-card .card-sub')?.textContent?.includes('analytic (measured on cpu'), null, {
-    polling: 100,
-  });
+  await page.waitForFunction(
+    () => document.querySelector('.table-card .card-sub')?.textContent?.includes('analytic (measured on cpu'),
+    null,
+    {
+      polling: 100,
+    },
+  );
   await waitForSearchDone(page);
   assert.match((await page.locator('.chart-card .card-sub').textContent()) ?? '', /latency: analytic, measured on cpu: /);
   await page.getByLabel('Use the calibrated profile for the next search').uncheck();
@@ -219,7 +248,10 @@ test('asking for WebGPU in a browser without it says so and measures nothing', a
     await waitForMeasureIdle(other.page, 30_000);
     const errors = await measureErrors(other.page);
     console.log(`# no WebGPU: ${errors}`);
-    assert.match(errors, /^The webgpu backend is not available: .*webgpu.*Nothing was measured; the frontier and earlier measurements are kept\.$/i);
+    assert.match(
+      errors,
+      /^The webgpu backend is not available: .*webgpu.*Nothing was measured; the frontier and earlier measurements are kept\.$/i,
+    );
     assert.equal(await other.page.getByTestId('badge-backend').textContent(), 'no backend running');
     assert.equal(await frontierSize(other.page), n);
     assert.deepEqual(other.problems, []);

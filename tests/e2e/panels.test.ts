@@ -55,7 +55,9 @@ test('axis pickers: est. ppl names its fit, log scales keep the points', async (
   const n = await frontierSize(page);
   await page.waitForFunction((n) => Number(document.querySelector('canvas.points-canvas')?.getAttribute('data-frontier')) === n, n);
   await page.getByLabel('x axis').selectOption({ label: 'Memory' });
-  await page.waitForFunction(() => document.querySelector('.chart-box')?.textContent?.includes('Memory: fp32 weights + KV cache + activations (MB)'));
+  await page.waitForFunction(() =>
+    document.querySelector('.chart-box')?.textContent?.includes('Memory: fp32 weights + KV cache + activations (MB)'),
+  );
   await page.getByLabel('over budget').check();
   assert.ok(Number(await page.locator('canvas.points-canvas').getAttribute('data-infeasible')) >= 0);
   assert.deepEqual(app.problems, []);

@@ -80,11 +80,11 @@ if (!(await waitForServer(baseUrl, 30_000))) {
     .sort()
     .map((f) => relative(root, join(here, f)));
   const started = Date.now();
-  const tests = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap', ...files],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, BASE_URL: baseUrl, CHROMIUM_PATH: chromium } },
-  );
+  const tests = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap', ...files], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, BASE_URL: baseUrl, CHROMIUM_PATH: chromium },
+  });
   console.log(`# e2e wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   code = tests.status ?? 1;
 }

@@ -6,8 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-const IMPORT_RE =
-  /(?:^|\n)\s*(import|export)\s+(?:(type)\s+)?([\s\S]*?)\s*from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+const IMPORT_RE = /(?:^|\n)\s*(import|export)\s+(?:(type)\s+)?([\s\S]*?)\s*from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
 
 /** Static imports and re-exports of a module that survive type erasure. */
 export function valueImports(source: string): string[] {
@@ -38,7 +37,8 @@ export function valueImports(source: string): string[] {
  *  `new URL(..., import.meta.url)` a worker is started from. */
 export function allImports(source: string): string[] {
   const out = [...source.matchAll(IMPORT_RE)].map((m) => m[4] ?? m[5]);
-  for (const m of source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g)) out.push(m[1] ?? m[2]);
+  for (const m of source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g))
+    out.push(m[1] ?? m[2]);
   return out;
 }
 

@@ -56,7 +56,14 @@ describe('layers', () => {
   });
 
   it('no import circles, type-only imports included', () => {
-    const edges = new Map(SRC.map((f) => [f, imports(f).map((s) => resolveModule(f, s)).filter((t): t is string => t !== null)]));
+    const edges = new Map(
+      SRC.map((f) => [
+        f,
+        imports(f)
+          .map((s) => resolveModule(f, s))
+          .filter((t): t is string => t !== null),
+      ]),
+    );
     const circles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
     const path: string[] = [];

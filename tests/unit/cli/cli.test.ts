@@ -51,7 +51,10 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-const a1 = homogeneous({ family: 'gpt2', vocabSize: 1000, contextLength: 128, dModel: 128, tieEmbeddings: true }, 2, { nHead: 4, dInner: 512 });
+const a1 = homogeneous({ family: 'gpt2', vocabSize: 1000, contextLength: 128, dModel: 128, tieEmbeddings: true }, 2, {
+  nHead: 4,
+  dInner: 512,
+});
 const a2 = homogeneous({ family: 'llama', vocabSize: 2000, contextLength: 256, dModel: 256, tieEmbeddings: false }, 3, {
   nHead: 8,
   nKvHead: 2,

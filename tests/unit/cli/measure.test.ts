@@ -27,7 +27,10 @@ function expectTiming(t: unknown): void {
 }
 
 async function measureOk(backend: string) {
-  const out = (await measureCommand(['measure', archFile, '--backend', backend, '--runs', '2', '--tokens', '16'])) as Record<string, unknown>;
+  const out = (await measureCommand(['measure', archFile, '--backend', backend, '--runs', '2', '--tokens', '16'])) as Record<
+    string,
+    unknown
+  >;
   expect(out.backend).toBe(backend);
   expect(out.device).toMatchObject({ backend, runtime: 'node' });
   expectTiming(out.prefill);
@@ -53,7 +56,10 @@ describe('measureCommand', () => {
   });
 
   it('--min-time-ms keeps timing until the runs add up to it', async () => {
-    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '2', '--tokens', '8', '--min-time-ms', '150'])) as Record<string, { runs: number; timesMs: number[] }>;
+    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '2', '--tokens', '8', '--min-time-ms', '150'])) as Record<
+      string,
+      { runs: number; timesMs: number[] }
+    >;
     for (const w of [out.prefill, out.decode]) {
       expect(w.runs).toBeGreaterThan(2);
       expect(w.timesMs).toHaveLength(w.runs);
@@ -67,7 +73,10 @@ describe('measureCommand', () => {
   });
 
   it('--paired on adds the reference kernel and the per-run ratio to each workload', async () => {
-    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '3', '--tokens', '8', '--paired', 'on'])) as Record<string, Record<string, unknown>>;
+    const out = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '3', '--tokens', '8', '--paired', 'on'])) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(out.prefill.paired).toMatchObject({ reference: expect.stringMatching(/^matmul \[32 x 128\]/), ratioMedian: expect.any(Number) });
     expect(out.decode.paired).toMatchObject({ reference: expect.stringMatching(/^GEMV \[1 x 256\] x \[256 x 1024\], 2 matrices/) });
     const p = out.decode.paired as Record<string, number>;
@@ -76,7 +85,10 @@ describe('measureCommand', () => {
     expect(p.referenceMedianMs).toBeGreaterThan(0);
     expect(out.leakedTensors).toBe(0);
     expect(parseMeasureArgs(['gpt2']).paired).toBe(false);
-    const plain = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '1', '--tokens', '8'])) as Record<string, Record<string, unknown>>;
+    const plain = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '1', '--tokens', '8'])) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(plain.decode.paired).toBeUndefined();
   });
 

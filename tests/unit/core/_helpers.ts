@@ -56,10 +56,7 @@ export function archArb(o: ArchArbOptions = {}): fc.Arbitrary<Arch> {
       const layer: fc.Arbitrary<LayerSpec> = fc.constantFrom(...divisors(dModel)).chain((nHead) =>
         fc.record({
           nHead: fc.constant(nHead),
-          nKvHead:
-            family === 'llama'
-              ? fc.option(fc.constantFrom(...divisors(nHead)), { nil: undefined })
-              : fc.constant(undefined),
+          nKvHead: family === 'llama' ? fc.option(fc.constantFrom(...divisors(nHead)), { nil: undefined }) : fc.constant(undefined),
           dInner: fc.integer({ min: 1, max: o.maxInner ?? 128 }),
         }),
       );
@@ -146,8 +143,7 @@ export function naivePearson(xs: readonly number[], ys: readonly number[]): numb
   return num / Math.sqrt(vx * vy);
 }
 
-export const naiveSpearman = (xs: readonly number[], ys: readonly number[]): number =>
-  naivePearson(naiveRanks(xs), naiveRanks(ys));
+export const naiveSpearman = (xs: readonly number[], ys: readonly number[]): number => naivePearson(naiveRanks(xs), naiveRanks(ys));
 
 /** Absolute path of a file in the repository (tests may run from any cwd). */
 export const repoPath = (rel: string): string => fileURLToPath(new URL(`../../../${rel}`, import.meta.url));
@@ -175,4 +171,3 @@ export function naiveKendallB(xs: readonly number[], ys: readonly number[]): num
   }
   return (c - d) / Math.sqrt((n0 - n1) * (n0 - n2));
 }
-

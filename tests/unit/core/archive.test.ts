@@ -13,7 +13,9 @@ const fake = (id: number, objectives: number[], v: number): Candidate =>
   ({ id, key: `k${id}`, objectives, violation: v }) as unknown as Candidate;
 
 describe('archive', () => {
-  const sensesArb = fc.integer({ min: 2, max: 3 }).chain((m) => fc.array(fc.constantFrom<Sense>('min', 'max'), { minLength: m, maxLength: m }));
+  const sensesArb = fc
+    .integer({ min: 2, max: 3 })
+    .chain((m) => fc.array(fc.constantFrom<Sense>('min', 'max'), { minLength: m, maxLength: m }));
 
   it('front = brute-force non-dominated set of the feasible candidates, one per objective vector', () => {
     fc.assert(

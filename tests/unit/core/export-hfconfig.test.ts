@@ -72,7 +72,15 @@ describe('Hugging Face config.json', () => {
   });
 
   it('reads hub configs that leave defaults out (n_inner null, no num_key_value_heads)', () => {
-    const gpt2 = archFromHfConfig({ model_type: 'gpt2', vocab_size: 50257, n_positions: 1024, n_embd: 768, n_layer: 12, n_head: 12, n_inner: null });
+    const gpt2 = archFromHfConfig({
+      model_type: 'gpt2',
+      vocab_size: 50257,
+      n_positions: 1024,
+      n_embd: 768,
+      n_layer: 12,
+      n_head: 12,
+      n_inner: null,
+    });
     expect(gpt2.layers[0].dInner).toBe(3072);
     const llama = archFromHfConfig({
       model_type: 'llama',

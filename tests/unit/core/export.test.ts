@@ -56,7 +56,8 @@ describe('measured figures in the exports', () => {
     slices: 4,
     at: '2026-11-24T04:00:00.000Z',
   });
-  const measured = (key: string) => (key === timed.key ? [entry('wasm · Chrome/156 · T = 128', 4.5), entry('webgpu · Apple M1 · T = 128', 2.5)] : []);
+  const measured = (key: string) =>
+    key === timed.key ? [entry('wasm · Chrome/156 · T = 128', 4.5), entry('webgpu · Apple M1 · T = 128', 2.5)] : [];
 
   it('CSV: the first series in its own columns for a timed candidate, empty cells for the others', () => {
     const rows = parseCsv(frontierCsv(snapshot.frontier, undefined, measured));
@@ -71,7 +72,17 @@ describe('measured figures in the exports', () => {
   });
 
   it('JSON: every series that timed a candidate, with its device label and T; [] for the others', () => {
-    const j = JSON.parse(JSON.stringify(frontierJson(DEFAULT_SEARCH, snapshot.frontier, { generation: 0, evaluated: 0, feasible: 0, hypervolume: 0, reference: [] }, undefined, measured)));
+    const j = JSON.parse(
+      JSON.stringify(
+        frontierJson(
+          DEFAULT_SEARCH,
+          snapshot.frontier,
+          { generation: 0, evaluated: 0, feasible: 0, hypervolume: 0, reference: [] },
+          undefined,
+          measured,
+        ),
+      ),
+    );
     expect(j.latency.source).toBe('analytic');
     expect(j.latency.measured).toMatch(/timed on a device/);
     expect(j.frontier[1].measured).toEqual([entry('wasm · Chrome/156 · T = 128', 4.5), entry('webgpu · Apple M1 · T = 128', 2.5)]);
@@ -96,7 +107,13 @@ describe('frontier JSON', () => {
   });
 
   it('says null for est. ppl when no fit was loaded', () => {
-    const j = frontierJson(DEFAULT_SEARCH, snapshot.frontier.slice(0, 2), { generation: 0, evaluated: 0, feasible: 0, hypervolume: 0, reference: [] });
+    const j = frontierJson(DEFAULT_SEARCH, snapshot.frontier.slice(0, 2), {
+      generation: 0,
+      evaluated: 0,
+      feasible: 0,
+      hypervolume: 0,
+      reference: [],
+    });
     expect(j.estimatedPerplexity).toBeNull();
     expect('estPpl' in j.frontier[0]).toBe(false);
   });

@@ -126,27 +126,33 @@ const operatorArb: fc.Arbitrary<OperatorParams> = fc.record({
 /** Sample two parents, then apply a random chain of mutations and crossovers; check everything. */
 function operatorChainProperty(spaceArb: fc.Arbitrary<SearchSpace>, numRuns: number): void {
   fc.assert(
-    fc.property(spaceArb, fc.integer({ min: 0, max: 2 ** 31 }), operatorArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), (space, seed, ops, steps) => {
-      const cs = compileSpace(space);
-      const rng = makeRng(seed);
-      let a = sampleGenome(cs, rng);
-      let b = sampleGenome(cs, rng);
-      for (const g of [a, b]) {
-        checkGenome(cs, g);
-        checkArch(space, toArch(cs, g));
-      }
-      for (const isCross of steps) {
-        const beforeA = structuredClone(a);
-        const beforeB = structuredClone(b);
-        const child = isCross ? crossover(cs, a, b, rng, ops) : mutate(cs, a, rng, ops);
-        expect(a).toEqual(beforeA); // operators return copies
-        expect(b).toEqual(beforeB);
-        checkGenome(cs, child);
-        checkArch(space, toArch(cs, child));
-        b = a;
-        a = child;
-      }
-    }),
+    fc.property(
+      spaceArb,
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      operatorArb,
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+      (space, seed, ops, steps) => {
+        const cs = compileSpace(space);
+        const rng = makeRng(seed);
+        let a = sampleGenome(cs, rng);
+        let b = sampleGenome(cs, rng);
+        for (const g of [a, b]) {
+          checkGenome(cs, g);
+          checkArch(space, toArch(cs, g));
+        }
+        for (const isCross of steps) {
+          const beforeA = structuredClone(a);
+          const beforeB = structuredClone(b);
+          const child = isCross ? crossover(cs, a, b, rng, ops) : mutate(cs, a, rng, ops);
+          expect(a).toEqual(beforeA); // operators return copies
+          expect(b).toEqual(beforeB);
+          checkGenome(cs, child);
+          checkArch(space, toArch(cs, child));
+          b = a;
+          a = child;
+        }
+      },
+    ),
     { numRuns },
   );
 }
@@ -359,10 +365,7 @@ describe('spaceSize / enumerateSpace (heterogeneous)', () => {
         const cs = compileSpace(space);
         // exact in BigInt: heterogeneous spaces easily exceed 2^53
         const brute = space.heterogeneous
-          ? space.dModel.reduce(
-              (s, d) => s + space.nLayer.reduce((t, L) => t + BigInt(bruteLayerChoices(space, d)) ** BigInt(L), 0n),
-              0n,
-            )
+          ? space.dModel.reduce((s, d) => s + space.nLayer.reduce((t, L) => t + BigInt(bruteLayerChoices(space, d)) ** BigInt(L), 0n), 0n)
           : BigInt(bruteHomogeneousCount(space));
         const got = spaceSize(cs);
         if (brute <= BigInt(Number.MAX_SAFE_INTEGER)) expect(got).toBe(Number(brute));

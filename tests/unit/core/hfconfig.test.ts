@@ -3,7 +3,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archKey, homogeneous } from '../../../src/core/arch';
 import { archFromHfConfig, toHfConfig } from '../../../src/core/hfconfig';
-import { layerRanges, nLayers, packedBuffers, packedMetric, packSnapshot, rebuildCandidate, unpackArch, archBase } from '../../../src/core/packed';
+import {
+  layerRanges,
+  nLayers,
+  packedBuffers,
+  packedMetric,
+  packSnapshot,
+  rebuildCandidate,
+  unpackArch,
+  archBase,
+} from '../../../src/core/packed';
 import { countParams } from '../../../src/core/params';
 import { PRESETS } from '../../../src/core/presets';
 import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';
@@ -95,7 +104,10 @@ describe('hfconfig', () => {
   });
 
   it('a heterogeneous arch gets a reason, not a homogenised config', () => {
-    const a = homogeneous({ family: 'gpt2', vocabSize: 100, contextLength: 64, dModel: 64, tieEmbeddings: true }, 3, { nHead: 4, dInner: 256 });
+    const a = homogeneous({ family: 'gpt2', vocabSize: 100, contextLength: 64, dModel: 64, tieEmbeddings: true }, 3, {
+      nHead: 4,
+      dInner: 256,
+    });
     a.layers[1] = { nHead: 2, dInner: 256 };
     const r = toHfConfig(a);
     expect(r.ok).toBe(false);
@@ -108,9 +120,9 @@ describe('hfconfig', () => {
     const gpt2 = HUB_CONFIGS.find(([, c]) => c.model_type === 'gpt2')![1];
     expect(() => archFromHfConfig({ ...llama, attention_bias: true })).toThrow(/unsupported llama config: attention_bias/);
     expect(() => archFromHfConfig({ ...llama, mlp_bias: true })).toThrow(/mlp_bias/);
-    expect(() => archFromHfConfig({ ...llama, head_dim: 2 * (llama.hidden_size as number) / (llama.num_attention_heads as number) })).toThrow(
-      /head_dim \d+ x \d+ heads differs from hidden_size/,
-    );
+    expect(() =>
+      archFromHfConfig({ ...llama, head_dim: (2 * (llama.hidden_size as number)) / (llama.num_attention_heads as number) }),
+    ).toThrow(/head_dim \d+ x \d+ heads differs from hidden_size/);
     expect(() => archFromHfConfig({ ...opt, enable_bias: false })).toThrow(/enable_bias/);
     expect(() => archFromHfConfig({ ...opt, layer_norm_elementwise_affine: false })).toThrow(/elementwise_affine/);
     expect(() => archFromHfConfig({ ...opt, _remove_final_layer_norm: true })).toThrow(/final LayerNorm/);

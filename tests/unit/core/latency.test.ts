@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { homogeneous, type Arch } from '../../../src/core/arch';
-import { analyticLatency, analyticLatencyMs, DEFAULT_PROFILE, kernelsOutsideLayers, kernelsPerLayer, type DeviceProfile } from '../../../src/core/latency';
+import {
+  analyticLatency,
+  analyticLatencyMs,
+  DEFAULT_PROFILE,
+  kernelsOutsideLayers,
+  kernelsPerLayer,
+  type DeviceProfile,
+} from '../../../src/core/latency';
 import { findPreset } from '../../../src/core/presets';
 import { archArb } from './_helpers';
 

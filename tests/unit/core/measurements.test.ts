@@ -6,7 +6,15 @@ import { describeMeasurement } from '../../../src/view/measuredView';
 import type { MeasureResult } from '../../../src/core/timingStats';
 import { loadMeasurements, MEASUREMENTS_KEY, saveMeasurements, type StorageLike } from '../../../src/state/storage';
 
-const timing = (median: number) => ({ medianMs: median, p10Ms: median * 0.9, p90Ms: median * 1.2, cv: 0.05, firstRunMs: median * 3, runs: 5, timesMs: [] });
+const timing = (median: number) => ({
+  medianMs: median,
+  p10Ms: median * 0.9,
+  p90Ms: median * 1.2,
+  cv: 0.05,
+  firstRunMs: median * 3,
+  runs: 5,
+  timesMs: [],
+});
 const result = (arch: string, prefill: number, decode: number, tokens = 16): MeasureResult => ({
   backend: 'wasm',
   arch,
@@ -19,7 +27,13 @@ const result = (arch: string, prefill: number, decode: number, tokens = 16): Mea
   estimatedBytes: 5000,
   leakedTensors: 0,
 });
-const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'Mozilla/5.0 Chrome/156.0.0.0', hardwareConcurrency: 2, wasmThreadCount: 1 };
+const device = {
+  backend: 'wasm',
+  runtime: 'worker' as const,
+  userAgent: 'Mozilla/5.0 Chrome/156.0.0.0',
+  hardwareConcurrency: 2,
+  wasmThreadCount: 1,
+};
 
 function memoryStorage(): StorageLike & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -29,7 +43,10 @@ function memoryStorage(): StorageLike & { data: Map<string, string> } {
 describe('measurements', () => {
   it('round-trips through storage and merges by backend + device + T', () => {
     const storage = memoryStorage();
-    let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2)), toMeasurement(result('b', 20, 3))]);
+    let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [
+      toMeasurement(result('a', 10, 2)),
+      toMeasurement(result('b', 20, 3)),
+    ]);
     store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(result('a', 11, 2.5))]);
     store = addMeasurements(store, 'cpu', { ...device, backend: 'cpu' }, 'worker', [toMeasurement(result('a', 100, 9))]);
     expect(store.series).toHaveLength(2);
@@ -45,7 +62,10 @@ describe('measurements', () => {
     expect(parseMeasurements('{not json').dropped).toMatch(/not valid JSON/);
     expect(parseMeasurements(JSON.stringify({ version: 0, series: [] })).dropped).toMatch(/another version/);
     const good = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
-    const bad = { ...good, series: [...good.series, { ...good.series[0], id: 'x', byArch: { a: { archKey: 'a', prefill: { medianMs: -1 } } } }] };
+    const bad = {
+      ...good,
+      series: [...good.series, { ...good.series[0], id: 'x', byArch: { a: { archKey: 'a', prefill: { medianMs: -1 } } } }],
+    };
     const parsed = parseMeasurements(JSON.stringify(bad));
     expect(parsed.store.series).toHaveLength(1);
     expect(parsed.dropped).toMatch(/1 malformed series/);
@@ -55,7 +75,9 @@ describe('measurements', () => {
   it('keeps the number of timed runs; records saved before it existed still load', () => {
     const m = toMeasurement(result('a', 10, 2));
     expect(m.prefill.runs).toBe(5);
-    expect(describeMeasurement(m, { label: 'wasm · x', thread: 'worker' })).toMatch(/decode 2(\.0+)? ms ± [\d.]+ ms \(5 runs\), prefill 10(\.0+)? ms ± [\d.]+ ms \(5 runs\)/);
+    expect(describeMeasurement(m, { label: 'wasm · x', thread: 'worker' })).toMatch(
+      /decode 2(\.0+)? ms ± [\d.]+ ms \(5 runs\), prefill 10(\.0+)? ms ± [\d.]+ ms \(5 runs\)/,
+    );
     const store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [m]);
     const old = JSON.parse(JSON.stringify(store));
     delete old.series[0].byArch.a.prefill.runs;
@@ -68,9 +90,19 @@ describe('measurements', () => {
   });
 
   it('reports a storage that refuses to save instead of throwing', () => {
-    const full: StorageLike = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } };
+    const full: StorageLike = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
     expect(saveMeasurements(full, emptyMeasurements())).toMatch(/could not be saved: QuotaExceededError/);
-    const broken: StorageLike = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => {} };
+    const broken: StorageLike = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {},
+    };
     expect(loadMeasurements(broken).dropped).toMatch(/not available/);
     expect(MEASUREMENTS_KEY).toMatch(/measurements/);
   });
@@ -82,7 +114,10 @@ describe('measurements', () => {
 
   it('keeps a measurement at another T in its own series: it neither replaces nor joins the other', () => {
     let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2, 128))]);
-    store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(result('a', 40, 3, 512)), toMeasurement(result('b', 50, 4, 512))]);
+    store = addMeasurements(store, 'wasm', device, 'worker', [
+      toMeasurement(result('a', 40, 3, 512)),
+      toMeasurement(result('b', 50, 4, 512)),
+    ]);
     expect(store.series.map((s) => [s.label, s.tokens, Object.keys(s.byArch)])).toEqual([
       ['wasm · Chrome/156, 2 cores, 1 thread · T = 128', 128, ['a']],
       ['wasm · Chrome/156, 2 cores, 1 thread · T = 512', 512, ['a', 'b']],
@@ -106,7 +141,14 @@ describe('measurements', () => {
     const v1 = {
       version: 1,
       series: [
-        { id: 'wasm|wasm · Chrome/156, 2 cores, 1 thread|ua', label: 'wasm · Chrome/156, 2 cores, 1 thread', backend: 'wasm', device, thread: 'worker', byArch: { a: a128, c: a512, b: b128 } },
+        {
+          id: 'wasm|wasm · Chrome/156, 2 cores, 1 thread|ua',
+          label: 'wasm · Chrome/156, 2 cores, 1 thread',
+          backend: 'wasm',
+          device,
+          thread: 'worker',
+          byArch: { a: a128, c: a512, b: b128 },
+        },
         { id: 'bad', label: 'bad', backend: 'wasm', device, thread: 'worker', byArch: { a: { ...a128, tokens: 0 } } },
       ],
     };
@@ -118,6 +160,8 @@ describe('measurements', () => {
       [512, ['c']],
     ]);
     expect(store.series[1].byArch.c).toEqual(a512);
-    expect(store).toEqual(addMeasurements(addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [a128, b128]), 'wasm', device, 'worker', [a512]));
+    expect(store).toEqual(
+      addMeasurements(addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [a128, b128]), 'wasm', device, 'worker', [a512]),
+    );
   });
 });

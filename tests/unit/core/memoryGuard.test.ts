@@ -25,7 +25,9 @@ describe('memory guard', () => {
     const plain = checkMemory(arch, { backend: 'cpu', tokens: 16, capacity: 17 });
     const wasm = checkMemory(arch, { backend: 'wasm', tokens: 16, capacity: 17 });
     expect(wasm.neededBytes - plain.neededBytes).toBe(memory(arch).weights.fp32);
-    expect(checkMemory(tinyllama, { backend: 'wasm' }).message).toMatch(/needs 8\.\d GB \(weights 4\.4 GB x2 \(packed copy\) .*limit 3\.5 GB on wasm$/);
+    expect(checkMemory(tinyllama, { backend: 'wasm' }).message).toMatch(
+      /needs 8\.\d GB \(weights 4\.4 GB x2 \(packed copy\) .*limit 3\.5 GB on wasm$/,
+    );
   });
 
   it('needs = fp32 weights + KV cache at the build capacity + activations (core/memory)', () => {
@@ -50,7 +52,9 @@ describe('memory guard', () => {
 
   it('measureArch refuses before allocating a single tensor', async () => {
     const before = tf.memory().numTensors;
-    await expect(measureArch(TINY.gpt2, { tokens: 16, runs: 1, maxBytes: 1000 })).rejects.toThrow(/needs .* limit 1 kB on the user cap on cpu/);
+    await expect(measureArch(TINY.gpt2, { tokens: 16, runs: 1, maxBytes: 1000 })).rejects.toThrow(
+      /needs .* limit 1 kB on the user cap on cpu/,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -99,11 +99,11 @@ describe('countParams on the Hugging Face presets', () => {
     const d = 2048;
     const h = 32;
     for (const kv of [1, 2, 4, 8, 16, 32]) {
-      const arch = homogeneous(
-        { family: 'llama', vocabSize: 32000, contextLength: 2048, dModel: d, tieEmbeddings: false },
-        22,
-        { nHead: h, nKvHead: kv, dInner: 5632 },
-      );
+      const arch = homogeneous({ family: 'llama', vocabSize: 32000, contextLength: 2048, dModel: d, tieEmbeddings: false }, 22, {
+        nHead: h,
+        nKvHead: kv,
+        dInner: 5632,
+      });
       const expected = 22 * (2 * d * d + 2 * d * (d / h) * kv);
       expect(countParams(arch).breakdown.attention).toBe(expected);
       expect(attentionParams(arch, arch.layers[0])).toBe(expected / 22);

@@ -17,8 +17,7 @@ import {
 import { bruteDominates, bruteNonDominated } from './_helpers';
 
 const vec = (m: number, max = 4) => fc.array(fc.integer({ min: 0, max }), { minLength: m, maxLength: m });
-const pointSet = (m: number, max = 4, maxLength = 30) =>
-  fc.array(vec(m, max), { minLength: 0, maxLength });
+const pointSet = (m: number, max = 4, maxLength = 30) => fc.array(vec(m, max), { minLength: 0, maxLength });
 const anyDim = fc.integer({ min: 2, max: 4 }).chain((m) => fc.tuple(fc.constant(m), pointSet(m)));
 
 function bruteConstrained(a: readonly number[], va: number, b: readonly number[], vb: number): boolean {
@@ -86,15 +85,21 @@ describe('dominates / nonDominatedIndices', () => {
       }),
       { numRuns: 500 },
     );
-    expect(nonDominatedIndices([[1, 2], [1, 2], [2, 3]])).toEqual([0, 1]);
+    expect(
+      nonDominatedIndices([
+        [1, 2],
+        [1, 2],
+        [2, 3],
+      ]),
+    ).toEqual([0, 1]);
   });
 
   it('nonDominated with senses equals brute force on negated max objectives', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 2, max: 4 }).chain((m) =>
-          fc.tuple(pointSet(m), fc.array(fc.constantFrom<Sense>('min', 'max'), { minLength: m, maxLength: m })),
-        ),
+        fc
+          .integer({ min: 2, max: 4 })
+          .chain((m) => fc.tuple(pointSet(m), fc.array(fc.constantFrom<Sense>('min', 'max'), { minLength: m, maxLength: m }))),
         ([pts, senses]) => {
           const got = nonDominated(pts, (p) => p, senses);
           const min = pts.map((p) => p.map((v, i) => (senses[i] === 'max' ? -v : v)));
@@ -162,14 +167,22 @@ describe('nonDominatedSort', () => {
   it('all feasible: the first front is the non-dominated set', () => {
     fc.assert(
       fc.property(anyDim, ([, pts]) => {
-        const fronts = nonDominatedSort(pts, pts.map(() => 0));
+        const fronts = nonDominatedSort(
+          pts,
+          pts.map(() => 0),
+        );
         expect([...(fronts[0] ?? [])].sort((a, b) => a - b)).toEqual(bruteNonDominated(pts));
       }),
     );
   });
 
   it('infeasible points come after every feasible one, ordered by violation', () => {
-    const pts = [[5, 5], [0, 0], [1, 1], [9, 9]];
+    const pts = [
+      [5, 5],
+      [0, 0],
+      [1, 1],
+      [9, 9],
+    ];
     const fronts = nonDominatedSort(pts, [0, 0.5, 0.1, 0]);
     // [5,5] dominates [9,9]; then the infeasible ones by violation: 0.1 before 0.5
     expect(fronts).toEqual([[0], [3], [2], [1]]);
@@ -197,7 +210,12 @@ describe('crowdingDistance', () => {
   });
 
   it('interior distances by hand', () => {
-    const pts = [[0, 4], [1, 2], [3, 1], [4, 0]];
+    const pts = [
+      [0, 4],
+      [1, 2],
+      [3, 1],
+      [4, 0],
+    ];
     const d = crowdingDistance(pts, [0, 1, 2, 3]);
     expect(d.get(0)).toBe(Infinity);
     expect(d.get(3)).toBe(Infinity);
@@ -206,7 +224,13 @@ describe('crowdingDistance', () => {
   });
 
   it('works on a subset front of a larger point list', () => {
-    const pts = [[100, 100], [0, 2], [50, 50], [1, 1], [2, 0]];
+    const pts = [
+      [100, 100],
+      [0, 2],
+      [50, 50],
+      [1, 1],
+      [2, 0],
+    ];
     const d = crowdingDistance(pts, [1, 3, 4]);
     expect([...d.keys()].sort()).toEqual([1, 3, 4]);
     expect(d.get(3)).toBeCloseTo(1 + 1, 12);

@@ -65,10 +65,7 @@ describe('entropyScore (MeRino-style reconstruction)', () => {
         (arch, aAtt, aFfn, rho0) => {
           const d = arch.dModel;
           const gate = arch.family === 'llama' ? 1 : 0;
-          const raw = arch.layers.reduce(
-            (s, l) => s + aAtt * 2 * Math.log(d) + aFfn * ((1 + gate) * Math.log(d) + Math.log(l.dInner)),
-            0,
-          );
+          const raw = arch.layers.reduce((s, l) => s + aAtt * 2 * Math.log(d) + aFfn * ((1 + gate) * Math.log(d) + Math.log(l.dInner)), 0);
           const rho = arch.layers.length / d;
           const expected = raw * Math.min(1, rho0 / rho);
           expect(entropyScore(arch, { aAtt, aFfn, rho0 })).toBeCloseTo(expected, 9);

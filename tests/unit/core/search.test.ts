@@ -190,7 +190,8 @@ describe('runSearch generator', () => {
   it('the same seed streams the same snapshots', () => {
     const run = () => {
       const out: [number, number, number][] = [];
-      for (const s of runSearch(cfg({ evaluations: 400, populationSize: 40, seed: 21 }))) out.push([s.generation, s.evaluated, s.hypervolume]);
+      for (const s of runSearch(cfg({ evaluations: 400, populationSize: 40, seed: 21 })))
+        out.push([s.generation, s.evaluated, s.hypervolume]);
       return out;
     };
     expect(run()).toEqual(run());
@@ -209,10 +210,7 @@ const smallGpt2Space = (): SearchSpace => ({
 
 describe('exhaustive check on a small homogeneous space', () => {
   const spaces: [string, SearchSpace][] = [
-    [
-      'gpt2',
-      smallGpt2Space(),
-    ],
+    ['gpt2', smallGpt2Space()],
     [
       'llama (GQA)',
       {
@@ -316,7 +314,12 @@ describe('other algorithms and objectives', () => {
     const senses = sensesOf(config);
     expect(r.reference).toHaveLength(3);
     expect(r.hypervolume).toBeGreaterThan(0);
-    expect(r.hypervolume).toBe(hypervolume(r.frontier.map((c) => toMin(c.objectives, senses)), toMin(r.reference, senses)));
+    expect(r.hypervolume).toBe(
+      hypervolume(
+        r.frontier.map((c) => toMin(c.objectives, senses)),
+        toMin(r.reference, senses),
+      ),
+    );
     expectNonDominated(r.frontier, senses);
     expectNotDominatedBySample(r, senses);
     const first = r.frontier.map((c) => c.objectives[0]);

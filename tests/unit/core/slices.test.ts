@@ -8,7 +8,18 @@ import type { MeasureResult, WorkloadTiming } from '../../../src/core/timingStat
 
 const fakeResult = (arch: string, round: number): MeasureResult => {
   const t = { medianMs: round + 1, p10Ms: 1, p90Ms: 1, cv: 0, firstRunMs: 1, runs: 1, timesMs: [round + 1] };
-  return { backend: 'cpu', arch, params: 1, tokens: 8, buildMs: 1, prefill: t, decode: t, peakBytes: 1, estimatedBytes: 1, leakedTensors: 0 };
+  return {
+    backend: 'cpu',
+    arch,
+    params: 1,
+    tokens: 8,
+    buildMs: 1,
+    prefill: t,
+    decode: t,
+    peakBytes: 1,
+    estimatedBytes: 1,
+    leakedTensors: 0,
+  };
 };
 
 describe('roundRobin', () => {
@@ -72,7 +83,7 @@ describe('roundRobin', () => {
 });
 
 describe('sliceOptions', () => {
-  it("gives each slice its share of the runs (rounded up) and of the time", () => {
+  it('gives each slice its share of the runs (rounded up) and of the time', () => {
     expect(sliceOptions({ runs: 10, minTimeMs: 1000, tokens: 8 }, 4)).toEqual({ runs: 3, minTimeMs: 250, tokens: 8 });
     expect(sliceOptions({}, 2)).toEqual({ runs: 5, minTimeMs: 0 });
   });
@@ -124,7 +135,14 @@ describe('mergeTimings', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(times, fc.double({ min: 0.5, max: 2, noNaN: true })), { minLength: 1, maxLength: 5 }), (slices) => {
         // Each slice's references run at its own speed: the ratio must pair run i with reference i.
-        const merged = mergeTimings(slices.map(([t, k]) => timing(t, t.map((x) => x * k))));
+        const merged = mergeTimings(
+          slices.map(([t, k]) =>
+            timing(
+              t,
+              t.map((x) => x * k),
+            ),
+          ),
+        );
         const ratios = slices.flatMap(([t, k]) => t.map(() => 1 / k));
         expect(merged.paired!.ratioMedian).toBeCloseTo(summarize(ratios).median, 9);
         expect(merged.paired!.referenceTimesMs).toHaveLength(merged.runs);

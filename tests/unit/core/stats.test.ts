@@ -116,13 +116,17 @@ describe('quantile, median, summarize', () => {
   });
   it('quantiles lie between min and max and are monotone in q', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 }), fc.double({ min: 0, max: 1, noNaN: true }), (xs, q) => {
-        const s = [...xs].sort((a, b) => a - b);
-        const v = quantile(s, q);
-        expect(v).toBeGreaterThanOrEqual(s[0] - 1e-9);
-        expect(v).toBeLessThanOrEqual(s[s.length - 1] + 1e-9);
-        expect(quantile(s, Math.min(1, q + 0.1))).toBeGreaterThanOrEqual(v - 1e-6);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (xs, q) => {
+          const s = [...xs].sort((a, b) => a - b);
+          const v = quantile(s, q);
+          expect(v).toBeGreaterThanOrEqual(s[0] - 1e-9);
+          expect(v).toBeLessThanOrEqual(s[s.length - 1] + 1e-9);
+          expect(quantile(s, Math.min(1, q + 0.1))).toBeGreaterThanOrEqual(v - 1e-6);
+        },
+      ),
     );
   });
 });
@@ -135,7 +139,12 @@ describe('leastSquaresSlope', () => {
         fc.double({ min: -100, max: 100, noNaN: true }),
         fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 2, maxLength: 30 }),
         (a, b, xs) => {
-          expect(leastSquaresSlope(xs, xs.map((x) => a * x + b))).toBeCloseTo(a, 6);
+          expect(
+            leastSquaresSlope(
+              xs,
+              xs.map((x) => a * x + b),
+            ),
+          ).toBeCloseTo(a, 6);
         },
       ),
     );

@@ -66,7 +66,11 @@ describe('parseArch', () => {
     const cases: [Record<string, unknown>, string, string][] = [
       [{ ...base, vocabSize: 0 }, 'vocabSize', `vocabSize 0 is outside 1..${LIMITS.vocabSize}`],
       [{ ...base, dModel: -512 }, 'dModel', `dModel -512 is outside 1..${LIMITS.dModel}`],
-      [{ ...base, contextLength: LIMITS.contextLength + 1 }, 'contextLength', `contextLength ${LIMITS.contextLength + 1} is outside 1..${LIMITS.contextLength}`],
+      [
+        { ...base, contextLength: LIMITS.contextLength + 1 },
+        'contextLength',
+        `contextLength ${LIMITS.contextLength + 1} is outside 1..${LIMITS.contextLength}`,
+      ],
       [withLayer(0, { dInner: 0 }), 'layers[0].dInner', `layers[0].dInner 0 is outside 1..${LIMITS.dInner}`],
     ];
     for (const [json, field, message] of cases) {
@@ -120,7 +124,14 @@ describe('parseArch', () => {
   });
 
   it('reports every problem, not only the first', () => {
-    const errs = errorsOf({ ...base, vocabSize: 0, layers: [{ nHead: 5, dInner: 0 }, { nHead: 3, dInner: 7 }] });
+    const errs = errorsOf({
+      ...base,
+      vocabSize: 0,
+      layers: [
+        { nHead: 5, dInner: 0 },
+        { nHead: 3, dInner: 7 },
+      ],
+    });
     expect(errs.map((e) => e.field).sort()).toEqual(['layers[0].dInner', 'layers[0].nHead', 'layers[1].nHead', 'vocabSize']);
   });
 
@@ -186,17 +197,19 @@ describe('archKey', () => {
     fc.oneof(
       small,
       fc.constant(structuredClone(a)),
-      fc.constantFrom(
-        (x: Arch) => ({ ...x, vocabSize: x.vocabSize + 1 }),
-        (x: Arch) => ({ ...x, contextLength: x.contextLength + 1 }),
-        (x: Arch) => ({ ...x, layers: x.layers.map((l, i) => (i === x.layers.length - 1 ? { ...l, dInner: l.dInner + 1 } : l)) }),
-        (x: Arch) => ({ ...x, layers: [...x.layers].reverse() }),
-        (x: Arch) => ({ ...x, layers: [...x.layers, x.layers[0]] }),
-        (x: Arch) => ({ ...x, tieEmbeddings: x.family === 'llama' ? !x.tieEmbeddings : x.tieEmbeddings }),
-        (x: Arch) => ({ ...x, layers: x.layers.map((l) => ({ ...l, nKvHead: l.nKvHead ?? l.nHead })) }),
-        (x: Arch) => (x.family === 'opt' ? { ...x, normPosition: x.normPosition === 'post' ? ('pre' as const) : ('post' as const) } : x),
-        (x: Arch) => (x.family === 'opt' ? { ...x, embedDim: x.dModel } : x),
-      ).map((f) => clean(f(structuredClone(a)))),
+      fc
+        .constantFrom(
+          (x: Arch) => ({ ...x, vocabSize: x.vocabSize + 1 }),
+          (x: Arch) => ({ ...x, contextLength: x.contextLength + 1 }),
+          (x: Arch) => ({ ...x, layers: x.layers.map((l, i) => (i === x.layers.length - 1 ? { ...l, dInner: l.dInner + 1 } : l)) }),
+          (x: Arch) => ({ ...x, layers: [...x.layers].reverse() }),
+          (x: Arch) => ({ ...x, layers: [...x.layers, x.layers[0]] }),
+          (x: Arch) => ({ ...x, tieEmbeddings: x.family === 'llama' ? !x.tieEmbeddings : x.tieEmbeddings }),
+          (x: Arch) => ({ ...x, layers: x.layers.map((l) => ({ ...l, nKvHead: l.nKvHead ?? l.nHead })) }),
+          (x: Arch) => (x.family === 'opt' ? { ...x, normPosition: x.normPosition === 'post' ? ('pre' as const) : ('post' as const) } : x),
+          (x: Arch) => (x.family === 'opt' ? { ...x, embedDim: x.dModel } : x),
+        )
+        .map((f) => clean(f(structuredClone(a)))),
     );
 
   it('equal archs give equal keys, different archs different keys', () => {

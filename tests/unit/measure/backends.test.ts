@@ -8,7 +8,9 @@ import { describeDevice } from '../../../src/core/deviceInfo';
 
 describe('selectBackend in Node', () => {
   it.each(['webgpu', 'webgl'] as const)('%s is unavailable and says so', async (name) => {
-    await expect(selectBackend(name)).rejects.toThrow(`the ${name} backend needs a browser and is not available in Node.js; use wasm or cpu`);
+    await expect(selectBackend(name)).rejects.toThrow(
+      `the ${name} backend needs a browser and is not available in Node.js; use wasm or cpu`,
+    );
   });
 
   it('rejects an unknown name', async () => {

@@ -74,8 +74,7 @@ export async function useCpu(): Promise<void> {
 }
 
 /** Deterministic token ids (no randomness shared with the weights). */
-export const tokensFor = (arch: Arch, n: number): Int32Array =>
-  Int32Array.from({ length: n }, (_, i) => (i * 37 + 11) % arch.vocabSize);
+export const tokensFor = (arch: Arch, n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => (i * 37 + 11) % arch.vocabSize);
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;

@@ -14,8 +14,7 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
   const llama = arch.family === 'llama';
   const post = arch.family === 'opt' && arch.normPosition === 'post';
 
-  const matvec = (x: Vec, w: Mat, b?: Vec): Vec =>
-    w[0].map((_, j) => x.reduce((acc, xi, i) => acc + xi * w[i][j], b ? b[j] : 0));
+  const matvec = (x: Vec, w: Mat, b?: Vec): Vec => w[0].map((_, j) => x.reduce((acc, xi, i) => acc + xi * w[i][j], b ? b[j] : 0));
   const norm = (x: Vec, prefix: string): Vec => {
     const g = B(`${prefix}.weight`)!;
     if (llama) {
@@ -98,7 +97,10 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
       xs = add(xs, xs.map(ffn)).map((x) => norm(x, p('norm2')));
     } else {
       xs = add(xs, attend(xs.map((x) => norm(x, p('norm1')))));
-      xs = add(xs, xs.map((x) => ffn(norm(x, p('norm2')))));
+      xs = add(
+        xs,
+        xs.map((x) => ffn(norm(x, p('norm2')))),
+      );
     }
   });
 

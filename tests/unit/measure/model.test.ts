@@ -202,9 +202,9 @@ describe('input checks', () => {
     }
     expect(() => buildDecoder(arch, { capacity: arch.contextLength + 1 })).toThrow(/capacity/);
     expect(() => buildDecoder({ ...arch, layers: [{ nHead: 5, dInner: 64 }] })).toThrow(/does not divide dModel/);
-    expect(() =>
-      buildDecoder({ ...TINY['llama-gqa-tied'], dModel: 36, layers: [{ nHead: 4, dInner: 64 }] }),
-    ).toThrow(/even head dimension/);
+    expect(() => buildDecoder({ ...TINY['llama-gqa-tied'], dModel: 36, layers: [{ nHead: 4, dInner: 64 }] })).toThrow(
+      /even head dimension/,
+    );
     expect(tf.memory().numTensors).toBe(baseline);
   });
 });

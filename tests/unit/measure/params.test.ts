@@ -24,7 +24,7 @@ describe('built parameter count', () => {
   });
 
   it.each(PRESETS.map((p) => [p.name, p] as const))(
-    '%s: the builder\'s weight list matches core and Hugging Face without allocating',
+    "%s: the builder's weight list matches core and Hugging Face without allocating",
     (_name, preset) => {
       const specs = weightSpecs(preset.arch);
       const counts = countParams(preset.arch);

@@ -36,14 +36,16 @@ describe('wasm Slice kernel', () => {
       .chain((shape) =>
         fc.tuple(
           fc.constant(shape),
-          fc.tuple(...shape.map((n) => fc.integer({ min: 0, max: n }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 0, max: n - b }))))),
+          fc.tuple(
+            ...shape.map((n) => fc.integer({ min: 0, max: n }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 0, max: n - b })))),
+          ),
           fc.constantFrom<'float32' | 'int32' | 'bool'>('float32', 'int32', 'bool'),
         ),
       );
     await fc.assert(
       fc.asyncProperty(shapeAndBox, async ([shape, box, dtype]) => {
         const size = shape.reduce((a, b) => a * b, 1);
-        const values = Array.from({ length: size }, (_, i) => (dtype === 'bool' ? i % 3 === 0 ? 1 : 0 : i * 7 - 11));
+        const values = Array.from({ length: size }, (_, i) => (dtype === 'bool' ? (i % 3 === 0 ? 1 : 0) : i * 7 - 11));
         const begin = box.map(([b]) => b);
         const extent = box.map(([, n]) => n);
         const run = () => tf.slice(tf.tensor(values, shape, dtype), begin, extent);

@@ -32,7 +32,10 @@ function memoryStorage(): StorageLike & { data: Map<string, string> } {
  *  lists the candidate of every measure call, in order. */
 async function setup(storage = memoryStorage()) {
   const { runner } = fakeRunner();
-  const measureRunner = createMeasureRunner(() => fakeWorker(measureApi), async () => measureApi);
+  const measureRunner = createMeasureRunner(
+    () => fakeWorker(measureApi),
+    async () => measureApi,
+  );
   const timed: string[] = [];
   const measure = measureRunner.measure.bind(measureRunner);
   measureRunner.measure = (archs, options, onProgress) => {
@@ -75,7 +78,13 @@ describe('measuring from the store', () => {
     expect(JSON.parse(storage.data.get(MEASUREMENTS_KEY)!).version).toBe(2);
     expect(series(store)[0]).toMatchObject({ tokens: 8, label: expect.stringMatching(/^cpu · .* · T = 8$/) });
     // "Reload": a new store over the same storage has the same series, shown in the table.
-    const again = createExplorerStore(fakeRunner().runner, undefined, { runner: createMeasureRunner(() => fakeWorker(measureApi), async () => measureApi), storage });
+    const again = createExplorerStore(fakeRunner().runner, undefined, {
+      runner: createMeasureRunner(
+        () => fakeWorker(measureApi),
+        async () => measureApi,
+      ),
+      storage,
+    });
     expect(again.getState().measure.measurements).toEqual(store.getState().measure.measurements);
     expect(again.getState().measure.shownSeriesId).toBe(series(store)[0].id);
     expect(again.getState().measure.session).toBeNull(); // tfjs not loaded until asked
@@ -225,12 +234,24 @@ describe('measuring from the store', () => {
     expect(store.getState().results!.config.eval.profile).toEqual(settings.profile);
     expect(JSON.parse(storage.data.get(CALIBRATION_KEY)!)).toMatchObject({ version: 1, use: true, backend: 'cpu' });
     // A new store starts with the calibrated profile.
-    const reloaded = createExplorerStore(fakeRunner().runner, undefined, { runner: createMeasureRunner(() => fakeWorker(measureApi), async () => measureApi), storage });
+    const reloaded = createExplorerStore(fakeRunner().runner, undefined, {
+      runner: createMeasureRunner(
+        () => fakeWorker(measureApi),
+        async () => measureApi,
+      ),
+      storage,
+    });
     expect(reloaded.getState().settings.profile).toEqual(settings.profile);
     a.useCalibration(false);
     expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
     expect(JSON.parse(storage.data.get(CALIBRATION_KEY)!).use).toBe(false);
-    const reloaded2 = createExplorerStore(fakeRunner().runner, undefined, { runner: createMeasureRunner(() => fakeWorker(measureApi), async () => measureApi), storage });
+    const reloaded2 = createExplorerStore(fakeRunner().runner, undefined, {
+      runner: createMeasureRunner(
+        () => fakeWorker(measureApi),
+        async () => measureApi,
+      ),
+      storage,
+    });
     expect(reloaded2.getState().settings.profile).toBe(DEFAULT_PROFILE);
     expect(reloaded2.getState().measure.calibration?.profile.label).toBe(settings.profile.label);
   });
@@ -239,7 +260,13 @@ describe('measuring from the store', () => {
     const storage = memoryStorage();
     storage.setItem(MEASUREMENTS_KEY, '{"version":0,"series":[]}');
     storage.setItem(CALIBRATION_KEY, 'nope');
-    const store = createExplorerStore(fakeRunner().runner, undefined, { runner: createMeasureRunner(() => fakeWorker(measureApi), async () => measureApi), storage });
+    const store = createExplorerStore(fakeRunner().runner, undefined, {
+      runner: createMeasureRunner(
+        () => fakeWorker(measureApi),
+        async () => measureApi,
+      ),
+      storage,
+    });
     expect(store.getState().measure.errors).toEqual([
       'Saved measurements were dropped: saved measurements are from another version (0).',
       'The saved calibration was dropped: the saved calibration was not valid JSON.',

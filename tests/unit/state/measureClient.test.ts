@@ -9,7 +9,8 @@ import { api } from '../../../src/workers/measure.worker';
 import { fakeWorker, type FakeWorker } from './fakeWorker';
 import { isAbortError } from '../../../src/workers/bridge';
 
-const tiny = (d: number) => homogeneous({ family: 'gpt2', vocabSize: 64, contextLength: 32, dModel: d, tieEmbeddings: true }, 2, { nHead: 2, dInner: 4 * d });
+const tiny = (d: number) =>
+  homogeneous({ family: 'gpt2', vocabSize: 64, contextLength: 32, dModel: d, tieEmbeddings: true }, 2, { nHead: 2, dInner: 4 * d });
 const options = { tokens: 8, runs: 2, warmup: 1 };
 
 function setup(mainApi = api) {
@@ -36,7 +37,10 @@ describe('measure client', () => {
     expect(session).toMatchObject({ backend: 'cpu', thread: 'worker' });
     expect(session.device.backend).toBe('cpu');
     const progress: number[] = [];
-    const huge = homogeneous({ family: 'gpt2', vocabSize: 50257, contextLength: 2048, dModel: 8192, tieEmbeddings: true }, 48, { nHead: 64, dInner: 32768 });
+    const huge = homogeneous({ family: 'gpt2', vocabSize: 50257, contextLength: 2048, dModel: 8192, tieEmbeddings: true }, 48, {
+      nHead: 64,
+      dInner: 32768,
+    });
     const out = await runner.measure([tiny(16), huge, tiny(32)], { ...options, maxBytes: 64e6 }, (i) => progress.push(i)).result;
     expect(out.map((o) => o.ok)).toEqual([true, false, true]);
     if (out[1].ok || !out[0].ok || !out[2].ok) throw new Error('unreachable');

@@ -4,14 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENTROPY } from '../../../src/core/proxies';
 import { DEFAULT_SEARCH } from '../../../src/core/search';
 import { SPACE_PRESETS } from '../../../src/core/space';
-import {
-  defaultSettings,
-  formToBudgets,
-  formToObjectives,
-  formToSpace,
-  settingsToConfig,
-  spaceToForm,
-} from '../../../src/state/settings';
+import { defaultSettings, formToBudgets, formToObjectives, formToSpace, settingsToConfig, spaceToForm } from '../../../src/state/settings';
 
 describe('settings', () => {
   it('defaults are exactly the default search: LTS GPT-2, 64M total params, decoder params vs decode latency', () => {
@@ -51,7 +44,10 @@ describe('settings', () => {
       { metric: 'flops', sense: 'max' },
       { metric: 'latency', sense: 'min' },
     ]);
-    expect(formToObjectives({ proxy: 'flops', workload: 'decode', merino: true, entropy: DEFAULT_ENTROPY })[0]).toEqual({ metric: 'entropy', sense: 'max' });
+    expect(formToObjectives({ proxy: 'flops', workload: 'decode', merino: true, entropy: DEFAULT_ENTROPY })[0]).toEqual({
+      metric: 'entropy',
+      sense: 'max',
+    });
   });
 
   it('entropy parameters reach the config and are checked', () => {

@@ -34,13 +34,27 @@ describe('raster', () => {
 
   it('maps chart coordinates through the plot offset and device scale', () => {
     const r = createRaster(40, 40);
-    stamp(r, [{ sx: 110, sy: 55 }], { ox: 100, oy: 50, scale: 2 }, maskSet((ox, oy) => discMask(2, ox, oy)), [0, 0, 0], 1);
+    stamp(
+      r,
+      [{ sx: 110, sy: 55 }],
+      { ox: 100, oy: 50, scale: 2 },
+      maskSet((ox, oy) => discMask(2, ox, oy)),
+      [0, 0, 0],
+      1,
+    );
     expect(alphaAt(r, 20, 10)).toBe(1);
   });
 
   it('clips at the edges and covers fractional rectangles by area', () => {
     const r = createRaster(10, 10);
-    stamp(r, [{ sx: 0, sy: 0 }], IDENTITY, maskSet((ox, oy) => discMask(3, ox, oy)), [0, 0, 0], 1);
+    stamp(
+      r,
+      [{ sx: 0, sy: 0 }],
+      IDENTITY,
+      maskSet((ox, oy) => discMask(3, ox, oy)),
+      [0, 0, 0],
+      1,
+    );
     expect(alphaAt(r, 0, 0)).toBe(1);
     const q = createRaster(10, 10);
     fillRect(q, 2, 2, 4.5, 3, [0, 0, 0], 1);
@@ -51,7 +65,18 @@ describe('raster', () => {
 
   it('draws the staircase as horizontal runs and vertical risers up to the right edge', () => {
     const r = createRaster(30, 30);
-    staircase(r, [{ sx: 2, sy: 20 }, { sx: 10, sy: 8 }], IDENTITY, 28, 2, [0, 0, 0], 1);
+    staircase(
+      r,
+      [
+        { sx: 2, sy: 20 },
+        { sx: 10, sy: 8 },
+      ],
+      IDENTITY,
+      28,
+      2,
+      [0, 0, 0],
+      1,
+    );
     expect(alphaAt(r, 6, 20)).toBe(1); // first run
     expect(alphaAt(r, 10, 14)).toBe(1); // riser at x = 10
     expect(alphaAt(r, 20, 8)).toBe(1); // last run to the edge

@@ -34,7 +34,8 @@ describe('explorer markup', () => {
     // "Calibrate", the memory cap; tfjs is not loaded before the first measurement.
     for (const name of ['Measure', 'Stop measuring', 'Calibrate']) expect(html).toContain(`>${name}</button>`);
     expect(html).toMatch(/<label for="([^"]+)" class="field-label">Backend<\/label><span class="field-input"><select id="\1"/);
-    for (const b of ['webgpu', 'webgl', 'wasm', 'cpu']) expect(html).toMatch(new RegExp(`<option value="${b}"( selected="")?>${b}</option>`));
+    for (const b of ['webgpu', 'webgl', 'wasm', 'cpu'])
+      expect(html).toMatch(new RegExp(`<option value="${b}"( selected="")?>${b}</option>`));
     expect(html).toContain('Max model memory (MB)');
     expect(html).toContain('Measured latency (decode)');
     expect(html).toContain('tfjs not loaded');

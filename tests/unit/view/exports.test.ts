@@ -10,7 +10,13 @@ import { parseCsv } from '../csv';
 
 const config = { ...DEFAULT_SEARCH, evaluations: 600 };
 const snapshot = packSnapshot(searchToEnd(config), config.objectives.length);
-const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'Mozilla/5.0 Chrome/156.0.0.0', hardwareConcurrency: 2, wasmThreadCount: 1 };
+const device = {
+  backend: 'wasm',
+  runtime: 'worker' as const,
+  userAgent: 'Mozilla/5.0 Chrome/156.0.0.0',
+  hardwareConcurrency: 2,
+  wasmThreadCount: 1,
+};
 const gpu = { ...device, backend: 'webgpu', webgpuAdapter: 'Apple M1' };
 const t = (median: number) => ({ medianMs: median, p10Ms: median * 0.9, p90Ms: median * 1.2, cv: 0.05, runs: 10 });
 const m = (key: string, decode: number): Measurement => ({

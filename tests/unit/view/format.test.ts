@@ -1,6 +1,17 @@
 // Numbers as the UI prints them: units, SI prefixes, thousands separators.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatElapsed, formatFlops, formatInt, formatMs, formatParams, formatRange, formatSci, sig } from '../../../src/view/format';
+import {
+  formatBytes,
+  formatCount,
+  formatElapsed,
+  formatFlops,
+  formatInt,
+  formatMs,
+  formatParams,
+  formatRange,
+  formatSci,
+  sig,
+} from '../../../src/view/format';
 
 describe('format', () => {
   it('prints the examples of the design', () => {

@@ -10,7 +10,8 @@ import { archRow, formatMedianSpread, measuredChartSeries, measuredLookup, parse
 import { EMPTY_VIEW, type PointRow } from '../../../src/view/runView';
 import { COLUMN_BY_KEY, sortRows } from '../../../src/view/table';
 
-const gpt = (d: number, n = 2): Arch => homogeneous({ family: 'gpt2', vocabSize: 1000, contextLength: 256, dModel: d, tieEmbeddings: true }, n, { nHead: 2, dInner: 4 * d });
+const gpt = (d: number, n = 2): Arch =>
+  homogeneous({ family: 'gpt2', vocabSize: 1000, contextLength: 256, dModel: d, tieEmbeddings: true }, n, { nHead: 2, dInner: 4 * d });
 const t = (median: number) => ({ medianMs: median, p10Ms: median * 0.8, p90Ms: median * 1.4, cv: 0.1 });
 const m = (arch: Arch, decode: number, tokens = 16): Measurement => ({
   archKey: archKey(arch),
@@ -28,12 +29,37 @@ describe('measured view', () => {
   it('parses arch keys back to the same arch, and rejects anything else', () => {
     const archs: Arch[] = [
       gpt(64),
-      { ...gpt(128), layers: [{ nHead: 2, dInner: 256 }, { nHead: 4, dInner: 512 }, { nHead: 4, dInner: 512 }] },
-      homogeneous({ family: 'llama', vocabSize: 32000, contextLength: 2048, dModel: 576, tieEmbeddings: false }, 3, { nHead: 9, nKvHead: 3, dInner: 1536 }),
-      { ...homogeneous({ family: 'opt', vocabSize: 50272, contextLength: 2048, dModel: 1024, tieEmbeddings: true }, 2, { nHead: 16, dInner: 4096 }), embedDim: 512, normPosition: 'post' },
+      {
+        ...gpt(128),
+        layers: [
+          { nHead: 2, dInner: 256 },
+          { nHead: 4, dInner: 512 },
+          { nHead: 4, dInner: 512 },
+        ],
+      },
+      homogeneous({ family: 'llama', vocabSize: 32000, contextLength: 2048, dModel: 576, tieEmbeddings: false }, 3, {
+        nHead: 9,
+        nKvHead: 3,
+        dInner: 1536,
+      }),
+      {
+        ...homogeneous({ family: 'opt', vocabSize: 50272, contextLength: 2048, dModel: 1024, tieEmbeddings: true }, 2, {
+          nHead: 16,
+          dInner: 4096,
+        }),
+        embedDim: 512,
+        normPosition: 'post',
+      },
     ];
     for (const a of archs) expect(archKey(parseArchKey(archKey(a))!)).toBe(archKey(a));
-    for (const bad of ['', 'gpt2:v1:c2:d3:t', 'gpt2:v0:c2:d3:t|2.8', 'bert:v1:c2:d3:t|2.8', 'gpt2:v1:c2:d3:t|2.8*0', 'gpt2:v1:c2:d3:x|2.8']) {
+    for (const bad of [
+      '',
+      'gpt2:v1:c2:d3:t',
+      'gpt2:v0:c2:d3:t|2.8',
+      'bert:v1:c2:d3:t|2.8',
+      'gpt2:v1:c2:d3:t|2.8*0',
+      'gpt2:v1:c2:d3:x|2.8',
+    ]) {
       expect(parseArchKey(bad)).toBeNull();
     }
   });
@@ -42,7 +68,14 @@ describe('measured view', () => {
     const a = gpt(64);
     const b = gpt(128);
     const store = addMeasurements(emptyMeasurements(), 'cpu', device, 'worker', [m(a, 2), m(b, 4)]);
-    const base = { y: 'decoder-params' as const, logX: false, logY: false, fit: null, settings: DEFAULT_EVAL, keyIndex: new Map([[archKey(a), 7]]) };
+    const base = {
+      y: 'decoder-params' as const,
+      logX: false,
+      logY: false,
+      fit: null,
+      settings: DEFAULT_EVAL,
+      keyIndex: new Map([[archKey(a), 7]]),
+    };
     const analytic = measuredChartSeries(store, { ...base, x: 'latency-decode' });
     expect(analytic).toHaveLength(1);
     expect(analytic[0].points[0]).toEqual({ x: evaluate(a).latency.decodeMs, y: evaluate(a).params.decoder, id: 7, key: archKey(a) });
@@ -50,7 +83,17 @@ describe('measured view', () => {
     const measured = measuredChartSeries(store, { ...base, x: 'measured-prefill' });
     expect(measured[0].points[1]).toMatchObject({ x: 20, lo: 16, hi: 28, y: evaluate(b).params.decoder });
     // On a measured axis the run's own points have no value; the domain covers the bars.
-    const s = chartSeries(EMPTY_VIEW, { x: 'measured-prefill', y: 'decoder-params', logX: false, logY: false, showDominated: true, showInfeasible: false, staircase: false, fit: null, measured });
+    const s = chartSeries(EMPTY_VIEW, {
+      x: 'measured-prefill',
+      y: 'decoder-params',
+      logX: false,
+      logY: false,
+      showDominated: true,
+      showInfeasible: false,
+      staircase: false,
+      fit: null,
+      measured,
+    });
     expect(s.x.domain[0]).toBeLessThanOrEqual(8);
     expect(s.x.domain[1]).toBeGreaterThanOrEqual(28);
     expect(archRow('not a key', DEFAULT_EVAL)).toBeNull();

@@ -22,7 +22,13 @@ function host() {
 
 /** Whether `p` settles before a macrotask queued now (an abort must not wait on the worker). */
 const settlesAtOnce = (p: Promise<unknown>) =>
-  Promise.race([p.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('pending'), 0))]);
+  Promise.race([
+    p.then(
+      () => 'settled',
+      () => 'settled',
+    ),
+    new Promise((r) => setTimeout(() => r('pending'), 0)),
+  ]);
 
 describe('abortable', () => {
   it('rejects with an AbortError as soon as the signal aborts, and at once if it already has', async () => {
@@ -37,8 +43,12 @@ describe('abortable', () => {
 
 describe('workerErrorMessage', () => {
   it("names the worker and gives the event's own words when it has any", () => {
-    expect(workerErrorMessage(Object.assign(new Event('error'), { message: 'out of memory' }), 'search')).toBe('search worker crashed: out of memory');
-    expect(workerErrorMessage(Object.assign(new Event('error'), { error: new Error('boom') }), 'measure')).toBe('measure worker crashed: boom');
+    expect(workerErrorMessage(Object.assign(new Event('error'), { message: 'out of memory' }), 'search')).toBe(
+      'search worker crashed: out of memory',
+    );
+    expect(workerErrorMessage(Object.assign(new Event('error'), { error: new Error('boom') }), 'measure')).toBe(
+      'measure worker crashed: boom',
+    );
     expect(workerErrorMessage(new Event('error'), 'measure')).toBe('measure worker crashed or failed to load');
   });
 });
@@ -70,7 +80,10 @@ describe('createWorkerHost', () => {
 describe('cancellable', () => {
   it('abort rejects before the worker could answer and calls onStop once', async () => {
     let stops = 0;
-    const run = cancellable(() => new Promise<number>(() => {}), () => stops++);
+    const run = cancellable(
+      () => new Promise<number>(() => {}),
+      () => stops++,
+    );
     run.abort();
     expect(await settlesAtOnce(run.result)).toBe('settled');
     await expect(run.result).rejects.toSatisfy(isAbortError);
@@ -80,14 +93,20 @@ describe('cancellable', () => {
 
   it('a failure calls onStop and comes out as an Error', async () => {
     let stops = 0;
-    const run = cancellable(() => Promise.reject('plain string'), () => stops++);
+    const run = cancellable(
+      () => Promise.reject('plain string'),
+      () => stops++,
+    );
     await expect(run.result).rejects.toThrow(new Error('plain string'));
     expect(stops).toBe(1);
   });
 
   it('aborting a call that already settled does not call onStop (its worker serves the next call)', async () => {
     let stops = 0;
-    const run = cancellable(async () => 5, () => stops++);
+    const run = cancellable(
+      async () => 5,
+      () => stops++,
+    );
     expect(await run.result).toBe(5);
     run.abort();
     expect(stops).toBe(0);
