@@ -28,7 +28,8 @@ import type { MeasureResult, WorkloadTiming } from '../core/timingStats';
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb', 'paired', 'rounds'] as const;
 const USAGE =
-  'usage: measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on] [--rounds 4]';
+  'usage: measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2]' +
+  ' [--seed 1] [--max-mb N] [--paired off|on] [--rounds 4]';
 /** Slices per model when several are timed (the interleave bench's choice, as the app's). */
 export const DEFAULT_ROUNDS = 4;
 

@@ -11,7 +11,8 @@ export type HfConfig = Record<string, unknown>;
 export type HfConfigResult = { ok: true; config: HfConfig } | { ok: false; reason: string };
 
 export const HETEROGENEOUS_REASON =
-  'Hugging Face configs cannot express per-layer shapes (this arch has different heads or FFN widths per layer); export the arch JSON instead.';
+  'Hugging Face configs cannot express per-layer shapes (this arch has different heads or FFN widths per layer); ' +
+  'export the arch JSON instead.';
 
 function gpt2Config(arch: Arch): HfConfig {
   const l = arch.layers[0];

@@ -63,7 +63,8 @@ export const PROXIES: Record<ProxyId, ProxyDef> = {
     id: 'entropy',
     label: 'Entropy (MeRino-style)',
     formula:
-      'H = Σ_l [a_att·(ln d + ln d) + a_ffn·(ln d + ln d_inner,l) (+ a_ffn·ln d, SwiGLU gate)] · min(1, ρ0/ρ), ρ = n_layer/d (our reconstruction)',
+      'H = Σ_l [a_att·(ln d + ln d) + a_ffn·(ln d + ln d_inner,l) (+ a_ffn·ln d, SwiGLU gate)] · min(1, ρ0/ρ), ' +
+      'ρ = n_layer/d (our reconstruction)',
     source: 'MeRino (Zhao et al., AAAI 2025), reconstructed after DeepMAD',
     higherIsBetter: true,
     compute: (arch, _inputs, entropy) => entropyScore(arch, entropy),

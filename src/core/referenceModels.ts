@@ -1,7 +1,7 @@
 // LTS's released benchmark data (microsoft/archai neurips-lts, MIT; copy in src/data/lts):
 // trained models with config, archai's parameter breakdown and validation perplexity.
 // Here: mapping a config to our Arch, the proxies' rank correlation with perplexity, and the
-// power-law perplexity estimate of DESIGN.md.
+// power-law perplexity estimate fitted to them (log ppl linear in log decoder params).
 import type { Arch } from './arch';
 import { DEFAULT_EVAL, evaluate, type EvalSettings } from './evaluate';
 import { PROXIES, PROXY_IDS, type ProxyId } from './proxies';

@@ -12,7 +12,7 @@
 //             ~65 us), and the app calibrates in a fresh worker. With 1 warm-up chain and 3
 //             timed ones, the app's Calibrate and the latency bench's start profile had read
 //             44-84 us/kernel on wasm here, while the controls timed later in the same run read
-//             5-6 us, the figure that fits measured decode steps (README, Benchmarks > Latency).
+//             5-6 us, the figure that fits measured decode steps (bench/README.md, Latency).
 // Matmuls go through tf.fused.matMul, the kernel the model builder uses: on wasm, plain
 // tf.matMul repacks its weight matrix for XNNPACK whenever the operand changes (measured: a
 // GEMV cycling through 8 matrices took 26 ms with tf.matMul and 1.6 ms with tf.fused.matMul).

@@ -2,8 +2,8 @@
 // benchmark: here (2-core cloud VM, `npm run bench -- drift`) one GPT-2 8 x 512 model, built
 // once, had 2-second decode medians from 9.5 to 16.6 ms over two minutes; a GEMV timed right
 // after each decode step swung with it (2.0 to 3.8 ms), while a fixed JS loop timed alongside
-// stayed at 5.1 ms in all but a few windows: the memory system drifts, not the CPU (README,
-// Benchmarks > Drift, has that run and the latest). Timing a fixed reference kernel right after
+// stayed at 5.1 ms in all but a few windows: the memory system drifts, not the CPU (bench/README.md,
+// Drift, has that run and the latest). Timing a fixed reference kernel right after
 // every timed run gives, per run, a figure the drift cancels out of: workload / reference, or
 // the workload moved to a common reference time (driftCorrection.ts). `npm run bench -- drift`
 // shows both.
@@ -38,7 +38,9 @@ export function createReference(kind: ReferenceKind, shape: ReferenceShape = ref
     kind,
     bytes: matrices * weightBytes,
     flops: matrices * 2 * rows * d * 4 * d,
-    description: `${name} [${rows} x ${d}] x [${d} x ${4 * d}]${matrices > 1 ? `, ${matrices} matrices` : ''} (${((matrices * weightBytes) / 1e6).toFixed(1)} MB)`,
+    description:
+      `${name} [${rows} x ${d}] x [${d} x ${4 * d}]${matrices > 1 ? `, ${matrices} matrices` : ''}` +
+      ` (${((matrices * weightBytes) / 1e6).toFixed(1)} MB)`,
     async time() {
       if (disposed) throw new Error('reference kernel used after dispose');
       const start = performance.now();

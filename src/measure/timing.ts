@@ -1,4 +1,4 @@
-// The timing protocol (DESIGN.md, Latency). For one arch on the backend already selected:
+// The timing protocol (docs/architecture.md, Measuring). For one arch on the backend already selected:
 //   1. memory guard, then build the model (KV cache capacity T + 1: exactly what the decode
 //      step needs, so attention covers the same keys as core's FLOP count);
 //   2. per workload: a first run (shader compile / wasm warm-up) timed on its own, further

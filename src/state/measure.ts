@@ -181,7 +181,8 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
           session: null, // the runner dropped its worker: nothing runs now
           items: get().measure.items.map((it) => ({ ...it, state: 'stopped' as const })),
           errors: [
-            `The ${backend} backend is not available: ${messageOf(e)}. Nothing was measured; the frontier and earlier measurements are kept.`,
+            `The ${backend} backend is not available: ${messageOf(e)}. ` +
+              'Nothing was measured; the frontier and earlier measurements are kept.',
           ],
         });
       }

@@ -49,7 +49,7 @@ export interface ObjectivesForm {
   workload: Workload;
   /** MeRino mode: maximise entropy, minimise latency (proxy choice is ignored). */
   merino: boolean;
-  /** The entropy proxy's weights and effectiveness threshold (DESIGN.md: all three editable). */
+  /** The entropy proxy's weights and effectiveness threshold (all three editable). */
   entropy: EntropyParams;
 }
 

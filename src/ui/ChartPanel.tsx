@@ -97,6 +97,8 @@ function Legend({ items }: { items: LegendItem[] }) {
   );
 }
 
+const EXPORT_FORMATS = ['CSV', 'JSON', 'SVG', 'PNG'] as const;
+
 function Exports(props: {
   figure: ChartFigure;
   chartRef: React.RefObject<HTMLDivElement | null>;
@@ -131,46 +133,21 @@ function Exports(props: {
       setError(`Export failed: ${(e as Error).message}`);
     }
   };
+  const save = async (format: (typeof EXPORT_FORMATS)[number]) => {
+    if (format === 'SVG') return downloadText(svg(), 'lm-frontier-chart.svg', 'image/svg+xml');
+    if (format === 'PNG') return downloadBlob(await svgToPng(svg()), 'lm-frontier-chart.png');
+    const d = data();
+    if (format === 'CSV')
+      downloadText(exportCsv(d.snapshot, d.config, d.fit, d.measurements, d.shownSeriesId), 'lm-frontier.csv', 'text/csv');
+    else downloadJson(exportJson(d.snapshot, d.config, d.fit, d.measurements), 'lm-frontier.json');
+  };
   return (
     <div className="exports">
-      <button
-        type="button"
-        disabled={!hasFrontier}
-        onClick={() =>
-          run(() => {
-            const d = data();
-            downloadText(exportCsv(d.snapshot, d.config, d.fit, d.measurements, d.shownSeriesId), 'lm-frontier.csv', 'text/csv');
-          })
-        }
-      >
-        Export CSV
-      </button>
-      <button
-        type="button"
-        disabled={!hasFrontier}
-        onClick={() =>
-          run(() => {
-            const d = data();
-            downloadJson(exportJson(d.snapshot, d.config, d.fit, d.measurements), 'lm-frontier.json');
-          })
-        }
-      >
-        Export JSON
-      </button>
-      <button
-        type="button"
-        disabled={!hasFrontier}
-        onClick={() => run(() => downloadText(svg(), 'lm-frontier-chart.svg', 'image/svg+xml'))}
-      >
-        Export SVG
-      </button>
-      <button
-        type="button"
-        disabled={!hasFrontier}
-        onClick={() => run(async () => downloadBlob(await svgToPng(svg()), 'lm-frontier-chart.png'))}
-      >
-        Export PNG
-      </button>
+      {EXPORT_FORMATS.map((format) => (
+        <button key={format} type="button" disabled={!hasFrontier} onClick={() => run(() => save(format))}>
+          Export {format}
+        </button>
+      ))}
       {error ? (
         <span role="alert" className="inline-error">
           {error}

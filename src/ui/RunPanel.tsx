@@ -4,6 +4,9 @@ import { formatElapsed, formatInt, formatSci } from '../view/format';
 import { useActions, useExplorer } from '../state/store';
 import { NumberInput, Panel } from './controls';
 
+const HYPERVOLUME_TITLE =
+  "Area dominated by the frontier, against the reference point: the worst objective values of the space's smallest and largest archs";
+
 /** Wall time since the run started, ticking while it runs (local state: the store is not touched). */
 function Elapsed() {
   const status = useExplorer((s) => s.run.status);
@@ -49,9 +52,7 @@ function Progress() {
         <dd>{formatInt(snapshot?.feasible ?? 0)}</dd>
         <dt>Frontier</dt>
         <dd data-testid="frontier-size">{formatInt(snapshot?.frontier.count ?? 0)}</dd>
-        <dt title="Area dominated by the frontier, against the reference point: the worst objective values of the space's smallest and largest archs">
-          Hypervolume
-        </dt>
+        <dt title={HYPERVOLUME_TITLE}>Hypervolume</dt>
         <dd>{snapshot ? formatSci(snapshot.hypervolume) : '–'}</dd>
         <dt>Elapsed</dt>
         <dd>

@@ -40,7 +40,10 @@ function symbol(item: LegendItem, x: number, y: number): string {
     case 'diamond':
       return `<path d="M${x + 8},${y - 5}l5,5l-5,5l-5,-5z" fill="${c}"/>`;
     case 'line-dot':
-      return `<path d="M${x},${y + 4}H${x + 8}V${y - 4}H${x + 16}" stroke="${c}" stroke-width="1.6" fill="none"/><circle cx="${x + 8}" cy="${y - 4}" r="3" fill="${c}"/>`;
+      return (
+        `<path d="M${x},${y + 4}H${x + 8}V${y - 4}H${x + 16}" stroke="${c}" stroke-width="1.6" fill="none"/>` +
+        `<circle cx="${x + 8}" cy="${y - 4}" r="3" fill="${c}"/>`
+      );
   }
 }
 
@@ -74,7 +77,8 @@ export function svgDocument(f: FigureSpec): string {
   const chart = f.chartSvg.replace(/^<svg\b/, `<svg x="0" y="${top}"`);
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${height}" viewBox="0 0 ${f.width} ${height}" font-family="${font}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${height}" ` +
+      `viewBox="0 0 ${f.width} ${height}" font-family="${font}">`,
     `<rect width="100%" height="100%" fill="${escapeXml(f.background)}"/>`,
     ...head,
     chart,

@@ -407,7 +407,7 @@ describe('spaceSize / enumerateSpace (heterogeneous)', () => {
   });
 });
 
-describe('defaults stated in DESIGN.md', () => {
+describe('the documented defaults', () => {
   it("the default space is LTS's GPT-2 space", () => {
     expect(DEFAULT_SPACE.family).toBe('gpt2');
     expect(DEFAULT_SPACE.vocabSize).toBe(50257);

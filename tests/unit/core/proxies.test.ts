@@ -76,7 +76,7 @@ describe('entropyScore (MeRino-style reconstruction)', () => {
 });
 
 describe('proxy registry', () => {
-  it('entropy defaults as DESIGN.md states: a_att = a_ffn = 1, rho0 = 1/16', () => {
+  it('entropy defaults: a_att = a_ffn = 1, rho0 = 1/16', () => {
     expect(DEFAULT_ENTROPY).toEqual({ aAtt: 1, aFfn: 1, rho0: 1 / 16 });
   });
 
