@@ -15,7 +15,7 @@ import type { MeasureResult } from '../src/core/timingStats';
 
 interface InterleaveBenchApi {
   selectBackend(name: BackendName): Promise<BackendName>;
-  bench(arch: Arch, options?: Omit<MeasureOptions, 'onProgress' | 'signal'>): Promise<MeasureResult>;
+  measureArch(arch: Arch, options?: Omit<MeasureOptions, 'onProgress' | 'signal'>): Promise<MeasureResult>;
   measureRounds(archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>): Promise<MeasureResult[]>;
 }
 
@@ -27,7 +27,7 @@ export async function runInterleaveBench(log: (s: string) => void = () => {}) {
   return withBenchPage(async (call: Caller<InterleaveBenchApi>) => {
     const backend = await call('selectBackend', 'wasm');
     const archs = sampledArchs(20).slice(0, ARCHS);
-    for (let i = 0; i < 3; i++) await call('bench', EFFICIENCY_ARCHS[0].arch, { ...OPTIONS, minTimeMs: 0 });
+    for (let i = 0; i < 3; i++) await call('measureArch', EFFICIENCY_ARCHS[0].arch, { ...OPTIONS, minTimeMs: 0 });
     const order = [1, ROUNDS, ROUNDS, 1, 1, ROUNDS];
     const passes: { rounds: number; seconds: number; prefillMs: number[]; decodeMs: number[] }[] = [];
     for (const rounds of order) {

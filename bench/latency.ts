@@ -37,7 +37,7 @@ interface LatencyBenchApi {
   selectBackend(name: BackendName): Promise<BackendName>;
   deviceInfo(): Promise<DeviceInfo>;
   profile(options?: ProfileOptions): Promise<MeasuredProfile>;
-  bench(arch: Arch, options?: Omit<MeasureOptions, 'onProgress' | 'signal'>): Promise<MeasureResult>;
+  measureArch(arch: Arch, options?: Omit<MeasureOptions, 'onProgress' | 'signal'>): Promise<MeasureResult>;
   measureRounds(archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>): Promise<MeasureResult[]>;
   numTensors(): number;
 }
@@ -124,7 +124,7 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     const options = { tokens: TOKENS, runs: RUNS, warmup: 2, minTimeMs: MIN_TIME_MS, paired: true };
     // Warm the JIT and the allocator on a throw-away model first: the first builds of a page
     // run slower code paths, which would land on the first arch's first repeat.
-    for (let i = 0; i < 3; i++) await call('bench', EFFICIENCY_ARCHS[0].arch, { ...options, minTimeMs: 0 });
+    for (let i = 0; i < 3; i++) await call('measureArch', EFFICIENCY_ARCHS[0].arch, { ...options, minTimeMs: 0 });
 
     // The control: this machine's speed drifts by tens of percent over tens of seconds (a fixed
     // JS loop, alone on it, had 10-second medians from 7.5 to 12.2 ms), so the denominators of
@@ -274,7 +274,8 @@ export async function runLatencyBench(log: (s: string) => void = () => {}) {
     // 4: leak check.
     const before = await call('numTensors');
     const tiny = gpt2(2, 64, 2);
-    for (let i = 0; i < 50; i++) await call('bench', { ...tiny, vocabSize: 512, contextLength: 64 }, { tokens: 16, runs: 1, warmup: 1 });
+    for (let i = 0; i < 50; i++)
+      await call('measureArch', { ...tiny, vocabSize: 512, contextLength: 64 }, { tokens: 16, runs: 1, warmup: 1 });
     const after = await call('numTensors');
     return {
       bench: 'latency',

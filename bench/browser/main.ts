@@ -19,7 +19,7 @@ const api = {
   selectBackend: (name: BackendName) => selectBackend(name),
   deviceInfo: () => deviceInfo(),
   profile: (options: ProfileOptions = {}) => measureDeviceProfile(options),
-  bench: (arch: Arch, options: Omit<MeasureOptions, 'onProgress' | 'signal'> = {}) => measureArch(arch, options),
+  measureArch: (arch: Arch, options: Omit<MeasureOptions, 'onProgress' | 'signal'> = {}) => measureArch(arch, options),
   measureRounds: (archs: Arch[], options: Omit<RoundsOptions, 'onSlice' | 'signal'>) => measureRounds(archs, options),
   numTensors: () => tf.memory().numTensors,
   drift: (arch: Arch, options: DriftOptions) => measureDrift(arch, options),
