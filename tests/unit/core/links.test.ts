@@ -1,0 +1,198 @@
+// The measure and results links: candidates survive the round trip exactly, a 20-candidate
+// measure link stays short enough for a QR code a phone reads off a laptop screen, and results
+// come back as the measurements they were.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { archKey, type Arch } from '../../../src/core/arch';
+import { capEvenly } from '../../../src/core/stats';
+import { readCandidates, writeCandidates } from '../../../src/core/candidateCodec';
+import { ByteReader, ByteWriter, LinkError } from '../../../src/core/linkCodec';
+import {
+  decodeMeasureLink,
+  decodeResultsLink,
+  encodeMeasureLink,
+  encodeResultsLink,
+  linkHash,
+  readLinkHash,
+  type MeasureLink,
+} from '../../../src/core/links';
+import { toMeasurement } from '../../../src/core/measurements';
+import { compileSpace, repair, toArch } from '../../../src/core/genome';
+import { sampleGenome } from '../../../src/core/operators';
+import { makeRng } from '../../../src/core/random';
+import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';
+import { SPACE_PRESETS } from '../../../src/core/space';
+import type { MeasureResult } from '../../../src/core/timingStats';
+
+/** The longest origin a LAN link has: https, a 15-character IPv4 address and a port. */
+const LAN_ORIGIN = 'https://192.168.100.100:4173/';
+
+const roundTrip = (archs: Arch[]): Arch[] => {
+  const w = new ByteWriter();
+  writeCandidates(w, archs);
+  return readCandidates(new ByteReader(w.finish()));
+};
+
+/** The default search's frontier, 20 spread along it, as the app picks them (by latency). */
+function defaultFrontier(): Arch[] {
+  const s = searchToEnd(DEFAULT_SEARCH);
+  const sorted = [...s.frontier].sort((a, b) => a.latency.decodeMs - b.latency.decodeMs);
+  return capEvenly(sorted, 20).map((c) => c.arch);
+}
+
+/** The largest archs of a preset space made heterogeneous: deepest, each layer drawn at random. */
+function largestArchs(presetIndex: number, seed: number): Arch[] {
+  const space = { ...SPACE_PRESETS[presetIndex].space, heterogeneous: true };
+  const cs = compileSpace(space);
+  const rng = makeRng(seed);
+  return Array.from({ length: 20 }, () => {
+    const g = sampleGenome(cs, rng);
+    g.l = space.nLayer.length - 1;
+    return toArch(cs, repair(cs, g));
+  });
+}
+
+const measureLink = (candidates: Arch[]): MeasureLink => ({
+  candidates,
+  tokens: 128,
+  runs: 10,
+  minTimeMs: 1000,
+  rounds: 4,
+  backends: ['wasm', 'webgl', 'webgpu'],
+});
+
+describe('candidates', () => {
+  it('round-trip exactly, heterogeneous, homogeneous and OPT-350M-like alike', () => {
+    const frontier = defaultFrontier();
+    expect(roundTrip(frontier).map(archKey)).toEqual(frontier.map(archKey));
+    for (let p = 0; p < SPACE_PRESETS.length; p++) {
+      const archs = largestArchs(p, 7);
+      expect(roundTrip(archs).map(archKey)).toEqual(archs.map(archKey));
+    }
+    const opt350: Arch = {
+      family: 'opt',
+      vocabSize: 50272,
+      contextLength: 2048,
+      dModel: 1024,
+      tieEmbeddings: true,
+      embedDim: 512,
+      normPosition: 'post',
+      layers: Array.from({ length: 24 }, () => ({ nHead: 16, dInner: 4096 })),
+    };
+    expect(roundTrip([opt350])).toEqual([opt350]);
+  });
+
+  it('round-trip any sample of any preset space', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: SPACE_PRESETS.length - 1 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 40 }),
+        fc.nat(),
+        (p, het, n, seed) => {
+          const cs = compileSpace({ ...SPACE_PRESETS[p].space, heterogeneous: het });
+          const rng = makeRng(seed);
+          const archs = Array.from({ length: n }, () => toArch(cs, sampleGenome(cs, rng)));
+          expect(roundTrip(archs).map(archKey)).toEqual(archs.map(archKey));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuse a mix of families (a link carries one kind of model)', () => {
+    const [gpt2] = largestArchs(0, 1);
+    const [opt] = largestArchs(1, 1);
+    expect(() => roundTrip([gpt2, opt])).toThrow(/one kind/);
+  });
+});
+
+describe('measure link', () => {
+  it('round-trips its workload, backends (first = default) and candidates', async () => {
+    const link = { ...measureLink(largestArchs(2, 3)), backends: ['webgl', 'wasm'] as MeasureLink['backends'] };
+    const back = await decodeMeasureLink(await encodeMeasureLink(link));
+    expect(back.backends).toEqual(['webgl', 'wasm']);
+    expect({ ...back, candidates: back.candidates.map(archKey) }).toEqual({ ...link, candidates: link.candidates.map(archKey) });
+  });
+
+  it('with 20 candidates of the default frontier stays under 1,000 characters', async () => {
+    const url = LAN_ORIGIN + linkHash('m', await encodeMeasureLink(measureLink(defaultFrontier())));
+    expect(url.length).toBeLessThan(1000);
+  });
+
+  it('with the 20 largest archs of every preset space (24 heterogeneous Llama layers) stays under 1,270', async () => {
+    for (let p = 0; p < SPACE_PRESETS.length; p++) {
+      for (const seed of [1, 2, 3]) {
+        const url = LAN_ORIGIN + linkHash('m', await encodeMeasureLink(measureLink(largestArchs(p, seed))));
+        expect(url.length, `${SPACE_PRESETS[p].id}, seed ${seed}`).toBeLessThan(1270);
+      }
+    }
+  });
+
+  it('refuses a workload that leaves no room for a decode step', async () => {
+    const archs = largestArchs(0, 1);
+    const payload = await encodeMeasureLink({ ...measureLink(archs), tokens: 1024 });
+    await expect(decodeMeasureLink(payload)).rejects.toThrow(/no room for a decode step/);
+  });
+});
+
+describe('results link', () => {
+  const result = (arch: Arch, ms: number): MeasureResult => {
+    const t = (m: number) => ({ medianMs: m, p10Ms: m * 0.9, p90Ms: m * 1.2, cv: 0.0412, firstRunMs: m * 3, runs: 17, timesMs: [] });
+    return {
+      backend: 'wasm',
+      arch: archKey(arch),
+      params: 1,
+      tokens: 128,
+      buildMs: 1,
+      prefill: t(ms * 10),
+      decode: t(ms),
+      peakBytes: 123456789,
+      estimatedBytes: 1,
+      leakedTensors: 0,
+      slices: 4,
+    };
+  };
+
+  it('round-trips each series: device, thread, T, and per candidate the figures to the microsecond', async () => {
+    const candidates = defaultFrontier();
+    const at = new Date('2026-11-30T12:00:00Z');
+    const measurements = candidates.map((a, i) => (i === 3 ? null : toMeasurement(result(a, 1 + i * 0.123456), at)));
+    const device = {
+      backend: 'wasm',
+      runtime: 'worker' as const,
+      userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/131.0.0.0 Mobile',
+      hardwareConcurrency: 8,
+      wasmThreadCount: 4,
+      crossOriginIsolated: true,
+    };
+    const link = { candidates, series: [{ backend: 'wasm', device, thread: 'worker', tokens: 128, at: at.toISOString(), measurements }] };
+    const back = await decodeResultsLink(await encodeResultsLink(link));
+    expect(back.series).toHaveLength(1);
+    const s = back.series[0];
+    expect(s).toMatchObject({ backend: 'wasm', device, thread: 'worker', tokens: 128, at: at.toISOString() });
+    s.measurements.forEach((m, i) => {
+      const want = measurements[i];
+      if (!want) return expect(m).toBeNull();
+      expect(m!.archKey).toBe(want.archKey);
+      for (const w of ['prefill', 'decode'] as const) {
+        expect(m![w].medianMs).toBeCloseTo(want[w].medianMs, 3);
+        expect(m![w].p10Ms).toBeCloseTo(want[w].p10Ms, 3);
+        expect(m![w].p90Ms).toBeCloseTo(want[w].p90Ms, 3);
+        expect(m![w].cv).toBeCloseTo(want[w].cv, 4);
+        expect(m![w].runs).toBe(17);
+      }
+      expect(m).toMatchObject({ tokens: 128, peakBytes: 123456789, leakedTensors: 0, slices: 4, at: at.toISOString() });
+    });
+  });
+});
+
+describe('the link in the URL hash', () => {
+  it('reads the kind and payload, and refuses a newer version with a sentence', () => {
+    expect(readLinkHash('')).toBeNull();
+    expect(readLinkHash('#foo=1')).toBeNull();
+    expect(readLinkHash(linkHash('m', 'zAbC-_'))).toEqual({ version: 1, kind: 'm', payload: 'zAbC-_' });
+    expect(() => readLinkHash('#v=9&s=zAA')).toThrow(/newer version/);
+    expect(() => readLinkHash('#v=x&s=zAA')).toThrow(LinkError);
+  });
+});
