@@ -73,6 +73,37 @@ export function archKey(arch: Arch): string {
   return `${head}|${parts.join(',')}`;
 }
 
+const posInt = (s: string | undefined): number | null => (s !== undefined && /^\d+$/.test(s) && Number(s) > 0 ? Number(s) : null);
+
+/** The inverse of core's archKey; null for anything that does not round-trip exactly. */
+export function parseArchKey(key: string): Arch | null {
+  const [head, body, ...rest] = key.split('|');
+  if (body === undefined || rest.length) return null;
+  const h = head.split(':');
+  const family = h[0] as Family;
+  if (!FAMILIES.includes(family) || h.length < 5) return null;
+  const vocabSize = posInt(h[1].slice(1));
+  const contextLength = posInt(h[2].slice(1));
+  const dModel = posInt(h[3].slice(1));
+  if (!vocabSize || !contextLength || !dModel || (h[4] !== 't' && h[4] !== 'u')) return null;
+  const arch: Arch = { family, vocabSize, contextLength, dModel, tieEmbeddings: h[4] === 't', layers: [] };
+  for (const extra of h.slice(5)) {
+    if (family === 'opt' && extra === 'post') arch.normPosition = 'post';
+    else if (family === 'opt' && extra.startsWith('e') && posInt(extra.slice(1))) arch.embedDim = Number(extra.slice(1));
+    else return null;
+  }
+  for (const part of body.split(',')) {
+    const [spec, times = '1'] = part.split('*');
+    const n = posInt(times);
+    const nums = spec.split('.').map((x) => posInt(x));
+    if (!n || nums.some((x) => x === null) || nums.length !== (family === 'llama' ? 3 : 2)) return null;
+    const v = nums as number[];
+    const layer: LayerSpec = family === 'llama' ? { nHead: v[0], nKvHead: v[1], dInner: v[2] } : { nHead: v[0], dInner: v[1] };
+    for (let i = 0; i < n; i++) arch.layers.push({ ...layer });
+  }
+  return archKey(arch) === key ? arch : null;
+}
+
 /** A homogeneous arch in one call (tests, presets, enumeration). */
 export function homogeneous(base: Omit<Arch, 'layers'>, nLayer: number, layer: LayerSpec): Arch {
   return { ...base, layers: Array.from({ length: nLayer }, () => ({ ...layer })) };

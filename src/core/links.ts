@@ -7,13 +7,14 @@
 // The hash never reaches a server. `v` is the link format's version: a link of an older version
 // is migrated on read (state/shareLink.ts keeps the share link's migrations); a newer one is
 // refused with a sentence saying so.
-import type { Arch } from './arch';
+import { archKey, parseArchKey, type Arch } from './arch';
 import { BACKENDS, type BackendName } from './backendNames';
 import { readCandidates, writeCandidates } from './candidateCodec';
 import type { DeviceInfo } from './deviceInfo';
 import { ByteReader, ByteWriter, decodePayload, encodePayload, LinkError } from './linkCodec';
-import type { Measurement, TimingSummary } from './measurements';
-import { archKey } from './arch';
+import type { MeasuredSeries, Measurement, TimingSummary } from './measurements';
+import { archBase, unpackArch, type PackedSnapshot } from './packed';
+import type { SearchConfig } from './search';
 
 export const LINK_VERSION = 1;
 
@@ -87,6 +88,8 @@ export async function decodeMeasureLink(payload: string): Promise<MeasureLink> {
 // Results link
 
 export interface ResultsSeries {
+  /** The series' name on the sending side ('' = the receiver names it from the device). */
+  label: string;
   backend: string;
   device: DeviceInfo;
   /** 'worker' or 'main'. */
@@ -124,10 +127,22 @@ function readTiming(r: ByteReader): TimingSummary {
 
 export async function encodeResultsLink(link: ResultsLink): Promise<string> {
   const w = new ByteWriter();
+  writeResults(w, link);
+  return encodePayload(w.finish());
+}
+
+export async function decodeResultsLink(payload: string): Promise<ResultsLink> {
+  return readResults(new ByteReader(await decodePayload(payload)));
+}
+
+/** Results as bytes (the results link's payload, and the measured part of a share link). */
+export function writeResults(w: ByteWriter, link: ResultsLink): void {
   writeCandidates(w, link.candidates);
   w.uint(link.series.length);
   for (const s of link.series) {
-    w.string(s.backend)
+    if (s.measurements.length !== link.candidates.length) throw new RangeError('a series must hold one entry per candidate');
+    w.string(s.label)
+      .string(s.backend)
       .string(JSON.stringify(s.device))
       .string(s.thread)
       .uint(s.tokens)
@@ -143,20 +158,19 @@ export async function encodeResultsLink(link: ResultsLink): Promise<string> {
         .uint(m.slices ?? 1);
     }
   }
-  return encodePayload(w.finish());
 }
 
 const isDeviceInfo = (d: unknown): d is DeviceInfo =>
   !!d && typeof d === 'object' && typeof (d as DeviceInfo).backend === 'string' && typeof (d as DeviceInfo).runtime === 'string';
 
-export async function decodeResultsLink(payload: string): Promise<ResultsLink> {
-  const r = new ByteReader(await decodePayload(payload));
+export function readResults(r: ByteReader): ResultsLink {
   const candidates = readCandidates(r);
   const keys = candidates.map(archKey);
   const count = r.uint();
   if (count > 16) throw new LinkError('the results link holds more device series than any phone sends');
   const series: ResultsSeries[] = [];
   for (let i = 0; i < count; i++) {
+    const label = r.string();
     const backend = r.string();
     let device: unknown;
     try {
@@ -178,7 +192,107 @@ export async function decodeResultsLink(payload: string): Promise<ResultsLink> {
       const slices = r.uint();
       return { archKey, tokens, prefill, decode, firstRunMs, peakBytes, leakedTensors, ...(slices > 1 ? { slices } : {}), at };
     });
-    series.push({ backend, device, thread, tokens, at, measurements });
+    series.push({ label, backend, device, thread, tokens, at, measurements });
   }
   return { candidates, series };
+}
+
+/** Measured series as results: the candidates are every arch any of them measured, in order
+ *  of first appearance. Series of another model family than the first are left for the caller
+ *  to report (a link carries one kind of model). */
+export function seriesToResults(series: readonly MeasuredSeries[]): { results: ResultsLink; leftOut: MeasuredSeries[] } {
+  const keys: string[] = [];
+  const archs: Arch[] = [];
+  const kept: MeasuredSeries[] = [];
+  const leftOut: MeasuredSeries[] = [];
+  let base: string | undefined;
+  for (const s of series) {
+    const parsed = Object.keys(s.byArch).map((k) => [k, parseArchKey(k)] as const);
+    const bases = new Set(parsed.map(([k]) => k.split('|')[0]));
+    if (parsed.some(([, a]) => !a) || bases.size !== 1 || (base !== undefined && !bases.has(base))) {
+      leftOut.push(s);
+      continue;
+    }
+    base ??= [...bases][0];
+    kept.push(s);
+    for (const [k, a] of parsed) {
+      if (!keys.includes(k)) {
+        keys.push(k);
+        archs.push(a!);
+      }
+    }
+  }
+  const results: ResultsLink = {
+    candidates: archs,
+    series: kept.map((s) => {
+      const ats = Object.values(s.byArch).map((m) => m.at);
+      return {
+        label: s.label,
+        backend: s.backend,
+        device: s.device,
+        thread: s.thread,
+        tokens: s.tokens,
+        at: ats.sort().at(-1) ?? new Date(0).toISOString(),
+        measurements: keys.map((k) => s.byArch[k] ?? null),
+      };
+    }),
+  };
+  return { results, leftOut };
+}
+
+/** A short fingerprint of a frontier (FNV-1a over its sorted arch keys, 8 hex digits): a link
+ *  carries the sender's, so a reproduced search that came out otherwise says so. */
+export function frontierFingerprint(snapshot: PackedSnapshot, config: SearchConfig): string {
+  const base = archBase(config);
+  const keys = Array.from({ length: snapshot.frontier.count }, (_, i) => archKey(unpackArch(snapshot.frontier, i, base))).sort();
+  let h = 0x811c9dc5;
+  for (const c of new TextEncoder().encode(keys.join('\n'))) h = Math.imul(h ^ c, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/** The results as a JSON file (the phone's "Download JSON"): readable, and imported like the link. */
+export const RESULTS_FILE_FORMAT = 'lm-frontier-results';
+
+export function resultsToJson(link: ResultsLink): string {
+  return JSON.stringify({ format: RESULTS_FILE_FORMAT, version: LINK_VERSION, ...link }, null, 2);
+}
+
+/** Reads a results file; anything that is not one says why. Every candidate and figure is
+ *  checked as a results link's would be (the file goes through the same reader). */
+export function parseResultsJson(text: string): ResultsLink {
+  let o: { format?: unknown; version?: unknown; candidates?: unknown; series?: unknown };
+  try {
+    o = JSON.parse(text);
+  } catch {
+    throw new LinkError('the file is not JSON');
+  }
+  if (!o || o.format !== RESULTS_FILE_FORMAT)
+    throw new LinkError(`the file is not LM Frontier results (no "format": "${RESULTS_FILE_FORMAT}")`);
+  if (typeof o.version !== 'number' || o.version > LINK_VERSION)
+    throw new LinkError('the results file comes from a newer version of LM Frontier');
+  if (!Array.isArray(o.candidates) || !Array.isArray(o.series)) throw new LinkError('the results file lists no candidates or no series');
+  const w = new ByteWriter();
+  try {
+    writeResults(w, { candidates: o.candidates as Arch[], series: o.series as ResultsSeries[] });
+    return readResults(new ByteReader(w.finish()));
+  } catch (e) {
+    throw e instanceof LinkError ? e : new LinkError(`the results file does not hold valid results: ${(e as Error).message}`);
+  }
+}
+
+/** What a measure page sends back: per device series, the link's candidates measured since
+ *  `since` (ISO time; earlier visits to the page are not this request's answer). */
+export function resultsSince(series: readonly MeasuredSeries[], candidates: readonly Arch[], since: string): ResultsLink {
+  const keys = candidates.map(archKey);
+  const out: ResultsSeries[] = [];
+  for (const s of series) {
+    const measurements = keys.map((k) => {
+      const m = s.byArch[k];
+      return m && m.at >= since ? m : null;
+    });
+    const ats = measurements.flatMap((m) => (m ? [m.at] : []));
+    if (ats.length === 0) continue;
+    out.push({ label: '', backend: s.backend, device: s.device, thread: s.thread, tokens: s.tokens, at: ats.sort().at(-1)!, measurements });
+  }
+  return { candidates: [...candidates], series: out };
 }

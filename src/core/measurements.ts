@@ -89,17 +89,42 @@ export function deviceLabel(backend: string, device: DeviceInfo): string {
 export const seriesId = (backend: string, device: DeviceInfo, tokens: number): string =>
   `${backend}|${deviceLabel(backend, device)}|${device.userAgent ?? ''}|T${tokens}`;
 
+/** The platform a user agent names ("Android", "iPhone", ...), or '' when it names none. */
+export function platformOf(userAgent: string | undefined): string {
+  const ua = userAgent ?? '';
+  for (const [re, name] of [
+    [/iPhone/, 'iPhone'],
+    [/iPad/, 'iPad'],
+    [/Android/, 'Android'],
+    [/CrOS/, 'ChromeOS'],
+    [/Mac OS X|Macintosh/, 'Mac'],
+    [/Windows/, 'Windows'],
+    [/Linux/, 'Linux'],
+  ] as const) {
+    if (re.test(ua)) return name;
+  }
+  return '';
+}
+
+/** The default name of a series measured on another device: its platform first. */
+export const importedSeriesLabel = (backend: string, device: DeviceInfo, tokens: number): string => {
+  const platform = platformOf(device.userAgent);
+  return `${platform ? `${platform} · ` : ''}${seriesLabel(backend, device, tokens)}`;
+};
+
 /** The legend's and the picker's name of a series: "wasm · Chrome/156, 2 cores · T = 128". */
 export const seriesLabel = (backend: string, device: DeviceInfo, tokens: number): string =>
   `${deviceLabel(backend, device)} · T = ${tokens}`;
 
-/** A copy of `store` with `results` added to the series of this backend + device + their T. */
+/** A copy of `store` with `results` added to the series of this backend + device + their T. A
+ *  new series is named `label` (default: seriesLabel); an existing one keeps its name. */
 export function addMeasurements(
   store: MeasurementStore,
   backend: string,
   device: DeviceInfo,
   thread: string,
   results: readonly Measurement[],
+  label?: string,
 ): MeasurementStore {
   let series = store.series;
   for (const m of results) {
@@ -107,7 +132,7 @@ export function addMeasurements(
     const existing = series.find((s) => s.id === id);
     const next: MeasuredSeries = {
       id,
-      label: seriesLabel(backend, device, m.tokens),
+      label: existing?.label ?? label ?? seriesLabel(backend, device, m.tokens),
       backend,
       device,
       thread,

@@ -3,17 +3,20 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Arch } from '../core/arch';
 import type { DeviceProfile } from '../core/latency';
+import { frontierFingerprint } from '../core/links';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
 import type { SearchConfig } from '../core/search';
 import type { SpacePresetId } from '../core/space';
 import { latencyAxis, proxyAxis, type AxisMetric } from '../view/axes';
-import { formatElapsed, formatInt } from '../view/format';
 import type { ViewSettings } from '../view/chartData';
-import { createMeasure, NO_MEASURE, type MeasureActions, type MeasureDeps, type MeasureState } from './measure';
+import { formatElapsed, formatInt } from '../view/format';
 import { shownMeasuredLookup } from '../view/measuredView';
-import { infeasibleBudgets } from './preflight';
 import { runView } from '../view/runView';
-import { type SearchRun, type SearchRunner } from './searchClient';
+import { pageOf, sortRows, type ColumnKey, type SortState } from '../view/table';
+import { isAbortError } from '../workers/bridge';
+import { createMeasure, NO_MEASURE, type MeasureActions, type MeasureDeps, type MeasureState } from './measure';
+import { infeasibleBudgets } from './preflight';
+import type { SearchRun, SearchRunner } from './searchClient';
 import {
   defaultSettings,
   presetSpaceForm,
@@ -23,8 +26,7 @@ import {
   type Settings,
   type SpaceForm,
 } from './settings';
-import { pageOf, sortRows, type ColumnKey, type SortState } from '../view/table';
-import { isAbortError } from '../workers/bridge';
+import type { DecodedShareLink } from './shareLink';
 
 export type RunStatus = 'idle' | 'running';
 export type RunOutcome = 'none' | 'done' | 'stopped' | 'failed';
@@ -77,6 +79,9 @@ export interface ExplorerActions extends MeasureActions {
   sortBy(key: ColumnKey): void;
   setPage(page: number): void;
   dismissMessages(): void;
+  /** Reproduces a share link: its settings and view, its device series, then its search; once
+   *  done, selects its candidate and says whether the frontier matches the sender's. */
+  openShareLink(link: DecodedShareLink): void;
 }
 
 export interface ExplorerState {
@@ -150,6 +155,29 @@ export function createExplorerStore(
       });
     };
 
+    /** A share link being reproduced: its candidate and fingerprint, for when its run is done. */
+    let pendingLink: { runId: number; selectedId: number | null; fingerprint: string } | null = null;
+    const finishLink = (final: PackedSnapshot) => {
+      const link = pendingLink!;
+      pendingLink = null;
+      const { results } = get();
+      if (!results) return;
+      if (link.selectedId !== null && runView(final).byId.has(link.selectedId)) get().actions.select(link.selectedId);
+      if (!link.fingerprint) return;
+      const mine = frontierFingerprint(final, results.config);
+      if (mine === link.fingerprint) {
+        set({ notice: `${get().notice ?? ''} Same frontier as the sender's (fingerprint ${mine}).`.trim() });
+      } else {
+        set({
+          errors: [
+            ...get().errors,
+            `This frontier differs from the sender's (fingerprint ${mine}, the link's ${link.fingerprint}): this browser computes ` +
+              "some logarithms or exponentials differently, and a tie broke another way. What you see is this browser's search.",
+          ],
+        });
+      }
+    };
+
     /** After a run, select the middle of the frontier unless the user picked something in it. */
     const selectDefault = (runId: number) => {
       const { results, selection } = get();
@@ -206,6 +234,7 @@ export function createExplorerStore(
               n > 0 ? [] : [`no feasible architecture found in ${formatInt(final.evaluated)} evaluations: every one breaks a budget`],
             );
             selectDefault(runId);
+            if (pendingLink?.runId === runId) finishLink(final);
           },
           (e: unknown) => {
             if (isAbortError(e)) return; // stopSearch already updated the state
@@ -249,6 +278,20 @@ export function createExplorerStore(
       },
       setPage: (page) => set({ page: Math.max(0, page) }),
       dismissMessages: () => set({ errors: [], notice: null }),
+
+      openShareLink({ state, measured, problems }) {
+        if (get().run.status === 'running') get().actions.stopSearch();
+        set({ settings: { ...state.settings, space: { ...state.settings.space } }, selection: null });
+        if (measured) get().actions.importResults(measured);
+        get().actions.startSearch();
+        const { run, errors } = get();
+        if (run.status !== 'running') return; // the link's settings did not make a search: errors say why
+        set({ view: state.view }); // as sent, even an axis the new objectives would have replaced
+        pendingLink = { runId: run.id, selectedId: state.selectedId, fingerprint: state.fingerprint };
+        if (problems.length) {
+          set({ errors: [...errors, `The link held settings this app could not use (their defaults apply): ${problems.join('; ')}.`] });
+        }
+      },
       ...measureParts.actions,
     };
 

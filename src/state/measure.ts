@@ -6,24 +6,35 @@
 // runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
 // sentence and never touch the frontier or earlier measurements.
 import { archSummary, type Arch } from '../core/arch';
+import type { BackendName } from '../core/backendNames';
 import { DEFAULT_PROFILE, type DeviceProfile } from '../core/latency';
+import { parseResultsJson, type ResultsLink } from '../core/links';
+import {
+  addMeasurements,
+  deviceLabel,
+  importedSeriesLabel,
+  seriesId,
+  toMeasurement,
+  type Measurement,
+  type MeasurementStore,
+} from '../core/measurements';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
 import type { SearchConfig } from '../core/search';
 import { mergeSlices, roundRobin, sliceOptions, type SliceOutcome } from '../core/slices';
-import type { MeasurePhase } from '../measure/timing';
-import type { MeasureOutcome } from '../workers/measure.worker';
-import type { BackendSession, MeasureRunner } from './measureClient';
-import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration } from './calibration';
-import { addMeasurements, deviceLabel, seriesId, toMeasurement, type Measurement, type MeasurementStore } from '../core/measurements';
-import { runView } from '../view/runView';
-import { isPositiveInt } from './settings';
-import type { BackendName } from '../core/backendNames';
-import type { MeasureResult } from '../core/timingStats';
-import { loadMeasurements, saveMeasurements, type StorageLike } from './storage';
 import { capEvenly } from '../core/stats';
-import { type AbortableRun, isAbortError } from '../workers/bridge';
+import type { MeasureResult } from '../core/timingStats';
+import type { MeasurePhase } from '../measure/timing';
+import { runView } from '../view/runView';
+import { isAbortError, type AbortableRun } from '../workers/bridge';
+import type { MeasureOutcome } from '../workers/measure.worker';
+import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration } from './calibration';
+import type { BackendSession, MeasureRunner } from './measureClient';
+import { isPositiveInt } from './settings';
+import { loadMeasurements, saveMeasurements, type StorageLike } from './storage';
 
-export type MeasureMode = 'selected' | 'frontier';
+/** What Measure times: the selection, up to MAX_FRONTIER_MEASURE along the frontier, or the
+ *  candidates a measure link brought (the measure page). */
+export type MeasureMode = 'selected' | 'frontier' | 'link';
 export const MAX_FRONTIER_MEASURE = 20;
 export const MEASURE_WARMUP = 2;
 export const MAX_ROUNDS = 10;
@@ -72,6 +83,8 @@ export interface MeasureState {
   measurements: MeasurementStore;
   /** The series the table's "Measured" column shows. */
   shownSeriesId: string | null;
+  /** The candidates of the measure link this page opened (mode 'link'). */
+  linkCandidates: Arch[];
   calibration: Calibration | null;
   errors: string[];
   notice: string | null;
@@ -85,7 +98,27 @@ export interface MeasureActions {
   /** Use the calibrated profile for the next search's analytic latency, or go back to the default. */
   useCalibration(on: boolean): void;
   showSeries(id: string): void;
+  /** Adds another device's series (a results link or file); the same results twice add nothing. */
+  importResults(results: ResultsLink): void;
+  /** A results file's text: imported, or a sentence naming the file and what is wrong with it. */
+  importResultsFile(name: string, text: string): void;
+  renameSeries(id: string, label: string): void;
+  removeSeries(id: string): void;
+  /** The candidates of a measure link, timed by `measure` in mode 'link'. */
+  setLinkCandidates(archs: Arch[]): void;
+  /** `measure` on each backend in turn (the measure page's "every backend"); Stop ends the lot. */
+  measureOnEach(backends: readonly BackendName[]): Promise<void>;
 }
+
+/** How long a backend may take to start before Measure gives up on it: WebGPU can wait for an
+ *  adapter that never comes (or a lost device); the others fail fast or not at all. */
+export const BACKEND_START_MS: Readonly<Record<BackendName, number>> = { webgpu: 30_000, webgl: 60_000, wasm: 60_000, cpu: 60_000 };
+
+const withTimeout = <T>(p: Promise<T>, ms: number, message: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    p.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 
 export interface MeasureDeps {
   runner: MeasureRunner;
@@ -111,7 +144,14 @@ const latest = (s: MeasurementStore): string | null =>
   )[0]?.id ?? null;
 
 /** The candidates "Measure" times now: the selection, or the frontier thinned evenly along latency. */
-export function measureTargets(s: Pick<MeasureHost, 'selection' | 'results'>, mode: MeasureMode): { archs: Arch[]; error?: string } {
+export function measureTargets(
+  s: Pick<MeasureHost, 'selection' | 'results' | 'measure'>,
+  mode: MeasureMode,
+): { archs: Arch[]; error?: string } {
+  if (mode === 'link') {
+    const archs = s.measure.linkCandidates;
+    return archs.length ? { archs } : { archs, error: 'The measure link holds no candidate.' };
+  }
   if (mode === 'selected') {
     return s.selection ? { archs: [s.selection.arch] } : { archs: [], error: 'Select a candidate in the chart or the table first.' };
   }
@@ -169,7 +209,11 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
     const { backend } = get().measure.form;
     setMeasure({ tfjsLoaded: true });
     try {
-      const s = await runner.useBackend(backend);
+      const s = await withTimeout(
+        runner.useBackend(backend),
+        BACKEND_START_MS[backend],
+        `${backend} did not start within ${BACKEND_START_MS[backend] / 1000} s`,
+      );
       if (!live(t)) return null;
       if (s.device.backend !== backend) throw new Error(`asked for ${backend} but tfjs runs ${s.device.backend}`);
       setMeasure({ session: s });
@@ -358,6 +402,77 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
     },
 
     showSeries: (id) => setMeasure({ shownSeriesId: id }),
+
+    importResults(results) {
+      let store = get().measure.measurements;
+      const ids: string[] = [];
+      let count = 0;
+      for (const s of results.series) {
+        const ms = s.measurements.filter((m): m is Measurement => m !== null);
+        if (ms.length === 0) continue;
+        store = addMeasurements(store, s.backend, s.device, s.thread, ms, s.label || importedSeriesLabel(s.backend, s.device, s.tokens));
+        ids.push(seriesId(s.backend, s.device, s.tokens));
+        count += ms.length;
+      }
+      if (ids.length === 0) return setMeasure({ errors: ['The results hold no measured candidate: nothing was imported.'], notice: null });
+      const saveError = saveMeasurements(storage, store);
+      const names = ids.map((id) => store.series.find((s) => s.id === id)!.label);
+      setMeasure({
+        measurements: store,
+        shownSeriesId: ids[0],
+        errors: saveError ? [saveError] : [],
+        notice: `Imported ${count} measurement${count === 1 ? '' : 's'}: ${names.join('; ')}.`,
+      });
+    },
+
+    importResultsFile(name, text) {
+      let results: ResultsLink;
+      try {
+        results = parseResultsJson(text);
+      } catch (e) {
+        return setMeasure({ errors: [`${name} was not imported: ${messageOf(e)}. Nothing changed.`], notice: null });
+      }
+      actions.importResults(results);
+    },
+
+    renameSeries(id, label) {
+      const name = label.trim();
+      if (!name) return;
+      const store = {
+        ...get().measure.measurements,
+        series: get().measure.measurements.series.map((s) => (s.id === id ? { ...s, label: name } : s)),
+      };
+      const saveError = saveMeasurements(storage, store);
+      setMeasure({ measurements: store, ...(saveError ? { errors: [saveError] } : {}) });
+    },
+
+    removeSeries(id) {
+      const { measurements, shownSeriesId } = get().measure;
+      const store = { ...measurements, series: measurements.series.filter((s) => s.id !== id) };
+      const saveError = saveMeasurements(storage, store);
+      setMeasure({
+        measurements: store,
+        shownSeriesId: shownSeriesId === id ? latest(store) : shownSeriesId,
+        ...(saveError ? { errors: [saveError] } : {}),
+      });
+    },
+
+    setLinkCandidates: (archs) => setMeasure({ linkCandidates: archs, form: { ...get().measure.form, mode: 'link' } }),
+
+    async measureOnEach(backends) {
+      const errors: string[] = [];
+      const notices: string[] = [];
+      for (const backend of backends) {
+        setMeasure({ form: { ...get().measure.form, backend } });
+        const before = token;
+        await actions.measure();
+        errors.push(...get().measure.errors);
+        if (get().measure.notice) notices.push(get().measure.notice!);
+        // measure() took token before + 1; a Stop (or another start) moved it on: end the lot.
+        if (token !== before + 1) return;
+      }
+      setMeasure({ errors, notice: notices.join(' ') || null });
+    },
   };
 
   const dropped = [
@@ -373,6 +488,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       items: [],
       measurements: loaded.store,
       shownSeriesId: latest(loaded.store),
+      linkCandidates: [],
       calibration: cal.calibration,
       errors: dropped.filter((x): x is string => !!x),
       notice: null,

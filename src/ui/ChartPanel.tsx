@@ -13,6 +13,7 @@ import { chartSvgString, svgToPng, type ChartFigure } from './chartExport';
 import { Checkbox, Select } from './controls';
 import { downloadBlob, downloadJson, downloadText } from './download';
 import { FrontierChart } from './FrontierChart';
+import { LinksPanel } from './LinksPanel';
 import type { ScreenSeries } from './pointsDraw';
 import type { LegendItem } from './svgDocument';
 
@@ -141,6 +142,17 @@ function Exports(props: {
       downloadText(exportCsv(d.snapshot, d.config, d.fit, d.measurements, d.shownSeriesId), 'lm-frontier.csv', 'text/csv');
     else downloadJson(exportJson(d.snapshot, d.config, d.fit, d.measurements), 'lm-frontier.json');
   };
+  const [copied, setCopied] = useState(false);
+  /** The chart's PNG on the clipboard, to paste into a chat or a slide. */
+  const copyImage = async () => {
+    setCopied(false);
+    if (typeof ClipboardItem === 'undefined' || !navigator.clipboard?.write) {
+      throw new Error('this browser cannot put images on the clipboard; use Export PNG');
+    }
+    // The item takes a promise, so Safari keeps the click's permission while the PNG renders.
+    await navigator.clipboard.write([new ClipboardItem({ 'image/png': svgToPng(svg()) })]);
+    setCopied(true);
+  };
   return (
     <div className="exports">
       {EXPORT_FORMATS.map((format) => (
@@ -148,6 +160,15 @@ function Exports(props: {
           Export {format}
         </button>
       ))}
+      <button type="button" disabled={!hasFrontier} onClick={() => run(copyImage)}>
+        Copy image
+      </button>
+      {copied ? (
+        <span role="status" className="hint">
+          Chart image copied.
+        </span>
+      ) : null}
+      <LinksPanel onDownloadJson={() => run(() => save('JSON'))} />
       {error ? (
         <span role="alert" className="inline-error">
           {error}

@@ -9,6 +9,7 @@ import { BACKEND_MEMORY_LIMITS } from '../core/memoryGuard';
 import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureItem, type MeasureMode } from '../state/measure';
 import { useActions, useExplorer } from '../state/store';
 import { Calibration } from './Calibration';
+import { DeviceSeries } from './DeviceSeries';
 import { NumberInput, Panel, Select } from './controls';
 import type { BackendName } from '../core/backendNames';
 
@@ -32,7 +33,7 @@ function itemText(it: MeasureItem): string {
   }
 }
 
-function Items() {
+export function Items() {
   const items = useExplorer((s) => s.measure.items);
   if (items.length === 0) return null;
   return (
@@ -68,7 +69,7 @@ function Items() {
 }
 
 /** The backend actually running, where, and why on the main thread when it fell back. */
-function Session() {
+export function Session() {
   const session = useExplorer((s) => s.measure.session);
   if (!session) return <p className="hint">tfjs loads on the first Measure or Calibrate.</p>;
   const d = session.device;
@@ -92,7 +93,7 @@ function Session() {
   );
 }
 
-function Messages() {
+export function Messages() {
   const errors = useExplorer((s) => s.measure.errors);
   const notice = useExplorer((s) => s.measure.notice);
   return (
@@ -179,6 +180,7 @@ export function MeasurePanel() {
       <Session />
       <Items />
       <Messages />
+      <DeviceSeries />
       <Calibration />
     </Panel>
   );

@@ -166,11 +166,14 @@ describe('results link', () => {
       wasmThreadCount: 4,
       crossOriginIsolated: true,
     };
-    const link = { candidates, series: [{ backend: 'wasm', device, thread: 'worker', tokens: 128, at: at.toISOString(), measurements }] };
+    const link = {
+      candidates,
+      series: [{ label: 'Pixel', backend: 'wasm', device, thread: 'worker', tokens: 128, at: at.toISOString(), measurements }],
+    };
     const back = await decodeResultsLink(await encodeResultsLink(link));
     expect(back.series).toHaveLength(1);
     const s = back.series[0];
-    expect(s).toMatchObject({ backend: 'wasm', device, thread: 'worker', tokens: 128, at: at.toISOString() });
+    expect(s).toMatchObject({ label: 'Pixel', backend: 'wasm', device, thread: 'worker', tokens: 128, at: at.toISOString() });
     s.measurements.forEach((m, i) => {
       const want = measurements[i];
       if (!want) return expect(m).toBeNull();

@@ -39,8 +39,11 @@ describe('explorer markup', () => {
     expect(html).toContain('Max model memory (MB)');
     expect(html).toContain('Measured latency (decode)');
     expect(html).toContain('tfjs not loaded');
-    // No placeholder buttons for later issues.
-    expect(html).not.toMatch(/>(Share|Measure on another)[^<]*<\/button>/);
+    // The links out: share, measure on another device (off until there is a frontier), copy image.
+    expect(html).toContain('aria-expanded="false">Share</button>');
+    expect(html).toContain('aria-expanded="false" disabled="">Measure on another device</button>');
+    expect(html).toContain('>Copy image</button>');
+    expect(html).toMatch(/<label class="file-button"><span>Import results<\/span><input type="file"/);
   });
 
   it('the architecture view explains how to select before anything is selected', async () => {

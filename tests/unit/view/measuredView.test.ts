@@ -2,11 +2,11 @@
 // analytic values on analytic axes and at the median with p10–p90 bars on measured axes, the
 // table's "Measured" column sorts unmeasured rows last either way.
 import { describe, expect, it } from 'vitest';
-import { archKey, homogeneous, type Arch } from '../../../src/core/arch';
+import { archKey, homogeneous, type Arch, parseArchKey } from '../../../src/core/arch';
 import { DEFAULT_EVAL, evaluate } from '../../../src/core/evaluate';
 import { chartSeries } from '../../../src/view/chartData';
 import { addMeasurements, emptyMeasurements, type Measurement } from '../../../src/core/measurements';
-import { archRow, formatMedianSpread, measuredChartSeries, measuredLookup, parseArchKey } from '../../../src/view/measuredView';
+import { archRow, formatMedianSpread, measuredChartSeries, measuredLookup } from '../../../src/view/measuredView';
 import { EMPTY_VIEW, type PointRow } from '../../../src/view/runView';
 import { COLUMN_BY_KEY, sortRows } from '../../../src/view/table';
 
