@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runDriftBench } from './drift';
 import { runLatencyBench } from './latency';
+import { runLinksBench } from './links';
 import { runInterleaveBench } from './interleave';
 import { runSearchBench } from './search';
 
@@ -190,6 +191,17 @@ async function interleaveBench(): Promise<Row[]> {
   return rows;
 }
 
+async function linksBench(): Promise<Row[]> {
+  const r = await runLinksBench();
+  save('links', r);
+  const rows: Row[] = [[`link sizes (behind ${r.origin})`, 'characters', 'QR version (EC L)', 'target']];
+  for (const l of r.links) {
+    const target = l.link.startsWith('measure') ? `< 1,000, QR <= 25 ${ok(l.characters < 1000 && (l.qrVersion ?? 99) <= 25)}` : '';
+    rows.push([l.link, l.characters.toLocaleString('en-US'), String(l.qrVersion ?? 'too long'), target]);
+  }
+  return rows;
+}
+
 function save(name: string, data: object) {
   mkdirSync('bench/results', { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
@@ -201,6 +213,7 @@ const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
   latency: latencyBench,
   drift: driftBench,
   interleave: interleaveBench,
+  links: linksBench,
 };
 
 async function main() {

@@ -167,7 +167,7 @@ export function readResults(r: ByteReader): ResultsLink {
   const candidates = readCandidates(r);
   const keys = candidates.map(archKey);
   const count = r.uint();
-  if (count > 16) throw new LinkError('the results link holds more device series than any phone sends');
+  if (count > 256) throw new LinkError('the link holds more device series (over 256) than this app reads');
   const series: ResultsSeries[] = [];
   for (let i = 0; i < count; i++) {
     const label = r.string();
@@ -208,7 +208,12 @@ export function seriesToResults(series: readonly MeasuredSeries[]): { results: R
   let base: string | undefined;
   for (const s of series) {
     const parsed = Object.keys(s.byArch).map((k) => [k, parseArchKey(k)] as const);
-    const bases = new Set(parsed.map(([k]) => k.split('|')[0]));
+    // What candidates of one link share (candidateCodec): all but depth, width and layers.
+    const bases = new Set(
+      parsed.map(([, a]) =>
+        a ? JSON.stringify([a.family, a.vocabSize, a.contextLength, a.tieEmbeddings, a.embedDim, a.normPosition]) : '',
+      ),
+    );
     if (parsed.some(([, a]) => !a) || bases.size !== 1 || (base !== undefined && !bases.has(base))) {
       leftOut.push(s);
       continue;

@@ -136,7 +136,14 @@ export function createExplorerStore(
       active = null;
       // A stopped or failed run shows its latest snapshot, which the results may lag behind.
       const latest = run.snapshot && run.config ? { results: { runId, config: run.config, snapshot: run.snapshot } } : {};
-      set({ run: { ...run, status: 'idle', outcome, elapsedMs: now() - run.startedAt }, notice, errors, ...latest });
+      // Starting the run cleared the errors: any there now came during it (a link that could not
+      // be read, a setting a link could not use) and stay beside the run's own.
+      set({
+        run: { ...run, status: 'idle', outcome, elapsedMs: now() - run.startedAt },
+        notice,
+        errors: [...get().errors, ...errors],
+        ...latest,
+      });
     };
 
     // Progress (counts, bar) follows every snapshot; the chart, table and architecture view

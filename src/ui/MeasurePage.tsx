@@ -82,15 +82,21 @@ function useWakeLock(active: boolean): string | null {
 }
 
 function Candidates({ link }: { link: MeasureLink }) {
+  const n = link.candidates.length;
   return (
-    <ol className="link-candidates" aria-label="Candidates to measure">
-      {link.candidates.map((a) => (
-        <li key={archKey(a)}>
-          <strong>{archSummary(a)}</strong> · {formatCount(countParams(a).total)} params · {a.family}, vocab{' '}
-          {a.vocabSize.toLocaleString('en-US')}
-        </li>
-      ))}
-    </ol>
+    <details className="link-candidates" open={n <= 5}>
+      <summary>
+        What will be measured: {n} candidate{n === 1 ? '' : 's'}
+      </summary>
+      <ol aria-label="Candidates to measure">
+        {link.candidates.map((a) => (
+          <li key={archKey(a)}>
+            <strong>{archSummary(a)}</strong> · {formatCount(countParams(a).total)} params · {a.family}, vocab{' '}
+            {a.vocabSize.toLocaleString('en-US')}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }
 
@@ -196,9 +202,6 @@ export function MeasurePage({ payload }: { payload: string }) {
         {n > 1 ? `, in ${link.rounds} round-robin rounds` : ''}.
       </p>
       <Candidates link={link} />
-      <h2>This device</h2>
-      <DeviceSummary />
-      <h2>Measure</h2>
       <Select<BackendName>
         label="Backend"
         value={form.backend}
@@ -227,7 +230,7 @@ export function MeasurePage({ payload }: { payload: string }) {
           {wake}
         </p>
       ) : null}
-      <Session />
+      <Session idleHint="tfjs loads when you press Start." />
       <Items />
       <Messages />
       <ResultsTable link={link} since={since} />
@@ -237,6 +240,10 @@ export function MeasurePage({ payload }: { payload: string }) {
         </button>
       ) : null}
       {sending && measured ? <SendBack link={link} since={since} /> : null}
+      <details className="device-details">
+        <summary>This device</summary>
+        <DeviceSummary />
+      </details>
     </main>
   );
 }

@@ -69,9 +69,9 @@ export function Items() {
 }
 
 /** The backend actually running, where, and why on the main thread when it fell back. */
-export function Session() {
+export function Session({ idleHint = 'tfjs loads on the first Measure or Calibrate.' }: { idleHint?: string }) {
   const session = useExplorer((s) => s.measure.session);
-  if (!session) return <p className="hint">tfjs loads on the first Measure or Calibrate.</p>;
+  if (!session) return <p className="hint">{idleHint}</p>;
   const d = session.device;
   const wasm =
     d.backend === 'wasm'
