@@ -1,5 +1,6 @@
 // Training-free quality proxies. Higher is better for all three.
 import type { Arch } from './arch';
+import { detLn } from './detMath';
 
 export type ProxyId = 'decoder-params' | 'entropy' | 'flops';
 export const PROXY_IDS: readonly ProxyId[] = ['decoder-params', 'entropy', 'flops'];
@@ -40,11 +41,11 @@ export interface ProxyDef {
  * (MeRino's depth/width constraint; it reports beta = 1/16).
  */
 export function entropyScore(arch: Arch, p: EntropyParams = DEFAULT_ENTROPY): number {
-  const logD = Math.log(arch.dModel);
+  const logD = detLn(arch.dModel);
   const gate = arch.family === 'llama' ? logD : 0;
   let h = 0;
   for (const layer of arch.layers) {
-    h += p.aAtt * 2 * logD + p.aFfn * (logD + Math.log(layer.dInner) + gate);
+    h += p.aAtt * 2 * logD + p.aFfn * (logD + detLn(layer.dInner) + gate);
   }
   const rho = arch.layers.length / arch.dModel;
   return rho > p.rho0 ? (h * p.rho0) / rho : h;

@@ -11,6 +11,7 @@ import { crowdingDistance, hypervolume, nonDominatedSort, toMin } from './pareto
 import { makeRng, randInt, type Rng } from './random';
 import { DEFAULT_SPACE, type SearchSpace } from './space';
 import { archKey } from './arch';
+import { detLn } from './detMath';
 
 export type SearchAlgorithm = 'nsga2' | 'random' | 'exhaustive';
 
@@ -172,7 +173,7 @@ function tournament(rng: Rng, pop: Member[], rank: Int32Array, crowd: Float64Arr
 function crowdingSpace(pool: Member[]): number[][] {
   const m = pool[0]?.c.objectives.length ?? 0;
   const logs = Array.from({ length: m }, (_, k) => pool.every((x) => x.c.objectives[k] > 0));
-  return pool.map((x) => x.c.objectives.map((v, k) => (logs[k] ? Math.log(v) : v)));
+  return pool.map((x) => x.c.objectives.map((v, k) => (logs[k] ? detLn(v) : v))); // the same bits on every engine
 }
 
 /** Keep the best `n` of `pool` by non-dominated rank, then crowding distance. */
