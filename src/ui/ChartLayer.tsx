@@ -10,6 +10,10 @@ import { createPortal } from 'react-dom';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { nearestPoint, type ChartSeries, type XY } from '../view/chartData';
 import { diamondPath, drawPoints, type ScreenMeasured, type ScreenPoint, type ScreenSeries } from './pointsDraw';
+import { pixelSize } from './raster';
+
+/** A CSS length of the plot area: 0 when recharts reports nothing usable. */
+const cssSize = (v: number): number => (Number.isFinite(v) && v > 0 ? v : 0);
 
 interface Props {
   series: ChartSeries;
@@ -106,6 +110,10 @@ export const ChartLayer = memo(function ChartLayer({
 
   if (!plot || !screen) return null;
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+  // A plot area squeezed to nothing (a window too narrow for the chart) can come out zero, negative
+  // or NaN: size the canvas and the hit area at 0 then (drawPoints draws nothing into it).
+  const width = cssSize(plot.width);
+  const height = cssSize(plot.height);
 
   const locate = (e: React.MouseEvent<SVGRectElement>) => {
     const svg = e.currentTarget.ownerSVGElement;
@@ -125,9 +133,9 @@ export const ChartLayer = memo(function ChartLayer({
               <canvas
                 ref={canvas}
                 className="points-canvas"
-                width={Math.round(plot.width * dpr)}
-                height={Math.round(plot.height * dpr)}
-                style={{ position: 'absolute', left: plot.x, top: plot.y, width: plot.width, height: plot.height, pointerEvents: 'none' }}
+                width={pixelSize(Math.round(width * dpr))}
+                height={pixelSize(Math.round(height * dpr))}
+                style={{ position: 'absolute', left: plot.x, top: plot.y, width, height, pointerEvents: 'none' }}
                 data-frontier={screen.frontier.length}
                 data-dominated={screen.dominated.length}
                 data-infeasible={screen.infeasible.length}
@@ -157,8 +165,8 @@ export const ChartLayer = memo(function ChartLayer({
         data-export="skip"
         x={plot.x}
         y={plot.y}
-        width={plot.width}
-        height={plot.height}
+        width={width}
+        height={height}
         fill="transparent"
         onMouseMove={(e) => onHover(locate(e))}
         onMouseLeave={() => onHover(null)}

@@ -15,7 +15,28 @@ import type { ScreenPoint, ScreenSeries } from './pointsDraw';
 
 export const CHART_HEIGHT = 420;
 
-function Tooltip({ point, flip }: { point: ScreenPoint; flip: boolean }) {
+/**
+ * Under this chart width a tooltip beside the point (220 px at least, 14 px off) would stick out
+ * of the chart and widen the page: it spans the chart's width instead, above or below the point.
+ */
+const DOCK_TOOLTIP_BELOW = 2 * (220 + 14);
+
+function tooltipPlacement(point: ScreenPoint, boxWidth: number): { className: string; style: React.CSSProperties } {
+  if (boxWidth > 0 && boxWidth < DOCK_TOOLTIP_BELOW) {
+    const above = point.sy > CHART_HEIGHT / 2;
+    return {
+      className: 'chart-tooltip docked',
+      style: { top: point.sy, transform: above ? 'translateY(calc(-100% - 14px))' : 'translateY(14px)' },
+    };
+  }
+  const flip = point.sx > boxWidth / 2;
+  return {
+    className: 'chart-tooltip',
+    style: { left: point.sx, top: point.sy, transform: flip ? 'translate(calc(-100% - 14px), 14px)' : 'translate(14px, 14px)' },
+  };
+}
+
+function Tooltip({ point, boxWidth }: { point: ScreenPoint; boxWidth: number }) {
   const snapshot = useExplorer((s) => s.results?.snapshot);
   const config = useExplorer((s) => s.results?.config);
   const view = useExplorer((s) => s.view);
@@ -28,13 +49,10 @@ function Tooltip({ point, flip }: { point: ScreenPoint; flip: boolean }) {
   const measured = measurements.series.filter((s) => s.byArch[key]);
   const ax = AXES[isMeasuredAxis(view.x) ? 'latency-decode' : view.x];
   const ay = AXES[view.y];
+  const { className, style } = tooltipPlacement(point, boxWidth);
   return (
     // Mouse-only detail (the table and the architecture view carry the same for keyboard users).
-    <div
-      className="chart-tooltip"
-      aria-hidden="true"
-      style={{ left: point.sx, top: point.sy, transform: flip ? 'translate(calc(-100% - 14px), 14px)' : 'translate(14px, 14px)' }}
-    >
+    <div className={className} aria-hidden="true" style={style}>
       <div className="tt-title">
         {archSummary(arch)} <span className={`tag tag-${row.status}`}>{row.status}</span>
       </div>
@@ -214,7 +232,7 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
           />
         </ComposedChart>
       </ResponsiveContainer>
-      {hover ? <Tooltip point={hover} flip={hover.sx > (host?.clientWidth ?? 0) / 2} /> : null}
+      {hover ? <Tooltip point={hover} boxWidth={host?.clientWidth ?? 0} /> : null}
       {view.y === 'est-ppl' && !fit ? <p className="chart-empty">Loading the perplexity fit…</p> : null}
       {!snapshot ? <p className="chart-empty">No results yet: press Search.</p> : null}
       {snapshot && isMeasuredAxis(view.x) && !measured.some((m) => m.points.length) ? (

@@ -1,6 +1,17 @@
 // Drawing the chart's points: on a canvas for the live chart, as SVG markup for the exported
 // figure. Both read the same projected points and the same theme colours (CSS variables).
-import { createRaster, crossMask, discMask, maskSet, parseColor, stamp, staircase, type MaskSet, type Raster } from './raster';
+import {
+  createRaster,
+  crossMask,
+  discMask,
+  isEmptyRaster,
+  maskSet,
+  parseColor,
+  stamp,
+  staircase,
+  type MaskSet,
+  type Raster,
+} from './raster';
 
 export interface ScreenPoint {
   sx: number;
@@ -80,15 +91,19 @@ const rasters = new WeakMap<HTMLCanvasElement, Raster>();
 
 /** Draw every series into the canvas: JS rasterisation (see raster.ts), one putImageData. */
 export function drawPoints(canvas: HTMLCanvasElement, s: ScreenSeries): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const c = themeColors(canvas);
+  // A collapsed plot area (a window too narrow for the chart) gives a zero-size canvas: there is
+  // nothing to draw, and ImageData would throw on its zero width or height.
+  const scale = canvas.width / Math.max(1, s.plot.width);
+  if (!(scale > 0 && Number.isFinite(scale))) return;
   let r = rasters.get(canvas);
   if (!r || r.width !== canvas.width || r.height !== canvas.height) {
     r = createRaster(canvas.width, canvas.height);
     rasters.set(canvas, r);
   } else r.data.fill(0);
-  const scale = canvas.width / Math.max(1, s.plot.width);
+  if (isEmptyRaster(r)) return;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const c = themeColors(canvas);
   const t = { ox: s.plot.x, oy: s.plot.y, scale };
   stamp(r, s.dominated, t, cachedMasks('disc', R_DOMINATED * scale), parseColor(c.dominated), DOMINATED_ALPHA);
   stamp(r, s.infeasible, t, cachedMasks('cross', 2.5 * scale), parseColor(c.infeasible), 0.8);

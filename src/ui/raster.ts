@@ -19,11 +19,23 @@ export interface Mask {
 
 export type Rgb = [number, number, number];
 
-export const createRaster = (width: number, height: number): Raster => ({
-  width,
-  height,
-  data: new Uint8ClampedArray(width * height * 4),
-});
+/**
+ * A canvas or raster dimension in whole pixels: 0 when below one pixel, negative, NaN or infinite.
+ * A collapsed plot area (a window too narrow for the chart) must give an empty raster, never a throw:
+ * `new ImageData` rejects a zero width or height, `new Uint8ClampedArray` a negative length.
+ */
+export const pixelSize = (v: number): number => (Number.isFinite(v) && v >= 1 ? Math.floor(v) : 0);
+
+/** An empty raster (either side 0) holds no pixels: drawing into it does nothing. */
+export const isEmptyRaster = (r: Raster): boolean => !(r.width >= 1 && r.height >= 1); // NaN too
+
+export const createRaster = (width: number, height: number): Raster => {
+  const w = pixelSize(width);
+  const h = pixelSize(height);
+  // Both sides 0 when either is: a raster is either drawable or has no pixels at all.
+  const empty = w === 0 || h === 0;
+  return { width: empty ? 0 : w, height: empty ? 0 : h, data: new Uint8ClampedArray(empty ? 0 : w * h * 4) };
+};
 
 const SUB = 4; // supersamples per pixel side when building masks
 
@@ -109,6 +121,7 @@ export const IDENTITY: ToPixels = { ox: 0, oy: 0, scale: 1 };
 
 /** Stamp a shape centred on each point, blending `rgb` at `alpha`. */
 export function stamp(r: Raster, points: readonly { sx: number; sy: number }[], t: ToPixels, set: MaskSet, rgb: Rgb, alpha: number): void {
+  if (isEmptyRaster(r)) return;
   const { width, height, data } = r;
   const { steps } = set;
   for (const p of points) {
@@ -136,6 +149,7 @@ export function stamp(r: Raster, points: readonly { sx: number; sy: number }[], 
 
 /** Axis-aligned rectangle with exact (area) coverage at its fractional edges. */
 export function fillRect(r: Raster, x0: number, y0: number, x1: number, y1: number, rgb: Rgb, alpha: number): void {
+  if (isEmptyRaster(r)) return;
   const left = Math.max(0, Math.min(x0, x1));
   const right = Math.min(r.width, Math.max(x0, x1));
   const top = Math.max(0, Math.min(y0, y1));

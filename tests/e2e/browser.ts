@@ -37,9 +37,17 @@ export interface AppPage {
  */
 export async function openPage(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+    /** A phone: isMobile and hasTouch (give a phone-sized viewport too). */
+    mobile?: boolean;
+    userAgent?: string;
+  } = {},
 ): Promise<AppPage> {
   const context = await browser.newContext({
+    ...(options.mobile ? { isMobile: true, hasTouch: true } : {}),
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     acceptDownloads: true,
     viewport: options.viewport ?? { width: 1280, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
