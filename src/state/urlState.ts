@@ -80,18 +80,26 @@ export async function openLink(store: ExplorerStore, hash: string, { startDefaul
 }
 
 /**
- * Keeps the URL hash on the explorer's share link (debounced) and opens links pasted into the
- * address bar later. Returns a function that stops both.
+ * Keeps the URL hash on the explorer's share link and opens links pasted into the address bar
+ * later. A change is written at once when the last write is `intervalMs` old, else at the end of
+ * that interval (browsers refuse replaceState called hundreds of times in a few seconds). Returns
+ * a function that stops both.
  */
-export function followUrl(store: ExplorerStore, win: Window = window, delayMs = 300): () => void {
+export function followUrl(store: ExplorerStore, win: Window = window, intervalMs = 250): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastWrite = -Infinity;
   let written = win.location.hash;
   let last: { state: ShareState; series: unknown } | undefined;
   const write = async () => {
+    timer = undefined;
+    lastWrite = performance.now();
     const link = await encodeShareLink(shareStateOf(store.getState()), store.getState().measure.measurements.series);
-    if (link.hash !== win.location.hash) {
+    if (link.hash === win.location.hash) return;
+    try {
       win.history.replaceState(win.history.state, '', link.hash);
       written = link.hash;
+    } catch {
+      // Throttled by the browser: the next change writes again.
     }
   };
   const unsubscribe = store.subscribe((s) => {
@@ -100,8 +108,10 @@ export function followUrl(store: ExplorerStore, win: Window = window, delayMs = 
       a.settings === b.settings && a.view === b.view && a.selectedId === b.selectedId && a.fingerprint === b.fingerprint;
     if (last && same(next.state, last.state) && next.series === last.series) return;
     last = next;
-    clearTimeout(timer);
-    timer = setTimeout(() => void write(), delayMs);
+    if (timer !== undefined) return; // the pending write will take this change too
+    const wait = lastWrite + intervalMs - performance.now();
+    if (wait <= 0) void write();
+    else timer = setTimeout(() => void write(), wait);
   });
   const onHashChange = () => {
     if (win.location.hash === written) return;

@@ -221,11 +221,13 @@ test('Calibrate: the measured profile labels and drives the next search; back to
 });
 
 test('measurements and the calibration survive a reload', async () => {
+  // The address bar holds the page's state (its share link), written within 250 ms of a change.
+  await page.waitForTimeout(500);
   await page.reload();
   await waitForSearchDone(page);
   assert.match(await legendText(page), /measured \(cpu · .*measured \(wasm · .*measured \(webgl · .*measured \(webgpu · /);
   assert.match((await page.getByTestId('next-profile').textContent()) ?? '', /^measured on cpu: /);
-  // The default search's frontier does not hold the tiny archs: they are drawn all the same.
+  // The reload reproduces the search in the address bar (the tiny space); measured points are drawn by arch key.
   await page.getByLabel('x axis').selectOption({ label: 'Measured latency (decode)' });
   await page.waitForFunction(() => document.querySelectorAll('.measured-series path.pt-measured').length === 8, null, { polling: 100 });
   assert.equal(await page.getByTestId('badge-backend').textContent(), 'tfjs not loaded');
