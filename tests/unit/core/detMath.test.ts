@@ -20,7 +20,8 @@ describe('detLn', () => {
   });
 
   it('on the integers the entropy proxy feeds it (widths up to 2^18)', () => {
-    for (let n = 1; n <= 262_144; n += n < 4096 ? 1 : 61) expect(ulpsApart(detLn(n), Math.log(n) || Number.MIN_VALUE)).toBeLessThanOrEqual(2);
+    for (let n = 1; n <= 262_144; n += n < 4096 ? 1 : 61)
+      expect(ulpsApart(detLn(n), Math.log(n) || Number.MIN_VALUE)).toBeLessThanOrEqual(2);
     expect(detLn(1)).toBe(0);
     expect(detLn(2)).toBe(Math.LN2);
   });
