@@ -5,24 +5,7 @@ import { formatInt } from '../view/format';
 import { describeMeasurement, shownMeasuredLookup } from '../view/measuredView';
 import { EMPTY_VIEW, runView } from '../view/runView';
 import { useActions, useExplorer, useReference } from '../state/store';
-import { COLUMN_GROUPS, COLUMNS, PAGE_SIZE, pageCount, sortRows } from '../view/table';
-import { Select } from './controls';
-
-/** Which measured series the "Measured" column shows (when there is more than one). */
-function SeriesPicker() {
-  const series = useExplorer((s) => s.measure.measurements.series);
-  const shown = useExplorer((s) => s.measure.shownSeriesId);
-  const { showSeries } = useActions();
-  if (series.length === 0) return null;
-  return (
-    <Select
-      label="Measured column"
-      value={shown ?? series[series.length - 1].id}
-      options={series.map((s) => ({ value: s.id, label: s.label }))}
-      onChange={showSeries}
-    />
-  );
-}
+import { COLUMN_BY_KEY, COLUMN_GROUPS, COLUMNS, deviceColumns, PAGE_SIZE, pageCount, sortRows } from '../view/table';
 
 export function CandidateTable() {
   // Deferred: progress updates re-render the table in a yielding transition.
@@ -36,10 +19,18 @@ export function CandidateTable() {
   const selection = useExplorer((s) => s.selection);
   const selectedId = selection && results && selection.runId === results.runId ? selection.id : null;
   const fit = useReference((s) => s.analysis?.fit ?? null);
-  const { sortBy, setPage, select } = useActions();
+  const { sortBy, setPage, select, showSeries } = useActions();
   const rows = snapshot ? runView(snapshot).frontier : EMPTY_VIEW.frontier;
   const lookup = useMemo(() => shownMeasuredLookup(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
   const sorted = useMemo(() => sortRows(rows, sort, fit, lookup), [rows, sort, fit, lookup]);
+  const devices = useMemo(() => deviceColumns(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
+  const groups = COLUMN_GROUPS.map((g) => (g.label === COLUMN_BY_KEY.measured.group ? { ...g, span: Math.max(1, devices.length) } : g));
+  /** Sort by a device's column: it becomes the shown series (the one exports and the sort use). */
+  const sortByDevice = (id: string) => {
+    if (id === shownSeriesId) return sortBy('measured');
+    showSeries(id);
+    if (sort.key !== 'measured') sortBy('measured');
+  };
   const shown = measurements.series.find((m) => m.id === shownSeriesId);
   const workload = results?.config.eval.workload ?? 'decode';
   const pages = pageCount(sorted.length);
@@ -61,7 +52,6 @@ export function CandidateTable() {
               : 'Measured: empty until candidates are timed on this device (Measure).'}
           </p>
         </div>
-        <SeriesPicker />
         <nav className="pager" aria-label="Table pages">
           <button type="button" onClick={() => setPage(p - 1)} disabled={p === 0} aria-label="Previous page">
             ‹
@@ -78,26 +68,49 @@ export function CandidateTable() {
         <table aria-label="Candidates" className="candidates">
           <thead>
             <tr className="group-row">
-              {COLUMN_GROUPS.map((g) => (
+              {groups.map((g) => (
                 <th key={g.label} scope="colgroup" colSpan={g.span}>
                   <span className="group-label">{g.label}</span>
                 </th>
               ))}
             </tr>
             <tr>
-              {COLUMNS.map((c) => (
-                <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                  <button type="button" className="sort" onClick={() => sortBy(c.key)}>
-                    <span className="th-main">
-                      {c.header}
-                      <span className="sort-mark" aria-hidden="true">
-                        {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-                      </span>
-                    </span>
-                    {c.sub ? <span className="th-sub">{c.sub}</span> : null}
-                  </button>
-                </th>
-              ))}
+              {COLUMNS.flatMap((c) =>
+                c.key === 'measured' && devices.length
+                  ? devices.map((d) => {
+                      const isSorted = sort.key === 'measured' && d.shown;
+                      return (
+                        <th key={d.id} scope="col" aria-sort={isSorted ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                          <button type="button" className="sort" onClick={() => sortByDevice(d.id)} title={d.label}>
+                            <span className="th-main th-device">
+                              {d.label}
+                              <span className="sort-mark" aria-hidden="true">
+                                {isSorted ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                              </span>
+                            </span>
+                            <span className="th-sub">{c.sub}</span>
+                          </button>
+                        </th>
+                      );
+                    })
+                  : [
+                      <th
+                        key={c.key}
+                        scope="col"
+                        aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                      >
+                        <button type="button" className="sort" onClick={() => sortBy(c.key)}>
+                          <span className="th-main">
+                            {c.header}
+                            <span className="sort-mark" aria-hidden="true">
+                              {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                            </span>
+                          </span>
+                          {c.sub ? <span className="th-sub">{c.sub}</span> : null}
+                        </button>
+                      </th>,
+                    ],
+              )}
             </tr>
           </thead>
           <tbody>
@@ -116,19 +129,32 @@ export function CandidateTable() {
                   }
                 }}
               >
-                {COLUMNS.map((c) => {
-                  const m = c.key === 'measured' ? lookup?.(r.id) : undefined;
-                  return (
-                    <td key={c.key} data-col={c.key} title={m ? describeMeasurement(m.measurement, m.series) : undefined}>
-                      {c.cell(r, fit, lookup)}
-                    </td>
-                  );
-                })}
+                {COLUMNS.flatMap((c) =>
+                  c.key === 'measured' && devices.length
+                    ? devices.map((d) => {
+                        const m = d.lookup?.(r.id);
+                        return (
+                          <td
+                            key={d.id}
+                            data-col={d.shown ? 'measured' : 'measured-other'}
+                            data-series={d.label}
+                            title={m ? describeMeasurement(m.measurement, m.series) : undefined}
+                          >
+                            {c.cell(r, fit, d.lookup)}
+                          </td>
+                        );
+                      })
+                    : [
+                        <td key={c.key} data-col={c.key}>
+                          {c.cell(r, fit, lookup)}
+                        </td>,
+                      ],
+                )}
               </tr>
             ))}
             {visible.length === 0 ? (
               <tr>
-                <td colSpan={COLUMNS.length} className="empty">
+                <td colSpan={COLUMNS.length + Math.max(0, devices.length - 1)} className="empty">
                   No frontier yet.
                 </td>
               </tr>

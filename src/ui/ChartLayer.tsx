@@ -9,7 +9,7 @@ import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { nearestPoint, type ChartSeries, type XY } from '../view/chartData';
-import { diamondPath, drawPoints, type ScreenMeasured, type ScreenPoint, type ScreenSeries } from './pointsDraw';
+import { diamondPath, drawPoints, stepPath, type ScreenMeasured, type ScreenPoint, type ScreenSeries } from './pointsDraw';
 import { pixelSize } from './raster';
 
 /** A CSS length of the plot area: 0 when recharts reports nothing usable. */
@@ -81,6 +81,7 @@ export const ChartLayer = memo(function ChartLayer({
           ...(p.lo !== undefined && p.hi !== undefined ? { slo: fx(p.lo), shi: fx(p.hi) } : {}),
         }))
         .filter((p) => Number.isFinite(p.sx) && Number.isFinite(p.sy)),
+      frontierPath: stepPath(m.frontier.map((p) => [fx(p.x), fy(p.y)])),
     }));
     // Measured points of the run on screen are selectable (the others have no id here).
     const measuredHits = measured.flatMap((m) => m.points.filter((p) => p.id !== null).map((p) => ({ sx: p.sx, sy: p.sy, id: p.id! })));
@@ -143,6 +144,7 @@ export const ChartLayer = memo(function ChartLayer({
               <svg className="chart-overlay" aria-hidden="true">
                 {screen.measured.map((m) => (
                   <g key={m.id} className="measured-series" data-series={m.label} data-count={m.points.length} style={{ color: m.color }}>
+                    {m.frontierPath ? <path className="measured-front" d={m.frontierPath} /> : null}
                     {m.points.map((p) =>
                       p.slo !== undefined && p.shi !== undefined ? (
                         <line key={`bar-${p.sx},${p.sy}`} className="pt-measured-bar" x1={p.slo} x2={p.shi} y1={p.sy} y2={p.sy} />

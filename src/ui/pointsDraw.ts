@@ -25,6 +25,8 @@ export interface ScreenMeasured {
   label: string;
   color: string;
   points: { sx: number; sy: number; slo?: number; shi?: number; id: number | null }[];
+  /** The series' own frontier as an SVG step path ('' when it has none on these axes). */
+  frontierPath: string;
 }
 
 export interface ScreenSeries {
@@ -148,6 +150,14 @@ export function pointsSvg(s: ScreenSeries, c: PointColors): string {
 /** Diamond marker path centred on (x, y). */
 export const diamondPath = (x: number, y: number, r = 5): string => `M${f1(x)},${f1(y - r)}l${r},${r}l-${r},${r}l-${r},-${r}z`;
 
+/** A step-after line through screen points (hold y until the next x), as an SVG path; '' for
+ *  fewer than two points. */
+export function stepPath(pts: readonly [number, number][]): string {
+  const ok = pts.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  if (ok.length < 2) return '';
+  return ok.map(([x, y], i) => (i === 0 ? `M${f1(x)},${f1(y)}` : `H${f1(x)}V${f1(y)}`)).join('');
+}
+
 /** Measured series as SVG (the live overlay renders the same shapes with React). */
 export function measuredSvg(series: readonly ScreenMeasured[], background: string): string {
   return series
@@ -158,6 +168,7 @@ export function measuredSvg(series: readonly ScreenMeasured[], background: strin
         .join('');
       const marks = m.points.map((p) => diamondPath(p.sx, p.sy)).join('');
       return (
+        (m.frontierPath ? `<path d="${m.frontierPath}" stroke="${m.color}" stroke-opacity="0.8" stroke-width="1.5" fill="none"/>` : '') +
         (bars ? `<path d="${bars}" stroke="${m.color}" stroke-width="1.5" fill="none"/>` : '') +
         (marks ? `<path d="${marks}" fill="${m.color}" stroke="${background}" stroke-width="1"/>` : '')
       );

@@ -119,6 +119,18 @@ export interface MeasuredChartSeries {
   label: string;
   color: string;
   points: MeasuredPoint[];
+  /** On a measured-latency x axis: the series' own Pareto frontier (lowest latency for the best
+   *  y), sorted by x, for a step line; empty on other axes (the points sit at analytic values). */
+  frontier: { x: number; y: number }[];
+}
+
+/** The points no other point beats on both lower x and better y (`ySense`), sorted by x. */
+export function paretoFrontier(points: readonly { x: number; y: number }[], ySense: 'min' | 'max'): { x: number; y: number }[] {
+  const better = (a: number, b: number) => (ySense === 'max' ? a > b : a < b);
+  const sorted = [...points].sort((a, b) => a.x - b.x || (better(a.y, b.y) ? -1 : better(b.y, a.y) ? 1 : 0));
+  const out: { x: number; y: number }[] = [];
+  for (const p of sorted) if (out.length === 0 || better(p.y, out[out.length - 1].y)) out.push({ x: p.x, y: p.y });
+  return out;
 }
 
 export interface MeasuredChartOptions {
@@ -149,7 +161,8 @@ export function measuredChartSeries(store: MeasurementStore, o: MeasuredChartOpt
       if (!Number.isFinite(x) || !Number.isFinite(y) || (o.logX && x <= 0) || (o.logY && y <= 0)) continue;
       points.push({ x, y, id: o.keyIndex?.get(m.archKey) ?? null, key: m.archKey, ...(t ? { lo: t.p10Ms, hi: t.p90Ms } : {}) });
     }
-    return { id: s.id, label: s.label, color: seriesColor(i), points };
+    const frontier = measuredX ? paretoFrontier(points, AXES[o.y].sense) : [];
+    return { id: s.id, label: s.label, color: seriesColor(i), points, frontier };
   });
 }
 

@@ -3,7 +3,10 @@ import { DEFAULT_EVAL } from '../core/evaluate';
 import type { PowerLawFit } from '../core/referenceModels';
 import { AXES } from './axes';
 import { formatRange, sig } from './format';
-import { formatMedianSpread, type MeasuredLookup } from './measuredView';
+import type { MeasurementStore } from '../core/measurements';
+import type { PackedSnapshot } from '../core/packed';
+import type { SearchConfig } from '../core/search';
+import { formatMedianSpread, measuredLookup, runKeyIndex, type MeasuredLookup } from './measuredView';
 import type { PointRow } from './runView';
 
 export type ColumnKey =
@@ -75,7 +78,7 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     key: 'measured',
-    group: 'On this device, ms',
+    group: 'Measured, ms',
     header: 'Measured',
     sub: 'median ± spread',
     value: (r, _fit, m) => m?.(r.id)?.timing.medianMs ?? NaN,
@@ -165,4 +168,28 @@ export const pageCount = (n: number): number => Math.max(1, Math.ceil(n / PAGE_S
 export function pageOf(sorted: readonly PointRow[], id: number): number | null {
   const i = sorted.findIndex((r) => r.id === id);
   return i < 0 ? null : Math.floor(i / PAGE_SIZE);
+}
+
+/** One measured column per device series that timed a candidate of the run on screen (and the
+ *  shown series even when it timed none): each device its own column, side by side. The shown
+ *  one is the column the table sorts by when "Measured" is the sort key. */
+export interface DeviceColumn {
+  id: string;
+  label: string;
+  shown: boolean;
+  lookup: MeasuredLookup | null;
+}
+
+export function deviceColumns(
+  store: MeasurementStore,
+  shownSeriesId: string | null,
+  results: { snapshot: PackedSnapshot; config: SearchConfig } | null,
+): DeviceColumn[] {
+  if (!results) return [];
+  const keyIndex = runKeyIndex(results.snapshot, results.config);
+  return store.series.flatMap((s) => {
+    const lookup = measuredLookup(s, keyIndex, results.config.eval.workload);
+    const timesOne = Object.keys(s.byArch).some((k) => keyIndex.has(k));
+    return timesOne || s.id === shownSeriesId ? [{ id: s.id, label: s.label, shown: s.id === shownSeriesId, lookup }] : [];
+  });
 }

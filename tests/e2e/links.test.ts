@@ -139,6 +139,8 @@ test('the results link adds the phone as a device series: legend entry, filled M
     cells.every((c) => /\d/.test(c)),
     cells.join(' | '),
   );
+  // Its own column, headed by its name (this device measured nothing here, so it has none).
+  assert.match((await page.locator('table.candidates thead th .th-device').allTextContents()).join(' | '), /^Android · wasm/);
   assert.equal(await frontierSize(page), before);
   assert.deepEqual(a.problems, []);
 });
@@ -169,6 +171,7 @@ test('a results file imports the same series; importing it again adds nothing; a
   });
   await writeFile(file, '{"not": "results"}');
   await page.getByLabel('Import results').setInputFiles(file);
+  await page.waitForFunction(() => !!document.querySelector('[data-testid="measure-errors"]')?.textContent, null, { polling: 100 });
   assert.match(
     (await page.getByTestId('measure-errors').textContent()) ?? '',
     /lm-frontier-results\.json was not imported: the file is not LM Frontier results/,

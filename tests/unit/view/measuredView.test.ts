@@ -6,9 +6,11 @@ import { archKey, homogeneous, type Arch, parseArchKey } from '../../../src/core
 import { DEFAULT_EVAL, evaluate } from '../../../src/core/evaluate';
 import { chartSeries } from '../../../src/view/chartData';
 import { addMeasurements, emptyMeasurements, type Measurement } from '../../../src/core/measurements';
-import { archRow, formatMedianSpread, measuredChartSeries, measuredLookup } from '../../../src/view/measuredView';
-import { EMPTY_VIEW, type PointRow } from '../../../src/view/runView';
-import { COLUMN_BY_KEY, sortRows } from '../../../src/view/table';
+import { archRow, formatMedianSpread, measuredChartSeries, measuredLookup, paretoFrontier } from '../../../src/view/measuredView';
+import { EMPTY_VIEW, runView, type PointRow } from '../../../src/view/runView';
+import { COLUMN_BY_KEY, deviceColumns, sortRows } from '../../../src/view/table';
+import { archBase, packSnapshot, unpackArch } from '../../../src/core/packed';
+import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';
 
 const gpt = (d: number, n = 2): Arch =>
   homogeneous({ family: 'gpt2', vocabSize: 1000, contextLength: 256, dModel: d, tieEmbeddings: true }, n, { nHead: 2, dInner: 4 * d });
@@ -82,6 +84,13 @@ describe('measured view', () => {
     expect(analytic[0].points[1].id).toBeNull(); // not in the run on screen: drawn, not selectable
     const measured = measuredChartSeries(store, { ...base, x: 'measured-prefill' });
     expect(measured[0].points[1]).toMatchObject({ x: 20, lo: 16, hi: 28, y: evaluate(b).params.decoder });
+    // Its own frontier on the measured axis only (on an analytic axis the points are the run's).
+    expect(analytic[0].frontier).toEqual([]);
+    const pa = evaluate(a).params.decoder;
+    const pb = evaluate(b).params.decoder;
+    expect(measured[0].frontier).toEqual(
+      pb > pa ? [measured[0].points[0], measured[0].points[1]].map(({ x, y }) => ({ x, y })) : [{ x: measured[0].points[0].x, y: pa }],
+    );
     // On a measured axis the run's own points have no value; the domain covers the bars.
     const s = chartSeries(EMPTY_VIEW, {
       x: 'measured-prefill',
@@ -120,5 +129,51 @@ describe('measured view', () => {
     expect(col.cell(rows[2], null, lookup)).toBe('–');
     expect(sortRows(rows, { key: 'measured', dir: 'asc' }, null, lookup).map((r) => r.id)).toEqual([1, 0, 2]);
     expect(sortRows(rows, { key: 'measured', dir: 'desc' }, null, lookup).map((r) => r.id)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('paretoFrontier', () => {
+  it('keeps the points no other beats on lower x and better y, sorted by x', () => {
+    const pts = [
+      { x: 3, y: 5 },
+      { x: 1, y: 1 },
+      { x: 2, y: 4 },
+      { x: 2, y: 2 }, // beaten by (2, 4) at the same x
+      { x: 4, y: 3 }, // beaten by (3, 5)
+    ];
+    expect(paretoFrontier(pts, 'max')).toEqual([
+      { x: 1, y: 1 },
+      { x: 2, y: 4 },
+      { x: 3, y: 5 },
+    ]);
+    expect(paretoFrontier(pts, 'min')).toEqual([{ x: 1, y: 1 }]);
+    expect(paretoFrontier([], 'max')).toEqual([]);
+  });
+});
+
+describe('deviceColumns', () => {
+  it('one column per device series that timed a candidate of the run, each with its own figures', () => {
+    const config = { ...DEFAULT_SEARCH, evaluations: 300 };
+    const snapshot = packSnapshot(searchToEnd(config), config.objectives.length);
+    const base = archBase(config);
+    const [a, b] = [unpackArch(snapshot.frontier, 0, base), unpackArch(snapshot.frontier, 1, base)];
+    let store = addMeasurements(emptyMeasurements(), 'cpu', device, 'worker', [m(a, 2, 128)]);
+    const phone = { ...device, userAgent: 'Android Chrome/131' };
+    store = addMeasurements(store, 'wasm', phone, 'worker', [m(a, 5, 128), m(b, 6, 128)], 'Pixel');
+    store = addMeasurements(store, 'webgl', device, 'worker', [m(gpt(64), 1, 128)]); // not in this run
+    const results = { snapshot, config };
+    const cols = deviceColumns(store, store.series[0].id, results);
+    expect(cols.map((c) => [c.label, c.shown])).toEqual([
+      [store.series[0].label, true],
+      ['Pixel', false],
+    ]);
+    const rows = runView(snapshot).frontier;
+    const idOf = (i: number) => rows.find((r) => r.index === i)!.id;
+    expect(cols[0].lookup!(idOf(0))!.timing.medianMs).toBe(2);
+    expect(cols[0].lookup!(idOf(1))).toBeUndefined();
+    expect(cols[1].lookup!(idOf(1))!.timing.medianMs).toBe(6);
+    // The shown series keeps its column even when it timed nothing of this run.
+    expect(deviceColumns(store, store.series[2].id, results).map((c) => c.shown)).toEqual([false, false, true]);
+    expect(deviceColumns(store, null, null)).toEqual([]);
   });
 });
