@@ -1,5 +1,5 @@
 // Every export downloads a file that parses: CSV (one row per frontier candidate), JSON, the chart
-// as SVG and PNG (title, legend and axis labels included), and the selected arch as a Hugging Face
+// as SVG and PNG (title, legend and axis labels included), the PNG on the clipboard, and the selected arch as a Hugging Face
 // config.json (homogeneous) or arch JSON (heterogeneous, with the reason shown in the UI).
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -103,6 +103,21 @@ test('Export SVG and PNG: a standalone figure with title, legend and axis labels
   await mkdir('tests/e2e/artifacts', { recursive: true });
   await writeFile('tests/e2e/artifacts/frontier-chart.png', png.bytes);
   await writeFile('tests/e2e/artifacts/frontier-chart.svg', svg.text);
+});
+
+test('Copy image puts the chart PNG on the clipboard', async () => {
+  await app.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE_URL).origin });
+  await button('Copy image').click();
+  await page.getByRole('status').filter({ hasText: 'Chart image copied.' }).waitFor();
+  const copied = await page.evaluate(async () => {
+    const [item] = await navigator.clipboard.read();
+    const blob = await item.getType('image/png');
+    return { types: item.types, head: [...new Uint8Array(await blob.slice(0, 8).arrayBuffer())], size: blob.size };
+  });
+  assert.deepEqual(copied.types, ['image/png']);
+  assert.deepEqual(copied.head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(copied.size > 10_000, `${copied.size} bytes`);
+  assert.deepEqual(app.problems, []);
 });
 
 test('heterogeneous arch: config.json is refused with the reason, arch JSON instead', async () => {
