@@ -119,3 +119,21 @@ export async function openApp(): Promise<{ browser: Browser; app: AppPage; page:
   await waitForSearchDone(app.page);
   return { browser, app, page: app.page };
 }
+
+/** Sets a tiny search space through the controls (vocabulary 1,000, one layer, dModel 32 or 64,
+ *  2 heads, dInner 128) and runs it: two frontier candidates that time in a second or two. */
+export async function searchTinySpace(page: Page): Promise<void> {
+  await page.getByLabel('Vocabulary', { exact: true }).fill('1000');
+  await page.getByLabel('Layers from').fill('1');
+  await page.getByLabel('Layers to').fill('1');
+  await page.getByLabel('dModel from').fill('32');
+  await page.getByLabel('dModel to').fill('64');
+  await page.getByLabel('dModel step').fill('32');
+  await page.getByLabel('Heads (nHead choices)').fill('2');
+  await page.getByLabel('dInner from').fill('128');
+  await page.getByLabel('dInner to').fill('128');
+  await page.getByLabel('Evaluations', { exact: true }).fill('100');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });
+  await waitForSearchDone(page);
+}

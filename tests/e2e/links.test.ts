@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { BASE_URL, download, frontierSize, launchBrowser, openPage, waitForSearchDone, type AppPage } from './browser.ts';
+import { BASE_URL, download, frontierSize, launchBrowser, openPage, searchTinySpace, waitForSearchDone, type AppPage } from './browser.ts';
 
 const PHONE_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
 
@@ -79,20 +79,7 @@ let resultsFile = '';
 
 test('measure on another device: a phone opens the measure link, measures on wasm and sends a results link', async () => {
   const { page } = a;
-  // A tiny space: two frontier candidates that time in a second or two.
-  await page.getByLabel('Vocabulary', { exact: true }).fill('1000');
-  await page.getByLabel('Layers from').fill('1');
-  await page.getByLabel('Layers to').fill('1');
-  await page.getByLabel('dModel from').fill('32');
-  await page.getByLabel('dModel to').fill('64');
-  await page.getByLabel('dModel step').fill('32');
-  await page.getByLabel('Heads (nHead choices)').fill('2');
-  await page.getByLabel('dInner from').fill('128');
-  await page.getByLabel('dInner to').fill('128');
-  await page.getByLabel('Evaluations', { exact: true }).fill('100');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });
-  await waitForSearchDone(page);
+  await searchTinySpace(page);
   assert.equal(await frontierSize(page), 2);
   await page.getByLabel('What to measure').selectOption('frontier');
   await page.getByLabel('Tokens (T)').fill('16');

@@ -9,7 +9,17 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { BASE_URL, CHROMIUM_ARGS, download, frontierSize, openApp, openPage, waitForSearchDone, type AppPage } from './browser.ts';
+import {
+  BASE_URL,
+  CHROMIUM_ARGS,
+  download,
+  frontierSize,
+  openApp,
+  openPage,
+  searchTinySpace,
+  waitForSearchDone,
+  type AppPage,
+} from './browser.ts';
 
 let browser: Browser;
 let app: AppPage;
@@ -50,19 +60,7 @@ const legendText = (p: Page) =>
 const measuredCells = (p: Page) => p.locator('table.candidates tbody td[data-col="measured"]').allTextContents();
 
 test('a tiny search space through the controls: two frontier candidates', async () => {
-  await page.getByLabel('Vocabulary', { exact: true }).fill('1000');
-  await page.getByLabel('Layers from').fill('1');
-  await page.getByLabel('Layers to').fill('1');
-  await page.getByLabel('dModel from').fill('32');
-  await page.getByLabel('dModel to').fill('64');
-  await page.getByLabel('dModel step').fill('32');
-  await page.getByLabel('Heads (nHead choices)').fill('2');
-  await page.getByLabel('dInner from').fill('128');
-  await page.getByLabel('dInner to').fill('128');
-  await page.getByLabel('Evaluations', { exact: true }).fill('100');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });
-  await waitForSearchDone(page);
+  await searchTinySpace(page);
   assert.equal(await frontierSize(page), 2);
   assert.equal(await page.getByTestId('badge-backend').textContent(), 'tfjs not loaded');
   await page.getByLabel('What to measure').selectOption('frontier');

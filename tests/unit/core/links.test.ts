@@ -17,6 +17,7 @@ import {
   type MeasureLink,
 } from '../../../src/core/links';
 import { toMeasurement } from '../../../src/core/measurements';
+import { findPreset } from '../../../src/core/presets';
 import { compileSpace, repair, toArch } from '../../../src/core/genome';
 import { sampleGenome } from '../../../src/core/operators';
 import { makeRng } from '../../../src/core/random';
@@ -69,16 +70,7 @@ describe('candidates', () => {
       const archs = largestArchs(p, 7);
       expect(roundTrip(archs).map(archKey)).toEqual(archs.map(archKey));
     }
-    const opt350: Arch = {
-      family: 'opt',
-      vocabSize: 50272,
-      contextLength: 2048,
-      dModel: 1024,
-      tieEmbeddings: true,
-      embedDim: 512,
-      normPosition: 'post',
-      layers: Array.from({ length: 24 }, () => ({ nHead: 16, dInner: 4096 })),
-    };
+    const opt350 = findPreset('opt-350m')!.arch; // word-embedding projections, post-LayerNorm
     expect(roundTrip([opt350])).toEqual([opt350]);
   });
 
