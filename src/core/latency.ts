@@ -55,44 +55,59 @@ export function kernelsOutsideLayers(arch: Arch): number {
 }
 
 /**
+ * The kernels of running `tokens` new tokens with `cached` tokens in the KV cache, as the
+ * roofline sees them: `visit(flops, values moved, times)` per kernel (values are fp32: 4 bytes),
+ * in a fixed order. Returns the number of kernels the builder dispatches (overhead count).
+ */
+export function visitKernels(
+  arch: Arch,
+  tokens: number,
+  cached: number,
+  visit: (flops: number, values: number, times: number) => void,
+): number {
+  const d = arch.dModel;
+  const T = tokens;
+  const keys = cached + tokens;
+  const pairs = T * cached + (T * (T + 1)) / 2;
+  const glu = arch.family === 'llama' ? 2 : 1;
+  for (const layer of arch.layers) {
+    const kv = kvDim(arch, layer);
+    const f = layer.dInner;
+    const h = layer.nHead;
+    visit(0, 2 * T * d, 1); // norm 1
+    visit(2 * T * d * (d + 2 * kv), d * (d + 2 * kv) + T * d + T * (d + 2 * kv), 1); // q, k, v
+    visit(2 * pairs * d, T * d + keys * kv + h * T * keys, 1); // scores
+    visit(0, 2 * h * T * keys, 1); // softmax
+    visit(2 * pairs * d, h * T * keys + keys * kv + T * d, 1); // probs x V
+    visit(2 * T * d * d, d * d + 2 * T * d, 1); // output projection
+    visit(0, 3 * T * d, 2); // two residual adds
+    visit(0, 2 * T * d, 1); // norm 2
+    visit(2 * T * d * f * glu, glu * d * f + T * d + glu * T * f, 1); // up (and gate)
+    visit(0, (1 + glu) * T * f, 1); // activation (and product)
+    visit(2 * T * f * d, f * d + T * f + T * d, 1); // down
+  }
+  const e = tokenEmbedDim(arch);
+  visit(0, 2 * T * d, 1); // embedding gather + position add
+  visit(0, 2 * d, 1); // final norm (last position)
+  if (e !== d) {
+    visit(2 * T * e * d, e * d + T * (e + d), 1); // OPT project_in, every token
+    visit(2 * d * e, d * e + d + e, 1); // OPT project_out, last position
+  }
+  visit(2 * arch.vocabSize * e, arch.vocabSize * e + e + arch.vocabSize, 1); // logits
+  return arch.layers.reduce((n, layer) => n + kernelsPerLayer(arch, layer), kernelsOutsideLayers(arch));
+}
+
+/**
  * Analytic latency in ms of running `tokens` new tokens with `cached` tokens in the KV cache
  * (prefill of T: tokens=T, cached=0; decode at t: tokens=1, cached=t).
  */
 export function analyticLatencyMs(arch: Arch, profile: DeviceProfile, tokens: number, cached: number): number {
   const flopRate = profile.gflops * 1e9;
   const byteRate = profile.gbps * 1e9;
-  const roof = (flops: number, bytes: number) => Math.max(flops / flopRate, (bytes * BYTES) / byteRate);
-  const d = arch.dModel;
-  const T = tokens;
-  const keys = cached + tokens;
-  const pairs = T * cached + (T * (T + 1)) / 2;
-  const glu = arch.family === 'llama' ? 2 : 1;
   let seconds = 0;
-  for (const layer of arch.layers) {
-    const kv = kvDim(arch, layer);
-    const f = layer.dInner;
-    const h = layer.nHead;
-    seconds += roof(0, 2 * T * d); // norm 1
-    seconds += roof(2 * T * d * (d + 2 * kv), d * (d + 2 * kv) + T * d + T * (d + 2 * kv)); // q, k, v
-    seconds += roof(2 * pairs * d, T * d + keys * kv + h * T * keys); // scores
-    seconds += roof(0, 2 * h * T * keys); // softmax
-    seconds += roof(2 * pairs * d, h * T * keys + keys * kv + T * d); // probs x V
-    seconds += roof(2 * T * d * d, d * d + 2 * T * d); // output projection
-    seconds += roof(0, 3 * T * d) * 2; // two residual adds
-    seconds += roof(0, 2 * T * d); // norm 2
-    seconds += roof(2 * T * d * f * glu, glu * d * f + T * d + glu * T * f); // up (and gate)
-    seconds += roof(0, (1 + glu) * T * f); // activation (and product)
-    seconds += roof(2 * T * f * d, f * d + T * f + T * d); // down
-  }
-  const e = tokenEmbedDim(arch);
-  seconds += roof(0, 2 * T * d); // embedding gather + position add
-  seconds += roof(0, 2 * d); // final norm (last position)
-  const kernels = arch.layers.reduce((n, layer) => n + kernelsPerLayer(arch, layer), kernelsOutsideLayers(arch));
-  if (e !== d) {
-    seconds += roof(2 * T * e * d, e * d + T * (e + d)); // OPT project_in, every token
-    seconds += roof(2 * d * e, d * e + d + e); // OPT project_out, last position
-  }
-  seconds += roof(2 * arch.vocabSize * e, arch.vocabSize * e + e + arch.vocabSize); // logits
+  const kernels = visitKernels(arch, tokens, cached, (flops, values, times) => {
+    seconds += Math.max(flops / flopRate, (values * BYTES) / byteRate) * times;
+  });
   return seconds * 1000 + kernels * profile.overheadMsPerKernel;
 }
 
