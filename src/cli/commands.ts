@@ -13,7 +13,7 @@ import { SPACE_PRESETS, spacePreset, type SearchSpace, type SpacePresetId } from
 import { formatErrors, parseArch } from '../core/validate';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 
-function readJson(path: string): unknown {
+export function readJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -4,11 +4,13 @@
 //                         [--evals N] [--seed S] [--format json|csv] [--algorithm nsga2|random]
 //   npm run cli -- validate-proxies <reference.json>
 //   npm run cli -- measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--rounds 4]
+//   npm run cli -- predict --train measured.json [more.json ...] --archs archs.json
 import { UsageError } from './args';
 import { costCommand, searchCommand, validateProxiesCommand } from './commands';
 import { frontierCsv } from '../core/export';
+import { predictCommand } from './predict';
 
-const USAGE = 'usage: cli <cost|search|validate-proxies|measure> ... (see README)';
+const USAGE = 'usage: cli <cost|search|validate-proxies|measure|predict> ... (see README)';
 
 async function main(argv: string[]): Promise<string> {
   const [command, ...rest] = argv;
@@ -21,6 +23,8 @@ async function main(argv: string[]): Promise<string> {
     }
     case 'validate-proxies':
       return JSON.stringify(validateProxiesCommand(rest), null, 2);
+    case 'predict':
+      return JSON.stringify(predictCommand(rest), null, 2);
     case 'measure': {
       const { measureCommand } = await import('./measure');
       return JSON.stringify(await measureCommand(rest), null, 2);
