@@ -4,6 +4,7 @@ import { decodeStepFlops, prefillFlops } from './flops';
 import { analyticLatency, DEFAULT_PROFILE, type DeviceProfile, type Workload } from './latency';
 import { memory, type Dtype, type Memory } from './memory';
 import { countParams, type ParamCounts } from './params';
+import { predictLatency, type LatencyPredictor } from './predictor';
 import { computeProxies, DEFAULT_ENTROPY, type EntropyParams, type ProxyId } from './proxies';
 
 export interface EvalSettings {
@@ -14,6 +15,9 @@ export interface EvalSettings {
   weightDtype: Dtype;
   /** Which workload 'latency' means in objectives and budgets. */
   workload: Workload;
+  /** When set, latency is this device's predicted latency (core/predictor), not the analytic
+   *  roofline of `profile`; every figure is then labelled predicted, with its device and fit. */
+  predictor?: LatencyPredictor;
 }
 
 export const DEFAULT_EVAL: EvalSettings = {
@@ -47,7 +51,9 @@ export function evaluate(arch: Arch, settings: EvalSettings = DEFAULT_EVAL): Eva
     flops: { prefill, decodeStep },
     memory: memory(arch, { weightDtype: settings.weightDtype, prefillTokens: settings.tokens }, params.total),
     scores: computeProxies(arch, { decoderParams: params.decoder, prefillFlops: prefill }, settings.entropy),
-    latency: { ...analyticLatency(arch, settings.profile, settings.tokens), source: 'analytic' },
+    latency: settings.predictor
+      ? { ...predictLatency(settings.predictor, arch), source: 'predicted' }
+      : { ...analyticLatency(arch, settings.profile, settings.tokens), source: 'analytic' },
   };
 }
 

@@ -147,8 +147,18 @@ export function frontierJson(
       },
     },
     latency: {
-      source: 'analytic',
+      source: config.eval.predictor ? 'predicted' : 'analytic',
       profile: config.eval.profile,
+      ...(config.eval.predictor
+        ? {
+            predictor: {
+              device: config.eval.predictor.device,
+              tokens: config.eval.predictor.tokens,
+              prefill: config.eval.predictor.prefill,
+              decode: config.eval.predictor.decode,
+            },
+          }
+        : {}),
       measured: 'per candidate, timed on a device with random weights: median, p10, p90 ms of the timed runs, with the device and T',
     },
     estimatedPerplexity: fit

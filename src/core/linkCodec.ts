@@ -212,7 +212,12 @@ export type LinkProperty<S> = { name: string; get(state: S): unknown; set(state:
   | { type: 'int' | 'number'; min: number; max: number; nullable?: boolean; default: number | null }
   | { type: 'bool'; default: boolean }
   | { type: 'enum'; values: readonly string[]; default: string }
-  | { type: 'string'; maxLength: number; default: string }
+  | {
+      type: 'string';
+      maxLength: number;
+      default: string;
+      /** Whether a text is readable (else: reported). */ valid?: (text: string) => boolean;
+    }
 );
 
 /** A value as a row of the table would store it, or the reason it does not fit the row. */
@@ -232,7 +237,8 @@ export function checkProperty<S>(p: LinkProperty<S>, v: unknown): { ok: true; va
         ? { ok: true, value: v }
         : { ok: false, why: `not one of ${p.values.join(', ')}` };
     case 'string':
-      return typeof v === 'string' && v.length <= p.maxLength ? { ok: true, value: v } : { ok: false, why: 'not a short text' };
+      if (!(typeof v === 'string' && v.length <= p.maxLength)) return { ok: false, why: 'not a short text' };
+      return !p.valid || p.valid(v) ? { ok: true, value: v } : { ok: false, why: 'not readable by this version' };
   }
 }
 
@@ -247,11 +253,13 @@ export function writeProperties<S>(table: readonly LinkProperty<S>[], state: S):
 }
 
 /** Sets `state` from positional values; a value that does not fit its row keeps the default and
- *  is named in the returned problems ("seed: 1.5 is not a whole number"). */
+ *  is named in the returned problems ("seed: 1.5 is not a whole number"); rows past the end of
+ *  `values` (appended to the table after the link was made) take their defaults. */
 export function readProperties<S>(table: readonly LinkProperty<S>[], values: readonly unknown[], state: S): string[] {
   const problems: string[] = [];
   table.forEach((p, i) => {
-    const checked = i < values.length ? checkProperty(p, values[i]) : ({ ok: false, why: 'missing' } as const);
+    // A row appended after the link was made is missing from it: its default, silently.
+    const checked = i < values.length ? checkProperty(p, values[i]) : ({ ok: true, value: p.default } as const);
     if (!checked.ok) problems.push(`${p.name}: ${checked.why}`);
     p.set(state, (checked.ok ? checked.value : p.default) as never);
   });

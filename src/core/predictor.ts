@@ -220,3 +220,38 @@ export function predictorLabel(p: LatencyPredictor, workload: Workload): string 
   const fit = workload === 'prefill' ? p.prefill : p.decode;
   return `predicted, ${p.device}, n = ${fit.n}, LOO ${(100 * fit.looMedianApe).toFixed(fit.looMedianApe < 0.1 ? 1 : 0)} %`;
 }
+
+const FEATURE_COUNT: Record<PredictorModel, number> = { roofline: 4, sums: 4, scaled: 2 };
+
+/** A predictor read back from JSON (a share link, storage), or null when it is not one. */
+export function parsePredictor(value: unknown): LatencyPredictor | null {
+  const p = value as LatencyPredictor;
+  const num = (v: unknown, min = 0) => typeof v === 'number' && Number.isFinite(v) && v >= min;
+  const fitOk = (f: WorkloadFit) =>
+    !!f &&
+    PREDICTOR_MODELS.includes(f.model) &&
+    Array.isArray(f.coefficients) &&
+    f.coefficients.length === FEATURE_COUNT[f.model] &&
+    f.coefficients.every((c) => num(c)) &&
+    Number.isInteger(f.n) &&
+    f.n >= MIN_SAMPLES &&
+    num(f.looMedianApe) &&
+    num(f.looWithin10) &&
+    typeof f.spearman === 'number';
+  const r = p?.reference;
+  const ok =
+    !!p &&
+    typeof p.device === 'string' &&
+    Number.isInteger(p.tokens) &&
+    p.tokens >= 1 &&
+    !!r &&
+    num(r.gflops, 1e-9) &&
+    num(r.gbps, 1e-9) &&
+    num(r.overheadMsPerKernel) &&
+    typeof r.label === 'string' &&
+    fitOk(p.prefill) &&
+    fitOk(p.decode);
+  return ok
+    ? { ...p, prefill: { ...p.prefill, tried: p.prefill.tried ?? {} }, decode: { ...p.decode, tried: p.decode.tried ?? {} } }
+    : null;
+}

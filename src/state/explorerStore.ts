@@ -5,6 +5,7 @@ import type { Arch } from '../core/arch';
 import type { DeviceProfile } from '../core/latency';
 import { frontierFingerprint } from '../core/links';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
+import type { LatencyPredictor } from '../core/predictor';
 import type { SearchConfig } from '../core/search';
 import type { SpacePresetId } from '../core/space';
 import { latencyAxis, proxyAxis, type AxisMetric } from '../view/axes';
@@ -71,6 +72,8 @@ export interface ExplorerActions extends MeasureActions {
   setSeed(n: number): void;
   /** Device profile for the next search's analytic latency (calibration, or back to the default). */
   setProfile(profile: DeviceProfile): void;
+  /** Latency predictor for the next search (predicted latency), or null for the analytic one. */
+  setPredictor(predictor: LatencyPredictor | null): void;
   startSearch(): void;
   stopSearch(): void;
   select(id: number | null): void;
@@ -201,6 +204,7 @@ export function createExplorerStore(
       setEvaluations: (n) => setSettings({ evaluations: n }),
       setSeed: (n) => setSettings({ seed: n }),
       setProfile: (profile) => setSettings({ profile }),
+      setPredictor: (predictor) => setSettings({ predictor }),
 
       startSearch() {
         const state = get();

@@ -5,7 +5,7 @@
 // the analytic latency's device profile. Only these actions talk to the measure
 // runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
 // sentence and never touch the frontier or earlier measurements.
-import { archSummary, type Arch } from '../core/arch';
+import { archSummary, parseArchKey, type Arch } from '../core/arch';
 import type { BackendName } from '../core/backendNames';
 import { DEFAULT_PROFILE, type DeviceProfile } from '../core/latency';
 import { parseResultsJson, type ResultsLink } from '../core/links';
@@ -19,6 +19,7 @@ import {
   type MeasurementStore,
 } from '../core/measurements';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
+import { fitPredictor, type LatencyPredictor } from '../core/predictor';
 import type { SearchConfig } from '../core/search';
 import { mergeSlices, roundRobin, sliceOptions, type SliceOutcome } from '../core/slices';
 import { capEvenly } from '../core/stats';
@@ -104,6 +105,9 @@ export interface MeasureActions {
   importResultsFile(name: string, text: string): void;
   renameSeries(id: string, label: string): void;
   removeSeries(id: string): void;
+  /** Learns this series' latency (core/predictor) and has the next search minimise it; a
+   *  series with too few candidates gets a sentence instead. */
+  predictFrom(seriesId: string): void;
   /** The candidates of a measure link, timed by `measure` in mode 'link'. */
   setLinkCandidates(archs: Arch[]): void;
   /** `measure` on each backend in turn (the measure page's "every backend"); Stop ends the lot. */
@@ -130,7 +134,8 @@ export interface MeasureHost {
   measure: MeasureState;
   selection: { arch: Arch } | null;
   results: { config: SearchConfig; snapshot: PackedSnapshot } | null;
-  actions: { setProfile(profile: DeviceProfile): void };
+  actions: { setProfile(profile: DeviceProfile): void; setPredictor(predictor: LatencyPredictor | null): void };
+  settings: { profile: DeviceProfile };
 }
 type Set = (partial: Pick<MeasureHost, 'measure'>) => void;
 type Get = () => MeasureHost;
@@ -454,6 +459,29 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
         measurements: store,
         shownSeriesId: shownSeriesId === id ? latest(store) : shownSeriesId,
         ...(saveError ? { errors: [saveError] } : {}),
+      });
+    },
+
+    predictFrom(seriesId) {
+      const series = get().measure.measurements.series.find((s) => s.id === seriesId);
+      if (!series) return;
+      const samples = Object.values(series.byArch).flatMap((m) => {
+        const arch = parseArchKey(m.archKey);
+        return arch ? [{ arch, prefillMs: m.prefill.medianMs, decodeMs: m.decode.medianMs }] : [];
+      });
+      let predictor: LatencyPredictor;
+      try {
+        predictor = fitPredictor(samples, series.tokens, get().settings.profile, series.label);
+      } catch (e) {
+        return setMeasure({ errors: [`No predictor for ${series.label}: ${messageOf(e)}. Measure more candidates on it.`], notice: null });
+      }
+      get().actions.setPredictor(predictor);
+      const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+      const figures = (w: 'prefill' | 'decode') =>
+        `${w} ${pct(predictor[w].looMedianApe)} median error, ${pct(predictor[w].looWithin10)} within ±10 %`;
+      setMeasure({
+        errors: [],
+        notice: `Learned ${series.label} from ${samples.length} candidates (leave-one-out: ${figures('decode')}; ${figures('prefill')}). The next search minimises its predicted latency.`,
       });
     },
 

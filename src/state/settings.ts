@@ -8,6 +8,7 @@ import { validateSpace } from '../core/genome';
 import { DEFAULT_PROFILE, type DeviceProfile, type Workload } from '../core/latency';
 import { DEFAULT_OPERATORS } from '../core/operators';
 import { DEFAULT_ENTROPY, type EntropyParams, type ProxyId } from '../core/proxies';
+import type { LatencyPredictor } from '../core/predictor';
 import type { SearchConfig } from '../core/search';
 import { SPACE_PRESETS, spacePreset, type SearchSpace, type SpacePresetId } from '../core/space';
 
@@ -62,6 +63,8 @@ export interface Settings {
   seed: number;
   /** Device profile of the analytic latency: the stated default, or a calibration of this device. */
   profile: DeviceProfile;
+  /** When set, the search minimises this device's predicted latency instead of the analytic one. */
+  predictor: LatencyPredictor | null;
 }
 
 /** Largest choice list a range may expand to (keeps a typo like step 1 from allocating millions). */
@@ -197,7 +200,13 @@ export function settingsToConfig(s: Settings): { config?: SearchConfig; errors: 
     space,
     objectives: formToObjectives(s.objectives),
     budgets: b.budgets,
-    eval: { ...DEFAULT_EVAL, workload: s.objectives.workload, profile: s.profile, entropy: s.objectives.entropy },
+    eval: {
+      ...DEFAULT_EVAL,
+      workload: s.objectives.workload,
+      profile: s.profile,
+      entropy: s.objectives.entropy,
+      ...(s.predictor ? { predictor: s.predictor } : {}),
+    },
     evaluations: s.evaluations,
     populationSize: 100,
     seed: s.seed,
@@ -223,5 +232,6 @@ export function defaultSettings(): Settings {
     evaluations: 20_000,
     seed: 1,
     profile: DEFAULT_PROFILE,
+    predictor: null,
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '../core/linkCodec';
 import { LINK_VERSION, linkHash, readResults, seriesToResults, writeResults, type ResultsLink } from '../core/links';
 import type { MeasuredSeries } from '../core/measurements';
+import { parsePredictor, type LatencyPredictor } from '../core/predictor';
 import { PROXY_IDS } from '../core/proxies';
 import { SPACE_PRESETS } from '../core/space';
 import { X_METRICS, Y_METRICS } from '../view/axes';
@@ -78,13 +79,20 @@ const choice = (name: string, values: readonly string[], get: (s: ShareState) =>
   get,
   set: set as Row['set'],
 });
-const text = (name: string, maxLength: number, get: (s: ShareState) => string, set: (s: ShareState, v: string) => void): Row => ({
+const text = (
+  name: string,
+  maxLength: number,
+  get: (s: ShareState) => string,
+  set: (s: ShareState, v: string) => void,
+  valid?: (text: string) => boolean,
+): Row => ({
   name,
   type: 'string',
   maxLength,
   default: get(defaults()),
   get,
   set: set as Row['set'],
+  ...(valid ? { valid } : {}),
 });
 
 function defaults(): ShareState {
@@ -375,7 +383,24 @@ export const SHARE_TABLE: readonly Row[] = [
     (s) => s.fingerprint,
     (s, v) => (s.fingerprint = v),
   ),
+  // Appended after the first links of version 1 (a link without it reads as "no predictor").
+  text(
+    'predictor',
+    4000,
+    (s) => (s.settings.predictor ? JSON.stringify(s.settings.predictor, (k, v) => (k === 'tried' ? undefined : v)) : ''),
+    (s, v) => (s.settings.predictor = v ? predictorFromText(v) : null),
+    (v) => v === '' || predictorFromText(v) !== null,
+  ),
 ];
+
+/** A predictor from its link text, or null when the text is not one. */
+function predictorFromText(text: string): LatencyPredictor | null {
+  try {
+    return parsePredictor(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
 
 /** Migrations of the positional values, MIGRATIONS[v - 1] taking version v to v + 1 (none yet:
  *  version 1 is the first; a later version appends rows and adds a step here). */

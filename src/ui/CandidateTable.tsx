@@ -1,6 +1,7 @@
 // Frontier candidates, sortable, one page at a time (a frontier holds thousands of archs: a page
 // keeps each progress update cheap). Clicking a row or pressing Enter on it selects it.
 import { useDeferredValue, useMemo } from 'react';
+import { latencySource, sourcedLabel } from '../view/axes';
 import { formatInt } from '../view/format';
 import { describeMeasurement, shownMeasuredLookup } from '../view/measuredView';
 import { EMPTY_VIEW, runView } from '../view/runView';
@@ -24,7 +25,11 @@ export function CandidateTable() {
   const lookup = useMemo(() => shownMeasuredLookup(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
   const sorted = useMemo(() => sortRows(rows, sort, fit, lookup), [rows, sort, fit, lookup]);
   const devices = useMemo(() => deviceColumns(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
-  const groups = COLUMN_GROUPS.map((g) => (g.label === COLUMN_BY_KEY.measured.group ? { ...g, span: Math.max(1, devices.length) } : g));
+  const source = latencySource(results?.config.eval ?? { profile: nextProfile, workload: 'decode' });
+  const groups = COLUMN_GROUPS.map((g) => ({
+    label: sourcedLabel(g.label, source.word),
+    span: g.label === COLUMN_BY_KEY.measured.group ? Math.max(1, devices.length) : g.span,
+  }));
   /** Sort by a device's column: it becomes the shown series (the one exports and the sort use). */
   const sortByDevice = (id: string) => {
     if (id === shownSeriesId) return sortBy('measured');
@@ -44,9 +49,8 @@ export function CandidateTable() {
             Frontier candidates <span className="count">{formatInt(sorted.length)}</span>
           </h2>
           <p className="card-sub">
-            Proxies: decoder params (LTS), entropy (MeRino-style, our reconstruction), prefill FLOPs (naive baseline). Latency is analytic (
-            {(results?.config.eval.profile ?? nextProfile).label}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103 models, not
-            a measurement.{' '}
+            Proxies: decoder params (LTS), entropy (MeRino-style, our reconstruction), prefill FLOPs (naive baseline). Latency is{' '}
+            {source.word} ({source.detail}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103 models, not a measurement.{' '}
             {shown
               ? `Measured: ${workload} latency measured (${shown.label}), median ± half the p10–p90 range.`
               : 'Measured: empty until candidates are timed on this device (Measure).'}

@@ -2,7 +2,7 @@
 // frontier / chart exports.
 import { useDeferredValue, useRef, useState } from 'react';
 import { SPACE_PRESETS, type SearchSpace } from '../core/space';
-import { AXES, estPplLabel, isMeasuredAxis, measuredWorkload, X_METRICS, Y_METRICS, type AxisMetric } from '../view/axes';
+import { AXES, estPplLabel, isMeasuredAxis, latencySource, measuredWorkload, X_METRICS, Y_METRICS, type AxisMetric } from '../view/axes';
 import { MAX_DOMINATED } from '../view/chartData';
 import { exportCsv, exportJson } from '../view/exports';
 import { formatCount, formatInt } from '../view/format';
@@ -63,18 +63,18 @@ function useFigure(): ChartFigure {
     });
   }
   legend.push({ label: 'Selected', color: themeVar('--selected'), symbol: 'ring' });
-  const profileLabel = (results?.config.eval.profile ?? nextProfile).label;
+  const source = latencySource(results?.config.eval ?? { profile: nextProfile, workload: 'decode' });
   const analyticX = view.x === 'latency-decode' || view.x === 'latency-prefill';
   return {
     title: measuredX
       ? `Measured candidates: ${yName} vs measured ${measuredX} latency (on this device)`
-      : `Pareto frontier: ${yName} vs ${AXES[view.x].name.toLowerCase()}${analyticX ? ' (analytic)' : ''}`,
+      : `Pareto frontier: ${yName} vs ${AXES[view.x].name.toLowerCase()}${analyticX ? ` (${source.word})` : ''}`,
     subtitle: [
       space,
       budgetText.join(', '),
       results ? `${formatInt(results.snapshot.evaluated)} archs evaluated` : '',
-      measuredX ? 'latency: measured with tfjs, median of the timed runs, bars p10–p90' : `latency: analytic, ${profileLabel}`,
-      !measuredX && measurements.series.length ? '◆ measured candidates drawn at their analytic values' : '',
+      measuredX ? 'latency: measured with tfjs, median of the timed runs, bars p10–p90' : `latency: ${source.word}, ${source.detail}`,
+      !measuredX && measurements.series.length ? `◆ measured candidates drawn at their ${source.word} values` : '',
     ]
       .filter(Boolean)
       .join(' · '),

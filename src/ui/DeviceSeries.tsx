@@ -2,6 +2,7 @@
 // results link or file). Each can be renamed and removed; "Import results" reads a results file,
 // and a results file dropped anywhere on the page is imported too.
 import { useEffect, useState } from 'react';
+import { MIN_SAMPLES } from '../core/predictor';
 import { explorerStore, useActions, useExplorer } from '../state/store';
 import { seriesColor } from '../view/measuredView';
 
@@ -30,7 +31,7 @@ function useDropImport(): void {
 }
 
 function SeriesRow({ id, label, index, count }: { id: string; label: string; index: number; count: number }) {
-  const { renameSeries, removeSeries } = useActions();
+  const { renameSeries, removeSeries, predictFrom } = useActions();
   const [name, setName] = useState(label); // remounted (key) when the stored name changes
   return (
     <li>
@@ -46,6 +47,14 @@ function SeriesRow({ id, label, index, count }: { id: string; label: string; ind
       <span className="hint">
         {count} candidate{count === 1 ? '' : 's'}
       </span>
+      <button
+        type="button"
+        aria-label={`Predict latency from ${label}`}
+        title={`Learn this device's latency from its ${count} measured candidates (at least ${MIN_SAMPLES}) and search on it`}
+        onClick={() => predictFrom(id)}
+      >
+        Predict
+      </button>
       <button type="button" aria-label={`Remove ${label}`} onClick={() => removeSeries(id)}>
         Remove
       </button>

@@ -5,7 +5,7 @@ import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 
 import { archKey, archSummary } from '../core/arch';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import { archBase, unpackArch } from '../core/packed';
-import { AXES, axesMatchObjectives, estPplLabel, isMeasuredAxis } from '../view/axes';
+import { AXES, axesMatchObjectives, estPplLabel, isMeasuredAxis, sourcedLabel } from '../view/axes';
 import { chartSeries } from '../view/chartData';
 import { describeMeasurement, measuredChartSeries, runKeyIndex } from '../view/measuredView';
 import { EMPTY_VIEW, runView } from '../view/runView';
@@ -162,7 +162,11 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
   const yDomain = useStableArray(series.y.domain);
   const xTicks = useStableArray(series.x.ticks);
   const yTicks = useStableArray(series.y.ticks);
-  const xLabel = useMemo(() => ({ value: ax.label, position: 'bottom' as const, offset: 6, className: 'axis-label' }), [ax]);
+  const word = config?.eval.predictor ? 'predicted' : 'analytic';
+  const xLabel = useMemo(
+    () => ({ value: sourcedLabel(ax.label, word), position: 'bottom' as const, offset: 6, className: 'axis-label' }),
+    [ax, word],
+  );
   const yLabelProps = useMemo(
     () => ({
       value: yLabel,

@@ -4,11 +4,13 @@ import type { Workload } from '../core/latency';
 import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
 import { useActions, useExplorer } from '../state/store';
 import { Checkbox, NumberInput, Panel, Select } from './controls';
+import { predictorLabel } from '../core/predictor';
 
 export function ObjectivesPanel() {
   const o = useExplorer((s) => s.settings.objectives);
   const profile = useExplorer((s) => s.settings.profile);
-  const { updateObjectives } = useActions();
+  const predictor = useExplorer((s) => s.settings.predictor);
+  const { updateObjectives, setPredictor } = useActions();
   const proxy = o.merino ? 'entropy' : o.proxy;
   return (
     <Panel title="Objectives">
@@ -45,9 +47,19 @@ export function ObjectivesPanel() {
         ]}
         onChange={(workload) => updateObjectives({ workload })}
       />
-      <p className="hint">
-        Latency source: <strong>analytic</strong> (<span data-testid="next-profile">{profile.label}</span>).
-      </p>
+      {predictor ? (
+        <p className="hint" data-testid="next-latency-source">
+          Latency source: <strong>predicted</strong> ({predictorLabel(predictor, 'decode')}; prefill LOO{' '}
+          {(100 * predictor.prefill.looMedianApe).toFixed(1)} %).{' '}
+          <button type="button" className="link-button" onClick={() => setPredictor(null)}>
+            Back to analytic
+          </button>
+        </p>
+      ) : (
+        <p className="hint">
+          Latency source: <strong>analytic</strong> (<span data-testid="next-profile">{profile.label}</span>).
+        </p>
+      )}
       <Checkbox
         label="MeRino mode: maximise entropy, minimise latency"
         checked={o.merino}

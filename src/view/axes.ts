@@ -5,6 +5,8 @@ import type { ProxyId } from '../core/proxies';
 import { estimatePerplexity, type PowerLawFit } from '../core/referenceModels';
 import { formatBytes, formatCount, formatFlops, formatMs, sig } from './format';
 import type { PointRow } from './runView';
+import type { EvalSettings } from '../core/evaluate';
+import { predictorLabel } from '../core/predictor';
 
 export type AxisMetric =
   | 'latency-decode'
@@ -140,3 +142,18 @@ export function axesMatchObjectives(x: AxisMetric, y: AxisMetric, proxy: ProxyId
   if (x !== latencyAxis(workload)) return false;
   return y === proxyAxis(proxy) || (y === 'est-ppl' && proxy === 'decoder-params');
 }
+
+/** Where a run's latency comes from, in words for labels: "analytic" (a roofline of a device
+ *  profile) or "predicted" (a device's learned predictor), with the detail that names it. */
+export function latencySource(evalSettings: Pick<EvalSettings, 'profile' | 'predictor' | 'workload'>): {
+  word: 'analytic' | 'predicted';
+  detail: string;
+} {
+  const p = evalSettings.predictor;
+  return p
+    ? { word: 'predicted', detail: predictorLabel(p, evalSettings.workload).replace(/^predicted, /, '') }
+    : { word: 'analytic', detail: evalSettings.profile.label };
+}
+
+/** An axis label with the run's latency source in place of "analytic". */
+export const sourcedLabel = (label: string, word: 'analytic' | 'predicted'): string => label.replace('analytic', word);

@@ -131,3 +131,32 @@ describe('arch JSON', () => {
     expect(parseArch(JSON.parse(JSON.stringify(h)))).toEqual({ ok: true, value: gpt2 });
   });
 });
+
+describe('exports of a search on predicted latency', () => {
+  it('label it predicted, with the predictor, in the JSON and in every CSV row', async () => {
+    const { fitPredictor } = await import('../../../src/core/predictor');
+    const { analyticLatencyMs } = await import('../../../src/core/latency');
+    const phone = { gflops: 8, gbps: 3, overheadMsPerKernel: 0.03, label: 'phone' };
+    const samples = snapshot.frontier.slice(0, 8).map((c) => ({
+      arch: c.arch,
+      prefillMs: analyticLatencyMs(c.arch, phone, 128, 0),
+      decodeMs: analyticLatencyMs(c.arch, phone, 1, 128),
+    }));
+    const predictor = fitPredictor(samples, 128, DEFAULT_SEARCH.eval.profile, 'Pixel · wasm · T = 128');
+    const config = { ...DEFAULT_SEARCH, evaluations: 600, eval: { ...DEFAULT_SEARCH.eval, predictor } };
+    const predicted = searchToEnd(config);
+    const stats = {
+      generation: predicted.generation,
+      evaluated: predicted.evaluated,
+      feasible: predicted.feasible,
+      hypervolume: predicted.hypervolume,
+      reference: predicted.reference,
+    };
+    const json = frontierJson(config, predicted.frontier, stats) as { latency: { source: string; predictor: { device: string } } };
+    expect(json.latency.source).toBe('predicted');
+    expect(json.latency.predictor.device).toBe('Pixel · wasm · T = 128');
+    const rows = parseCsv(frontierCsv(predicted.frontier));
+    const col = rows[0].indexOf('latency_source');
+    expect(rows.slice(1).every((r) => r[col] === 'predicted')).toBe(true);
+  });
+});

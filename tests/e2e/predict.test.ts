@@ -1,0 +1,69 @@
+// Predicted latency end to end, in headless Chromium: a small space's frontier measured on wasm,
+// a predictor learned from that device series, and a search on predicted latency whose chart,
+// table and captions say "predicted" with the device and fit.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { frontierSize, openApp, waitForSearchDone, type AppPage } from './browser.ts';
+
+let browser: Browser;
+let app: AppPage;
+let page: Page;
+
+before(async () => {
+  ({ browser, app, page } = await openApp());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('learn a device from its measurements and search on its predicted latency', async () => {
+  await page.getByLabel('Vocabulary', { exact: true }).fill('1000');
+  await page.getByLabel('Layers from').fill('1');
+  await page.getByLabel('Layers to').fill('3');
+  await page.getByLabel('dModel from').fill('32');
+  await page.getByLabel('dModel to').fill('128');
+  await page.getByLabel('dModel step').fill('32');
+  await page.getByLabel('Heads (nHead choices)').fill('2');
+  await page.getByLabel('dInner from').fill('128');
+  await page.getByLabel('dInner to').fill('384');
+  await page.getByLabel('Evaluations', { exact: true }).fill('300');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });
+  await waitForSearchDone(page);
+  const n = await frontierSize(page);
+  assert.ok(n >= 6, `${n} frontier candidates`);
+
+  await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
+  await page.getByLabel('What to measure').selectOption('frontier');
+  await page.getByLabel('Tokens (T)').fill('16');
+  await page.getByLabel('Timed runs').fill('3');
+  await page.getByLabel('Min time per workload (ms)').fill('0');
+  await page.getByLabel('Rounds').fill('1');
+  await page.getByRole('button', { name: 'Measure', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="measure-notice"]')?.textContent?.startsWith('Measured'), null, {
+    polling: 100,
+    timeout: 120_000,
+  });
+
+  await page.getByRole('button', { name: /^Predict latency from wasm/ }).click();
+  const notice = (await page.getByTestId('measure-notice').textContent()) ?? '';
+  assert.match(
+    notice,
+    /^Learned wasm · .* from \d+ candidates \(leave-one-out: decode [\d.]+ % median error, [\d.]+ % within ±10 %; prefill .*\)\. The next search minimises its predicted latency\.$/,
+  );
+  assert.match(
+    (await page.getByTestId('next-latency-source').textContent()) ?? '',
+    /^Latency source: predicted \(predicted, wasm · .*T = 16, n = \d+, LOO/,
+  );
+
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await waitForSearchDone(page);
+  assert.match((await page.locator('.chart-card .card-title').textContent()) ?? '', /\(predicted\)$/);
+  assert.match((await page.locator('.chart-card .card-sub').textContent()) ?? '', /latency: predicted, wasm · .*, n = \d+, LOO [\d.]+ %/);
+  assert.ok((await page.locator('table.candidates thead .group-row').textContent())?.includes('Latency, ms (predicted)'));
+  await page.getByRole('button', { name: 'Back to analytic' }).click();
+  assert.match((await page.getByTestId('next-profile').textContent()) ?? '', /profile/);
+  assert.deepEqual(app.problems, []);
+});
