@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { runDriftBench } from './drift';
 import { runLatencyBench } from './latency';
 import { runLinksBench } from './links';
+import { runPredictBench } from './predict';
 import { runInterleaveBench } from './interleave';
 import { runSearchBench } from './search';
 
@@ -191,6 +192,26 @@ async function interleaveBench(): Promise<Row[]> {
   return rows;
 }
 
+async function predictBench(): Promise<Row[]> {
+  const r = await runPredictBench((s) => console.log(`  ${s}`));
+  save('predict', r);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const rows: Row[] = [
+    ['predicted latency: fit on 20 archs, predict 20 (wasm)', 'predicted', 'calibrated analytic', 'pass 2 vs pass 1 (floor)'],
+  ];
+  for (const rt of r.runtimes) {
+    rows.push([`${rt.runtime} (fit ${rt.fitMs.toFixed(0)} ms, run ${rt.seconds.toFixed(0)} s)`, '', '', '']);
+    for (const w of ['prefill', 'decode'] as const) {
+      const f = rt[w];
+      const cell = (x: { medianApe: number; within10: number; spearman: number }) =>
+        `${pct(x.medianApe)}, ${pct(x.within10)} in ±10%, ρ ${x.spearman.toFixed(3)}`;
+      rows.push([`  ${w} (${f.model}; LOO ${pct(f.looMedianApe)})`, cell(f.predicted), cell(f.analytic), cell(f.floor)]);
+    }
+  }
+  rows.push(["targets: median error <= 8% and <= half the analytic's; >= 80% within ±10%; Spearman >= 0.97", '', '', '']);
+  return rows;
+}
+
 async function linksBench(): Promise<Row[]> {
   const r = await runLinksBench();
   save('links', r);
@@ -214,6 +235,7 @@ const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
   drift: driftBench,
   interleave: interleaveBench,
   links: linksBench,
+  predict: predictBench,
 };
 
 async function main() {

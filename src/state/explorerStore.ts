@@ -1,13 +1,14 @@
 // The explorer's state and actions. Components read it with selectors and call actions; only the
 // actions talk to the search worker (through a SearchRunner, faked in unit tests).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Arch } from '../core/arch';
+import { archKey, type Arch } from '../core/arch';
 import type { DeviceProfile } from '../core/latency';
 import { frontierFingerprint } from '../core/links';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
 import type { LatencyPredictor } from '../core/predictor';
 import type { SearchConfig } from '../core/search';
 import type { SpacePresetId } from '../core/space';
+import { capEvenly } from '../core/stats';
 import { latencyAxis, proxyAxis, type AxisMetric } from '../view/axes';
 import type { ViewSettings } from '../view/chartData';
 import { formatElapsed, formatInt } from '../view/format';
@@ -85,6 +86,13 @@ export interface ExplorerActions extends MeasureActions {
   /** Reproduces a share link: its settings and view, its device series, then its search; once
    *  done, selects its candidate and says whether the frontier matches the sender's. */
   openShareLink(link: DecodedShareLink): void;
+  /**
+   * "Refine on this device": measure the frontier candidates the shown series lacks (up to
+   * REFINE_BATCH, spread along the frontier), learn the series again, search on its predicted
+   * latency, and repeat until the frontier comes out the same twice in a row or REFINE_ROUNDS
+   * rounds are done. Stop (measuring or the search) ends it; what was measured is kept.
+   */
+  refine(): Promise<void>;
 }
 
 export interface ExplorerState {
@@ -117,6 +125,22 @@ const isProxyAxis = (a: AxisMetric) => a === 'decoder-params' || a === 'entropy'
 function middleOfFrontier(s: PackedSnapshot, latencyKey: 'latencyDecode' | 'latencyPrefill'): number | null {
   const rows = [...runView(s).frontier].sort((a, b) => a[latencyKey] - b[latencyKey]);
   return rows.length ? rows[Math.floor(rows.length / 2)].id : null;
+}
+
+/** "Refine on this device": candidates measured per round, and the most rounds it takes. */
+export const REFINE_BATCH = 6;
+export const REFINE_ROUNDS = 4;
+
+/** Frontier candidates (as archs) that `series` has not measured, spread along latency. */
+export function refineBatch(s: Pick<ExplorerState, 'results' | 'measure'>, seriesId: string, n: number): Arch[] {
+  const series = s.measure.measurements.series.find((x) => x.id === seriesId);
+  if (!s.results || !series) return [];
+  const { snapshot, config } = s.results;
+  const base = archBase(config);
+  const key = config.eval.workload === 'prefill' ? 'latencyPrefill' : 'latencyDecode';
+  const rows = [...runView(snapshot).frontier].sort((a, b) => a[key] - b[key] || a.id - b.id);
+  const missing = rows.map((r) => unpackArch(snapshot.frontier, r.index, base)).filter((a) => !series.byArch[archKey(a)]);
+  return capEvenly(missing, n);
 }
 
 /** How often a running search redraws its results (the progress panel follows every update). */
@@ -289,6 +313,61 @@ export function createExplorerStore(
       },
       setPage: (page) => set({ page: Math.max(0, page) }),
       dismissMessages: () => set({ errors: [], notice: null }),
+
+      async refine() {
+        const start = get();
+        const seriesId = start.measure.shownSeriesId;
+        const series = start.measure.measurements.series.find((x) => x.id === seriesId);
+        const fail = (message: string) => set({ measure: { ...get().measure, errors: [message], notice: null } });
+        if (!start.settings.predictor || !series)
+          return fail('Refine needs a predictor: measure candidates on this device, then “Predict” on its series.');
+        const { form } = start.measure;
+        const here = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
+        if (series.device.userAgent !== here) {
+          return fail(`${series.label} is another device's series: refine it there (send a measure link of the next candidates).`);
+        }
+        if (series.backend !== form.backend || series.tokens !== form.tokens) {
+          return fail(
+            `Refine measures with the Measure panel's backend and T: set them to ${series.backend} and ${series.tokens} (the series').`,
+          );
+        }
+        if (start.run.status === 'running' || start.measure.status !== 'idle') return;
+        const mode = start.measure.form.mode;
+        const keys = () => (get().results ? frontierFingerprint(get().results!.snapshot, get().results!.config) : '');
+        let previous = keys();
+        let outcome = `the frontier still changed after ${REFINE_ROUNDS} rounds`;
+        try {
+          for (let round = 1; round <= REFINE_ROUNDS; round++) {
+            set({ measure: { ...get().measure, refine: { round, of: REFINE_ROUNDS } } });
+            const batch = refineBatch(get(), series.id, REFINE_BATCH);
+            if (batch.length === 0) {
+              outcome = 'every frontier candidate is measured on this device';
+              break;
+            }
+            get().actions.setLinkCandidates(batch);
+            await get().actions.measure();
+            if (get().measure.items.some((it) => it.state === 'stopped')) return; // Stop: keep what was timed
+            get().actions.predictFrom(series.id);
+            if (get().measure.errors.length) return;
+            get().actions.startSearch();
+            await active?.result.catch(() => {});
+            if (get().run.outcome !== 'done') return; // the search was stopped or failed: it says why
+            const now = keys();
+            if (now === previous) {
+              outcome = `the frontier came out the same twice in a row (round ${round})`;
+              break;
+            }
+            previous = now;
+          }
+          const p = get().settings.predictor;
+          const fit = p
+            ? ` The predictor now rests on ${p.decode.n} candidates (decode LOO ${(100 * p.decode.looMedianApe).toFixed(1)} %).`
+            : '';
+          set({ measure: { ...get().measure, notice: `Refined on ${series.label}: ${outcome}.${fit}` } });
+        } finally {
+          set({ measure: { ...get().measure, refine: null, form: { ...get().measure.form, mode } } });
+        }
+      },
 
       openShareLink({ state, measured, problems }) {
         if (get().run.status === 'running') get().actions.stopSearch();

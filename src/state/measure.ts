@@ -76,6 +76,8 @@ export interface MeasureItem {
 export interface MeasureState {
   form: MeasureForm;
   status: 'idle' | 'measuring' | 'calibrating';
+  /** While "Refine on this device" runs: its round and the most it takes. */
+  refine: { round: number; of: number } | null;
   /** The backend actually running (after the first measure / calibrate), its device and thread. */
   session: BackendSession | null;
   /** Whether a backend was ever asked for (tfjs is loaded from then on). */
@@ -517,6 +519,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       measurements: loaded.store,
       shownSeriesId: latest(loaded.store),
       linkCandidates: [],
+      refine: null,
       calibration: cal.calibration,
       errors: dropped.filter((x): x is string => !!x),
       notice: null,

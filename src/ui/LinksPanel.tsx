@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { Arch } from '../core/arch';
 import { encodeMeasureLink, linkHash } from '../core/links';
+import { REFINE_BATCH, refineBatch } from '../state/explorerStore';
 import { measureTargets } from '../state/measure';
 import { explorerStore, useExplorer } from '../state/store';
 import { shareLinkOf } from '../state/urlState';
@@ -37,9 +38,20 @@ function ShareBox({ onDownloadJson }: { onDownloadJson: () => void }) {
   );
 }
 
-/** The candidates a measure link carries: the selection, or up to 20 spread along the frontier. */
+/** The candidates a measure link carries: while refining another device's predictor, the next
+ *  batch its series lacks; else the selection, or up to 20 spread along the frontier. */
 function linkCandidates(): { archs: Arch[]; what: string } | { error: string } {
   const s = explorerStore.getState();
+  const shown = s.measure.measurements.series.find((x) => x.id === s.measure.shownSeriesId);
+  if (s.settings.predictor && shown && shown.label === s.settings.predictor.device && shown.device.userAgent !== navigator.userAgent) {
+    const archs = refineBatch(s, shown.id, REFINE_BATCH);
+    if (archs.length) {
+      return {
+        archs,
+        what: `the next ${archs.length} frontier candidates ${shown.label} has not measured (refining its predictor: import the results, then Predict again)`,
+      };
+    }
+  }
   if (s.measure.form.mode === 'selected' && s.selection) return { archs: [s.selection.arch], what: 'the selected candidate' };
   const { archs, error } = measureTargets(s, 'frontier');
   if (error) return { error };

@@ -7,6 +7,7 @@ import { deviceLabel } from '../core/measurements';
 import { BACKENDS } from '../core/backendNames';
 import { BACKEND_MEMORY_LIMITS } from '../core/memoryGuard';
 import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureItem, type MeasureMode } from '../state/measure';
+import { REFINE_BATCH, REFINE_ROUNDS } from '../state/explorerStore';
 import { useActions, useExplorer } from '../state/store';
 import { Calibration } from './Calibration';
 import { DeviceSeries } from './DeviceSeries';
@@ -115,7 +116,9 @@ export function MeasurePanel() {
   const status = useExplorer((s) => s.measure.status);
   const hasSelection = useExplorer((s) => s.selection !== null);
   const frontierCount = useExplorer((s) => s.results?.snapshot.frontier.count ?? 0);
-  const { updateMeasure, measure, stopMeasuring } = useActions();
+  const { updateMeasure, measure, stopMeasuring, refine } = useActions();
+  const hasPredictor = useExplorer((s) => s.settings.predictor !== null);
+  const refining = useExplorer((s) => s.measure.refine);
   const busy = status !== 'idle';
   const n = Math.min(frontierCount, MAX_FRONTIER_MEASURE);
   return (
@@ -176,7 +179,20 @@ export function MeasurePanel() {
         <button type="button" onClick={stopMeasuring} disabled={!busy}>
           Stop measuring
         </button>
+        <button
+          type="button"
+          onClick={() => void refine()}
+          disabled={busy || !hasPredictor || refining !== null}
+          title={`Measure up to ${REFINE_BATCH} frontier candidates this device lacks, learn it again, search again; until the frontier comes out the same twice (at most ${REFINE_ROUNDS} rounds)`}
+        >
+          Refine on this device
+        </button>
       </div>
+      {refining ? (
+        <p className="hint" role="status" data-testid="refine-status">
+          Refining: round {refining.round} of at most {refining.of} (measure, learn, search).
+        </p>
+      ) : null}
       <Session />
       <Items />
       <Messages />

@@ -63,6 +63,17 @@ test('learn a device from its measurements and search on its predicted latency',
   assert.match((await page.locator('.chart-card .card-title').textContent()) ?? '', /\(predicted\)$/);
   assert.match((await page.locator('.chart-card .card-sub').textContent()) ?? '', /latency: predicted, wasm · .*, n = \d+, LOO [\d.]+ %/);
   assert.ok((await page.locator('table.candidates thead .group-row').textContent())?.includes('Latency, ms (predicted)'));
+  // Refine: measure what the frontier lacks, learn again, search again, until it stops changing.
+  await page.getByRole('button', { name: 'Refine on this device' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="measure-notice"]')?.textContent?.startsWith('Refined on'), null, {
+    polling: 200,
+    timeout: 300_000,
+  });
+  assert.match(
+    (await page.getByTestId('measure-notice').textContent()) ?? '',
+    /^Refined on wasm · .*: (the frontier came out the same twice in a row \(round \d\)|every frontier candidate is measured on this device|the frontier still changed after 4 rounds)\. The predictor now rests on \d+ candidates/,
+  );
+  assert.equal(await page.getByTestId('refine-status').count(), 0);
   await page.getByRole('button', { name: 'Back to analytic' }).click();
   assert.match((await page.getByTestId('next-profile').textContent()) ?? '', /profile/);
   assert.deepEqual(app.problems, []);

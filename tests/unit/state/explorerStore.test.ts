@@ -188,3 +188,34 @@ describe('explorer store', () => {
     expect(store.getState().sort).toEqual({ key: 'paramsTotal', dir: 'desc' });
   });
 });
+
+describe('refineBatch', () => {
+  it('picks frontier candidates the series lacks, spread along latency', async () => {
+    const { refineBatch } = await import('../../../src/state/explorerStore');
+    const { addMeasurements, emptyMeasurements } = await import('../../../src/core/measurements');
+    const { archBase, packSnapshot, unpackArch } = await import('../../../src/core/packed');
+    const { archKey } = await import('../../../src/core/arch');
+    const { DEFAULT_SEARCH, searchToEnd } = await import('../../../src/core/search');
+    const config = { ...DEFAULT_SEARCH, evaluations: 400 };
+    const snapshot = packSnapshot(searchToEnd(config), config.objectives.length);
+    const all = Array.from({ length: snapshot.frontier.count }, (_, i) => unpackArch(snapshot.frontier, i, archBase(config)));
+    const t = { medianMs: 1, p10Ms: 1, p90Ms: 1, cv: 0 };
+    const m = (a: (typeof all)[number]) => ({
+      archKey: archKey(a),
+      tokens: 128,
+      prefill: t,
+      decode: t,
+      firstRunMs: 1,
+      peakBytes: 1,
+      leakedTensors: 0,
+      at: '2026-01-01T00:00:00.000Z',
+    });
+    const store = addMeasurements(emptyMeasurements(), 'wasm', { backend: 'wasm', runtime: 'worker' }, 'worker', all.slice(0, 3).map(m));
+    const state = { results: { runId: 1, config, snapshot }, measure: { measurements: store } } as never;
+    const batch = refineBatch(state, store.series[0].id, 4);
+    expect(batch).toHaveLength(Math.min(4, all.length - 3));
+    const measured = new Set(all.slice(0, 3).map(archKey));
+    expect(batch.every((a) => !measured.has(archKey(a)))).toBe(true);
+    expect(refineBatch(state, 'no such series', 4)).toEqual([]);
+  });
+});
