@@ -127,7 +127,7 @@ export function nnls(a: readonly number[][], b: readonly number[]): number[] {
 }
 
 /** Coefficients for rows `x` against times `t`, on relative error (each row weighted by 1 / t). */
-function fitRows(x: readonly number[][], t: readonly number[]): number[] {
+export function fitLinear(x: readonly number[][], t: readonly number[]): number[] {
   return nnls(
     x.map((row, i) => row.map((v) => v / t[i])),
     t.map(() => 1),
@@ -141,7 +141,7 @@ export function leaveOneOut(x: readonly number[][], t: readonly number[]): numbe
   return x.map((row, i) =>
     dot(
       row,
-      fitRows(
+      fitLinear(
         x.filter((_, j) => j !== i),
         t.filter((_, j) => j !== i),
       ),
@@ -178,7 +178,7 @@ export function fitWorkload(samples: readonly LatencySample[], workload: Workloa
     if (!best || loo.medianApe < best.looMedianApe) {
       best = {
         model,
-        coefficients: fitRows(x, t),
+        coefficients: fitLinear(x, t),
         n: samples.length,
         looMedianApe: loo.medianApe,
         looWithin10: loo.within10,

@@ -480,7 +480,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       get().actions.setPredictor(predictor);
       const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
       const figures = (w: 'prefill' | 'decode') =>
-        `${w} ${pct(predictor[w].looMedianApe)} median error, ${pct(predictor[w].looWithin10)} within ±10 %`;
+        `${w} ${pct(predictor[w].looMedianApe)} median error, ${pct(predictor[w].looWithin10)} within ±10 %, Spearman ${predictor[w].spearman.toFixed(3)}`;
       setMeasure({
         errors: [],
         notice: `Learned ${series.label} from ${samples.length} candidates (leave-one-out: ${figures('decode')}; ${figures('prefill')}). The next search minimises its predicted latency.`,

@@ -51,7 +51,7 @@ test('learn a device from its measurements and search on its predicted latency',
   const notice = (await page.getByTestId('measure-notice').textContent()) ?? '';
   assert.match(
     notice,
-    /^Learned wasm · .* from \d+ candidates \(leave-one-out: decode [\d.]+ % median error, [\d.]+ % within ±10 %; prefill .*\)\. The next search minimises its predicted latency\.$/,
+    /^Learned wasm · .* from \d+ candidates \(leave-one-out: decode [\d.]+ % median error, [\d.]+ % within ±10 %, Spearman -?[\d.]+; prefill .*\)\. The next search minimises its predicted latency\.$/,
   );
   assert.match(
     (await page.getByTestId('next-latency-source').textContent()) ?? '',
