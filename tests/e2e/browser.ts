@@ -120,19 +120,29 @@ export async function openApp(): Promise<{ browser: Browser; app: AppPage; page:
   return { browser, app, page: app.page };
 }
 
-/** Sets a tiny search space through the controls (vocabulary 1,000, one layer, dModel 32 or 64,
- *  2 heads, dInner 128) and runs it: two frontier candidates that time in a second or two. */
-export async function searchTinySpace(page: Page): Promise<void> {
-  await page.getByLabel('Vocabulary', { exact: true }).fill('1000');
-  await page.getByLabel('Layers from').fill('1');
-  await page.getByLabel('Layers to').fill('1');
-  await page.getByLabel('dModel from').fill('32');
-  await page.getByLabel('dModel to').fill('64');
-  await page.getByLabel('dModel step').fill('32');
+/** A small search space through the controls: vocabulary 1,000, 2 heads, layers, dModel and
+ *  dInner ranges as given (default: one layer, dModel 32 or 64, dInner 128: two frontier
+ *  candidates that time in a second or two); runs it and waits for its end. */
+export async function searchTinySpace(
+  page: Page,
+  {
+    layersTo = 1,
+    dModelTo = 64,
+    dInnerTo = 128,
+    evaluations = 100,
+  }: { layersTo?: number; dModelTo?: number; dInnerTo?: number; evaluations?: number } = {},
+): Promise<void> {
+  const fill = (label: string, value: number) => page.getByLabel(label, { exact: true }).fill(String(value));
+  await fill('Vocabulary', 1000);
+  await fill('Layers from', 1);
+  await fill('Layers to', layersTo);
+  await fill('dModel from', 32);
+  await fill('dModel to', dModelTo);
+  await fill('dModel step', 32);
   await page.getByLabel('Heads (nHead choices)').fill('2');
-  await page.getByLabel('dInner from').fill('128');
-  await page.getByLabel('dInner to').fill('128');
-  await page.getByLabel('Evaluations', { exact: true }).fill('100');
+  await fill('dInner from', 128);
+  await fill('dInner to', dInnerTo);
+  await fill('Evaluations', evaluations);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });
   await waitForSearchDone(page);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { frontierSize, openApp, waitForSearchDone, type AppPage } from './browser.ts';
+import { frontierSize, openApp, searchTinySpace, waitForSearchDone, type AppPage } from './browser.ts';
 
 let browser: Browser;
 let app: AppPage;
@@ -19,19 +19,7 @@ after(async () => {
 });
 
 test('learn a device from its measurements and search on its predicted latency', async () => {
-  await page.getByLabel('Vocabulary', { exact: true }).fill('1000');
-  await page.getByLabel('Layers from').fill('1');
-  await page.getByLabel('Layers to').fill('3');
-  await page.getByLabel('dModel from').fill('32');
-  await page.getByLabel('dModel to').fill('128');
-  await page.getByLabel('dModel step').fill('32');
-  await page.getByLabel('Heads (nHead choices)').fill('2');
-  await page.getByLabel('dInner from').fill('128');
-  await page.getByLabel('dInner to').fill('384');
-  await page.getByLabel('Evaluations', { exact: true }).fill('300');
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });
-  await waitForSearchDone(page);
+  await searchTinySpace(page, { layersTo: 3, dModelTo: 128, dInnerTo: 384, evaluations: 300 });
   const n = await frontierSize(page);
   assert.ok(n >= 6, `${n} frontier candidates`);
 
