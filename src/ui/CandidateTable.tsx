@@ -26,6 +26,9 @@ export function CandidateTable() {
   const sorted = useMemo(() => sortRows(rows, sort, fit, lookup), [rows, sort, fit, lookup]);
   const devices = useMemo(() => deviceColumns(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
   const source = latencySource(results?.config.eval ?? { profile: nextProfile, workload: 'decode' });
+  // A predictor predicts at the T of the series it learned: the prefill column says which.
+  const predictedT = results?.config.eval.predictor?.tokens;
+  const sub = (c: (typeof COLUMNS)[number]) => (c.key === 'latencyPrefill' && predictedT !== undefined ? `${predictedT} tokens` : c.sub);
   const groups = COLUMN_GROUPS.map((g) => ({
     label: sourcedLabel(g.label, source.word),
     span: g.label === COLUMN_BY_KEY.measured.group ? Math.max(1, devices.length) : g.span,
@@ -110,7 +113,7 @@ export function CandidateTable() {
                               {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
                             </span>
                           </span>
-                          {c.sub ? <span className="th-sub">{c.sub}</span> : null}
+                          {sub(c) ? <span className="th-sub">{sub(c)}</span> : null}
                         </button>
                       </th>,
                     ],

@@ -51,6 +51,8 @@ test('learn a device from its measurements and search on its predicted latency',
   assert.match((await page.locator('.chart-card .card-title').textContent()) ?? '', /\(predicted\)$/);
   assert.match((await page.locator('.chart-card .card-sub').textContent()) ?? '', /latency: predicted, wasm · .*, n = \d+, LOO [\d.]+ %/);
   assert.ok((await page.locator('table.candidates thead .group-row').textContent())?.includes('Latency, ms (predicted)'));
+  // Predicted at the T the series was measured at, and the prefill column says so.
+  assert.ok((await page.locator('table.candidates thead tr').nth(1).textContent())?.includes('16 tokens'));
   // Refine: measure what the frontier lacks, learn again, search again, until it stops changing.
   await page.getByRole('button', { name: 'Refine on this device' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="measure-notice"]')?.textContent?.startsWith('Refined on'), null, {
