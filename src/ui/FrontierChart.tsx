@@ -163,9 +163,10 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
   const xTicks = useStableArray(series.x.ticks);
   const yTicks = useStableArray(series.y.ticks);
   const word = config?.eval.predictor ? 'predicted' : 'analytic';
+  const predictedT = config?.eval.predictor?.tokens;
   const xLabel = useMemo(
-    () => ({ value: sourcedLabel(ax.label, word), position: 'bottom' as const, offset: 6, className: 'axis-label' }),
-    [ax, word],
+    () => ({ value: sourcedLabel(ax.label, word, predictedT), position: 'bottom' as const, offset: 6, className: 'axis-label' }),
+    [ax, word, predictedT],
   );
   const yLabelProps = useMemo(
     () => ({

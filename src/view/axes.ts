@@ -5,7 +5,7 @@ import type { ProxyId } from '../core/proxies';
 import { estimatePerplexity, type PowerLawFit } from '../core/referenceModels';
 import { formatBytes, formatCount, formatFlops, formatMs, sig } from './format';
 import type { PointRow } from './runView';
-import type { EvalSettings } from '../core/evaluate';
+import { DEFAULT_EVAL, type EvalSettings } from '../core/evaluate';
 import { predictorLabel } from '../core/predictor';
 
 export type AxisMetric =
@@ -156,4 +156,8 @@ export function latencySource(evalSettings: Pick<EvalSettings, 'profile' | 'pred
 }
 
 /** An axis label with the run's latency source in place of "analytic". */
-export const sourcedLabel = (label: string, word: 'analytic' | 'predicted'): string => label.replace('analytic', word);
+export const sourcedLabel = (label: string, word: 'analytic' | 'predicted', tokens?: number): string => {
+  const sourced = label.replace('analytic', word);
+  // A predictor predicts at its series' T; the analytic labels are at the app's T.
+  return tokens === undefined ? sourced : sourced.replace(`${DEFAULT_EVAL.tokens} tokens`, `${tokens} tokens`);
+};

@@ -74,3 +74,12 @@ describe('chart series', () => {
     expect(nearestPoint(pts, 50, 50, 5)).toBeNull();
   });
 });
+
+describe('sourcedLabel', () => {
+  it('names the run latency source, and the predictor T in place of the app T', async () => {
+    const { AXES, sourcedLabel } = await import('../../../src/view/axes');
+    expect(sourcedLabel(AXES['latency-prefill'].label, 'analytic')).toBe('Prefill latency, 128 tokens (ms, analytic)');
+    expect(sourcedLabel(AXES['latency-prefill'].label, 'predicted', 16)).toBe('Prefill latency, 16 tokens (ms, predicted)');
+    expect(sourcedLabel(AXES['latency-decode'].label, 'predicted', 16)).toBe('Decode latency per token (ms, predicted)');
+  });
+});
