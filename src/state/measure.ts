@@ -4,58 +4,25 @@
 // and Stop keeps every run already timed), keep measured series in local storage, and calibrate
 // the analytic latency's device profile. Only these actions talk to the measure
 // runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
-// sentence and never touch the frontier or earlier measurements.
-import { archSummary, parseArchKey, type Arch } from '../core/arch';
+// sentence and never touch the frontier or earlier measurements. The device series' own actions
+// (import, rename, remove, predict) are in deviceSeries.ts.
+import { archSummary, type Arch } from '../core/arch';
 import type { BackendName } from '../core/backendNames';
 import { DEFAULT_PROFILE, type DeviceProfile } from '../core/latency';
-import { parseResultsJson, type ResultsLink } from '../core/links';
-import {
-  addMeasurements,
-  deviceLabel,
-  importedSeriesLabel,
-  seriesId,
-  toMeasurement,
-  type Measurement,
-  type MeasurementStore,
-} from '../core/measurements';
-import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
-import { fitPredictor, type LatencyPredictor } from '../core/predictor';
+import { addMeasurements, deviceLabel, seriesId, toMeasurement, type Measurement, type MeasurementStore } from '../core/measurements';
+import type { PackedSnapshot } from '../core/packed';
+import type { LatencyPredictor } from '../core/predictor';
 import type { SearchConfig } from '../core/search';
 import { mergeSlices, roundRobin, sliceOptions, type SliceOutcome } from '../core/slices';
-import { capEvenly } from '../core/stats';
 import type { MeasureResult } from '../core/timingStats';
 import type { MeasurePhase } from '../measure/timing';
-import { runView } from '../view/runView';
 import { isAbortError, type AbortableRun } from '../workers/bridge';
 import type { MeasureOutcome } from '../workers/measure.worker';
 import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration } from './calibration';
 import type { BackendSession, MeasureRunner } from './measureClient';
-import { isPositiveInt } from './settings';
+import { MEASURE_WARMUP, measureTargets, validateMeasureForm, type MeasureForm } from './measureForm';
+import { createDeviceSeriesActions, latestSeries, type DeviceSeriesActions } from './deviceSeries';
 import { loadMeasurements, saveMeasurements, type StorageLike } from './storage';
-
-/** What Measure times: the selection, up to MAX_FRONTIER_MEASURE along the frontier, or the
- *  candidates a measure link brought (the measure page). */
-export type MeasureMode = 'selected' | 'frontier' | 'link';
-export const MAX_FRONTIER_MEASURE = 20;
-export const MEASURE_WARMUP = 2;
-export const MAX_ROUNDS = 10;
-
-export interface MeasureForm {
-  backend: BackendName;
-  mode: MeasureMode;
-  /** Prefill length T (and decode context). */
-  tokens: number;
-  runs: number;
-  /** Keep timing a workload until its runs add up to this many ms (more samples for short
-   *  workloads, so the median moves less with the device's noise); 0 = exactly `runs`. */
-  minTimeMs: number;
-  /** User memory cap for the guard, MB; null = the backend's own limit. */
-  maxMemoryMB: number | null;
-  /** With more than one candidate: each one's runs and time are split into this many slices,
-   *  taken round-robin over the candidates, so a slowdown of the device (heat, another tab)
-   *  lands on every candidate alike instead of on whichever ran then. 1 = one after the other. */
-  rounds: number;
-}
 
 export type ItemState = 'pending' | 'running' | 'done' | 'failed' | 'stopped';
 
@@ -93,23 +60,13 @@ export interface MeasureState {
   notice: string | null;
 }
 
-export interface MeasureActions {
+export interface MeasureActions extends DeviceSeriesActions {
   updateMeasure(patch: Partial<MeasureForm>): void;
   measure(): Promise<void>;
   stopMeasuring(): void;
   calibrate(): Promise<void>;
   /** Use the calibrated profile for the next search's analytic latency, or go back to the default. */
   useCalibration(on: boolean): void;
-  showSeries(id: string): void;
-  /** Adds another device's series (a results link or file); the same results twice add nothing. */
-  importResults(results: ResultsLink): void;
-  /** A results file's text: imported, or a sentence naming the file and what is wrong with it. */
-  importResultsFile(name: string, text: string): void;
-  renameSeries(id: string, label: string): void;
-  removeSeries(id: string): void;
-  /** Learns this series' latency (core/predictor) and has the next search minimise it; a
-   *  series with too few candidates gets a sentence instead. */
-  predictFrom(seriesId: string): void;
   /** The candidates of a measure link, timed by `measure` in mode 'link'. */
   setLinkCandidates(archs: Arch[]): void;
   /** `measure` on each backend in turn (the measure page's "every backend"); Stop ends the lot. */
@@ -144,47 +101,6 @@ type Get = () => MeasureHost;
 
 const PHASES: Record<MeasurePhase, [number, number]> = { build: [0, 0.1], prefill: [0.1, 0.5], decode: [0.6, 0.35], peak: [0.95, 0.05] };
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const latest = (s: MeasurementStore): string | null =>
-  [...s.series].sort(
-    (a, b) =>
-      Math.max(...Object.values(b.byArch).map((m) => Date.parse(m.at))) - Math.max(...Object.values(a.byArch).map((m) => Date.parse(m.at))),
-  )[0]?.id ?? null;
-
-/** The candidates "Measure" times now: the selection, or the frontier thinned evenly along latency. */
-export function measureTargets(
-  s: Pick<MeasureHost, 'selection' | 'results' | 'measure'>,
-  mode: MeasureMode,
-): { archs: Arch[]; error?: string } {
-  if (mode === 'link') {
-    const archs = s.measure.linkCandidates;
-    return archs.length ? { archs } : { archs, error: 'The measure link holds no candidate.' };
-  }
-  if (mode === 'selected') {
-    return s.selection ? { archs: [s.selection.arch] } : { archs: [], error: 'Select a candidate in the chart or the table first.' };
-  }
-  if (!s.results || s.results.snapshot.frontier.count === 0) return { archs: [], error: 'No frontier yet: run a search first.' };
-  const { snapshot, config } = s.results;
-  const key = config.eval.workload === 'prefill' ? 'latencyPrefill' : 'latencyDecode';
-  const rows = capEvenly(
-    [...runView(snapshot).frontier].sort((a, b) => a[key] - b[key] || a.id - b.id),
-    MAX_FRONTIER_MEASURE,
-  );
-  return { archs: rows.map((r) => unpackArch(snapshot.frontier, r.index, archBase(config))) };
-}
-
-export function validateMeasureForm(f: MeasureForm, archs: readonly Arch[]): string[] {
-  const errors: string[] = [];
-  if (!isPositiveInt(f.tokens)) errors.push('Tokens (T) must be a positive integer');
-  if (!isPositiveInt(f.runs) || f.runs > 1000) errors.push('Timed runs must be an integer from 1 to 1,000');
-  if (!(f.minTimeMs >= 0 && f.minTimeMs <= 600_000)) errors.push('Min time per workload must be from 0 to 600,000 ms');
-  if (!isPositiveInt(f.rounds) || f.rounds > MAX_ROUNDS) errors.push(`Rounds must be an integer from 1 to ${MAX_ROUNDS}`);
-  if (f.maxMemoryMB !== null && !(f.maxMemoryMB > 0 && Number.isFinite(f.maxMemoryMB))) {
-    errors.push('Max model memory must be a positive number of MB (or empty for the backend limit)');
-  }
-  const short = archs.find((a) => isPositiveInt(f.tokens) && f.tokens + 1 > a.contextLength);
-  if (short) errors.push(`Tokens (T) ${f.tokens} leaves no room for a decode step in the context of ${short.contextLength} tokens`);
-  return errors;
-}
 
 export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure: MeasureState; actions: MeasureActions } {
   const { runner, storage } = deps;
@@ -408,84 +324,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       get().actions.setProfile(on ? next.profile : DEFAULT_PROFILE);
     },
 
-    showSeries: (id) => setMeasure({ shownSeriesId: id }),
-
-    importResults(results) {
-      let store = get().measure.measurements;
-      const ids: string[] = [];
-      let count = 0;
-      for (const s of results.series) {
-        const ms = s.measurements.filter((m): m is Measurement => m !== null);
-        if (ms.length === 0) continue;
-        store = addMeasurements(store, s.backend, s.device, s.thread, ms, s.label || importedSeriesLabel(s.backend, s.device, s.tokens));
-        ids.push(seriesId(s.backend, s.device, s.tokens));
-        count += ms.length;
-      }
-      if (ids.length === 0) return setMeasure({ errors: ['The results hold no measured candidate: nothing was imported.'], notice: null });
-      const saveError = saveMeasurements(storage, store);
-      const names = ids.map((id) => store.series.find((s) => s.id === id)!.label);
-      setMeasure({
-        measurements: store,
-        shownSeriesId: ids[0],
-        errors: saveError ? [saveError] : [],
-        notice: `Imported ${count} measurement${count === 1 ? '' : 's'}: ${names.join('; ')}.`,
-      });
-    },
-
-    importResultsFile(name, text) {
-      let results: ResultsLink;
-      try {
-        results = parseResultsJson(text);
-      } catch (e) {
-        return setMeasure({ errors: [`${name} was not imported: ${messageOf(e)}. Nothing changed.`], notice: null });
-      }
-      actions.importResults(results);
-    },
-
-    renameSeries(id, label) {
-      const name = label.trim();
-      if (!name) return;
-      const store = {
-        ...get().measure.measurements,
-        series: get().measure.measurements.series.map((s) => (s.id === id ? { ...s, label: name } : s)),
-      };
-      const saveError = saveMeasurements(storage, store);
-      setMeasure({ measurements: store, ...(saveError ? { errors: [saveError] } : {}) });
-    },
-
-    removeSeries(id) {
-      const { measurements, shownSeriesId } = get().measure;
-      const store = { ...measurements, series: measurements.series.filter((s) => s.id !== id) };
-      const saveError = saveMeasurements(storage, store);
-      setMeasure({
-        measurements: store,
-        shownSeriesId: shownSeriesId === id ? latest(store) : shownSeriesId,
-        ...(saveError ? { errors: [saveError] } : {}),
-      });
-    },
-
-    predictFrom(seriesId) {
-      const series = get().measure.measurements.series.find((s) => s.id === seriesId);
-      if (!series) return;
-      const samples = Object.values(series.byArch).flatMap((m) => {
-        const arch = parseArchKey(m.archKey);
-        return arch ? [{ arch, prefillMs: m.prefill.medianMs, decodeMs: m.decode.medianMs }] : [];
-      });
-      let predictor: LatencyPredictor;
-      try {
-        predictor = fitPredictor(samples, series.tokens, get().settings.profile, series.label);
-      } catch (e) {
-        return setMeasure({ errors: [`No predictor for ${series.label}: ${messageOf(e)}. Measure more candidates on it.`], notice: null });
-      }
-      get().actions.setPredictor(predictor);
-      const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-      const figures = (w: 'prefill' | 'decode') =>
-        `${w} ${pct(predictor[w].looMedianApe)} median error, ${pct(predictor[w].looWithin10)} within ±10 %, Spearman ${predictor[w].spearman.toFixed(3)}`;
-      setMeasure({
-        errors: [],
-        notice: `Learned ${series.label} from ${samples.length} candidates (leave-one-out: ${figures('decode')}; ${figures('prefill')}). The next search minimises its predicted latency.`,
-      });
-    },
+    ...createDeviceSeriesActions({ storage, get, setMeasure }),
 
     setLinkCandidates: (archs) => setMeasure({ linkCandidates: archs, form: { ...get().measure.form, mode: 'link' } }),
 
@@ -517,7 +356,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       tfjsLoaded: false,
       items: [],
       measurements: loaded.store,
-      shownSeriesId: latest(loaded.store),
+      shownSeriesId: latestSeries(loaded.store),
       linkCandidates: [],
       refine: null,
       calibration: cal.calibration,

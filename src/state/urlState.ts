@@ -9,7 +9,8 @@ import { decodeResultsLink, frontierFingerprint, readLinkHash } from '../core/li
 import type { PackedSnapshot } from '../core/packed';
 import type { ExplorerState, ExplorerStore } from './explorerStore';
 import { settingsToConfig } from './settings';
-import { decodeShareLink, encodeShareLink, type ShareLink, type ShareState } from './shareLink';
+import { decodeShareLink, encodeShareLink, type ShareLink } from './shareLink';
+import type { ShareState } from './shareTable';
 
 const fingerprints = new WeakMap<PackedSnapshot, string>();
 

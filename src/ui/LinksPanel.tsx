@@ -5,10 +5,10 @@ import { useEffect, useState } from 'react';
 import type { Arch } from '../core/arch';
 import { encodeMeasureLink, linkHash } from '../core/links';
 import { REFINE_BATCH, refineBatch } from '../state/explorerStore';
-import { measureTargets } from '../state/measure';
 import { explorerStore, useExplorer } from '../state/store';
 import { shareLinkOf } from '../state/urlState';
 import { LinkBox } from './LinkBox';
+import { measureTargets } from '../state/measureForm';
 
 /** The page's address without its hash: what every link starts with. */
 export const pageBase = (): string => location.href.replace(/#.*$/, '');

@@ -6,13 +6,14 @@ import { formatMsSpreadRuns as ms } from '../view/measuredView';
 import { deviceLabel } from '../core/measurements';
 import { BACKENDS } from '../core/backendNames';
 import { BACKEND_MEMORY_LIMITS } from '../core/memoryGuard';
-import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureItem, type MeasureMode } from '../state/measure';
+import { type MeasureItem } from '../state/measure';
 import { REFINE_BATCH, REFINE_ROUNDS } from '../state/explorerStore';
 import { useActions, useExplorer } from '../state/store';
 import { Calibration } from './Calibration';
 import { DeviceSeries } from './DeviceSeries';
 import { NumberInput, Panel, Select } from './controls';
 import type { BackendName } from '../core/backendNames';
+import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureMode } from '../state/measureForm';
 
 function itemText(it: MeasureItem): string {
   switch (it.state) {

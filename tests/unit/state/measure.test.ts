@@ -9,11 +9,11 @@ import { DEFAULT_PROFILE } from '../../../src/core/latency';
 import { createMeasureRunner } from '../../../src/state/measureClient';
 import { CALIBRATION_KEY } from '../../../src/state/calibration';
 import { createExplorerStore, type ExplorerStore } from '../../../src/state/explorerStore';
-import { measureTargets } from '../../../src/state/measure';
 import { archSummary } from '../../../src/core/arch';
 import { api as measureApi } from '../../../src/workers/measure.worker';
 import { fakeRunner, fakeWorker } from './fakeWorker';
 import { MEASUREMENTS_KEY, type StorageLike } from '../../../src/state/storage';
+import { measureTargets } from '../../../src/state/measureForm';
 
 const until = async (cond: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;

@@ -7,8 +7,9 @@ import { archKey, parseArchKey } from '../../../src/core/arch';
 import { checkProperty } from '../../../src/core/linkCodec';
 import { readLinkHash } from '../../../src/core/links';
 import { addMeasurements, emptyMeasurements, type Measurement } from '../../../src/core/measurements';
-import { decodeShareLink, encodeShareLink, MEASURED_LINK_BUDGET, SHARE_TABLE, type ShareState } from '../../../src/state/shareLink';
+import { decodeShareLink, encodeShareLink, MEASURED_LINK_BUDGET } from '../../../src/state/shareLink';
 import { defaultSettings } from '../../../src/state/settings';
+import { SHARE_TABLE, type ShareState } from '../../../src/state/shareTable';
 
 const defaults = (): ShareState => ({
   settings: defaultSettings(),

@@ -1,0 +1,167 @@
+// The share link's property table (TensorFlow Playground's idea: adding a setting is one row):
+// every setting that reproduces a search and its view, with its type, bounds and default, in an
+// order that never changes. A new setting is appended; a link made before it reads as the default.
+import { FAMILIES } from '../core/arch';
+import { type LinkProperty } from '../core/linkCodec';
+import { parsePredictor, type LatencyPredictor } from '../core/predictor';
+import { PROXY_IDS } from '../core/proxies';
+import { SPACE_PRESETS } from '../core/space';
+import { X_METRICS, Y_METRICS } from '../view/axes';
+import type { ViewSettings } from '../view/chartData';
+import type { EntropyParams } from '../core/proxies';
+import type { DeviceProfile } from '../core/latency';
+import { defaultSettings, MAX_EVALUATIONS, type BudgetsForm, type ObjectivesForm, type Settings, type SpaceForm } from './settings';
+
+export interface ShareState {
+  settings: Settings;
+  view: ViewSettings;
+  /** The selected candidate's id in the run (ids are deterministic for a seed); null = none. */
+  selectedId: number | null;
+  /** The frontier's fingerprint (core/links) when the link was made after the run; '' = none. */
+  fingerprint: string;
+}
+
+type Row = LinkProperty<ShareState>;
+type NumberRow = Extract<Row, { type: 'int' | 'number' }>;
+
+/** Where a row's value lives in the state: read it, write it. */
+type Access<V> = [get: (s: ShareState) => V, set: (s: ShareState, v: V) => void];
+
+const row = <V>(name: string, [get, set]: Access<V>) => ({ name, default: get(defaultShareState()) as never, get, set: set as Row['set'] });
+const num = <V extends number | null>(name: string, min: number, max: number, at: Access<V>, nullable = false): NumberRow => ({
+  ...row(name, at),
+  type: 'number',
+  min,
+  max,
+  nullable,
+});
+const int = <V extends number | null>(name: string, min: number, max: number, at: Access<V>, nullable = false): NumberRow => ({
+  ...num(name, min, max, at, nullable),
+  type: 'int',
+});
+const bool = (name: string, at: Access<boolean>): Row => ({ ...row(name, at), type: 'bool' });
+const choice = <V extends string>(name: string, values: readonly V[], at: Access<V>): Row => ({ ...row(name, at), type: 'enum', values });
+const text = (name: string, maxLength: number, at: Access<string>, valid?: (text: string) => boolean): Row => ({
+  ...row(name, at),
+  type: 'string',
+  maxLength,
+  ...(valid ? { valid } : {}),
+});
+
+// Accessors by part of the state. Records are replaced, not edited in place, where the store
+// shares them (entropy, profile).
+const setting = <K extends 'presetId' | 'evaluations' | 'seed'>(k: K): Access<Settings[K]> => [
+  (s) => s.settings[k],
+  (s, v) => {
+    s.settings[k] = v;
+  },
+];
+const space = <K extends keyof SpaceForm>(k: K): Access<SpaceForm[K]> => [
+  (s) => s.settings.space[k],
+  (s, v) => {
+    s.settings.space[k] = v;
+  },
+];
+const budget = <K extends keyof BudgetsForm>(k: K): Access<BudgetsForm[K]> => [
+  (s) => s.settings.budgets[k],
+  (s, v) => {
+    s.settings.budgets[k] = v;
+  },
+];
+const objective = <K extends 'proxy' | 'workload' | 'merino'>(k: K): Access<ObjectivesForm[K]> => [
+  (s) => s.settings.objectives[k],
+  (s, v) => {
+    s.settings.objectives[k] = v;
+  },
+];
+const entropy = (k: keyof EntropyParams): Access<number> => [
+  (s) => s.settings.objectives.entropy[k],
+  (s, v) => {
+    s.settings.objectives.entropy = { ...s.settings.objectives.entropy, [k]: v };
+  },
+];
+const profile = <K extends keyof DeviceProfile>(k: K): Access<DeviceProfile[K]> => [
+  (s) => s.settings.profile[k],
+  (s, v) => {
+    s.settings.profile = { ...s.settings.profile, [k]: v };
+  },
+];
+const view = <K extends keyof ViewSettings>(k: K): Access<ViewSettings[K]> => [
+  (s) => s.view[k],
+  (s, v) => {
+    s.view[k] = v;
+  },
+];
+const predictor: Access<string> = [
+  (s) => (s.settings.predictor ? JSON.stringify(s.settings.predictor, (k, v) => (k === 'tried' ? undefined : v)) : ''),
+  (s, v) => {
+    s.settings.predictor = v ? predictorFromText(v) : null;
+  },
+];
+
+/** The state a link without a value for a row gets (the app's defaults). */
+export function defaultShareState(): ShareState {
+  return {
+    settings: defaultSettings(),
+    view: { x: 'latency-decode', y: 'decoder-params', logX: false, logY: false, showDominated: true, showInfeasible: false },
+    selectedId: null,
+    fingerprint: '',
+  };
+}
+
+/** Version 1 of the share link, in order. Append only. */
+export const SHARE_TABLE: readonly Row[] = [
+  choice('preset', [...SPACE_PRESETS.map((p) => p.id), 'custom' as const], setting('presetId')),
+  choice('family', FAMILIES, space('family')),
+  int('vocab', 1, 1_000_000, space('vocabSize')),
+  int('context', 1, 1_048_576, space('contextLength')),
+  bool('tie', space('tieEmbeddings')),
+  int('layersMin', 1, 512, space('layersMin')),
+  int('layersMax', 1, 512, space('layersMax')),
+  int('dModelMin', 1, 65_536, space('dModelMin')),
+  int('dModelMax', 1, 65_536, space('dModelMax')),
+  int('dModelStep', 1, 65_536, space('dModelStep')),
+  text('heads', 200, space('heads')),
+  text('kvHeads', 200, space('kvHeads')),
+  int('dInnerMin', 1, 262_144, space('dInnerMin')),
+  int('dInnerMax', 1, 262_144, space('dInnerMax')),
+  int('dInnerStep', 1, 262_144, space('dInnerStep')),
+  bool('heterogeneous', space('heterogeneous')),
+  num('minFfnRatio', 0, 100, space('minFfnRatio')),
+  num('paramsM', 0, 1e7, budget('paramsM'), true),
+  choice('paramsKind', ['total', 'decoder'], budget('paramsKind')),
+  num('mflopsPerToken', 0, 1e12, budget('mflopsPerToken'), true),
+  num('memoryMB', 0, 1e9, budget('memoryMB'), true),
+  num('latencyMs', 0, 1e9, budget('latencyMs'), true),
+  choice('proxy', PROXY_IDS, objective('proxy')),
+  choice('workload', ['decode', 'prefill'], objective('workload')),
+  bool('merino', objective('merino')),
+  num('aAtt', 0, 1e3, entropy('aAtt')),
+  num('aFfn', 0, 1e3, entropy('aFfn')),
+  num('rho0', 0, 1e3, entropy('rho0')),
+  int('evaluations', 1, MAX_EVALUATIONS, setting('evaluations')),
+  int('seed', 0, 2 ** 32 - 1, setting('seed')),
+  num('gflops', 1e-6, 1e9, profile('gflops')),
+  num('gbps', 1e-6, 1e9, profile('gbps')),
+  num('overheadMsPerKernel', 0, 1e3, profile('overheadMsPerKernel')),
+  text('profileLabel', 300, profile('label')),
+  choice('x', X_METRICS, view('x')),
+  choice('y', Y_METRICS, view('y')),
+  bool('logX', view('logX')),
+  bool('logY', view('logY')),
+  bool('showDominated', view('showDominated')),
+  bool('showInfeasible', view('showInfeasible')),
+  int<number | null>('selected', 0, 2 ** 31 - 1, [(s) => s.selectedId, (s, v) => (s.selectedId = v)], true),
+  text('fingerprint', 16, [(s) => s.fingerprint, (s, v) => (s.fingerprint = v)]),
+  // Appended after the first links of version 1 (a link without it reads as "no predictor").
+  text('predictor', 4000, predictor, (v) => v === '' || predictorFromText(v) !== null),
+];
+
+/** A predictor from its link text, or null when the text is not one. */
+function predictorFromText(text: string): LatencyPredictor | null {
+  try {
+    return parsePredictor(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
