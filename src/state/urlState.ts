@@ -12,7 +12,9 @@ import { settingsToConfig } from './settings';
 import { decodeShareLink, encodeShareLink, type ShareLink } from './shareLink';
 import type { ShareState } from './shareTable';
 
-const fingerprints = new WeakMap<PackedSnapshot, string>();
+/** The last fingerprint worked out, by the settings and snapshot it was for: the store changes
+ *  many times a second while measuring, and this runs on each change. */
+let memo: { settings: ExplorerState['settings']; snapshot: PackedSnapshot; fingerprint: string } | null = null;
 
 /** What the share link of this moment holds. The fingerprint is the finished run's, and only
  *  while the settings still describe that run (else the receiver would compare another search). */
@@ -20,11 +22,16 @@ export function shareStateOf(s: ExplorerState): ShareState {
   const { results, run } = s;
   let fingerprint = '';
   if (results && run.status === 'idle' && run.outcome === 'done' && results.runId === run.id) {
-    const { config } = settingsToConfig(s.settings);
-    if (config && JSON.stringify(config) === JSON.stringify(results.config)) {
-      fingerprint = fingerprints.get(results.snapshot) ?? frontierFingerprint(results.snapshot, results.config);
-      fingerprints.set(results.snapshot, fingerprint);
+    if (memo?.settings !== s.settings || memo.snapshot !== results.snapshot) {
+      const { config } = settingsToConfig(s.settings);
+      const same = !!config && JSON.stringify(config) === JSON.stringify(results.config);
+      memo = {
+        settings: s.settings,
+        snapshot: results.snapshot,
+        fingerprint: same ? frontierFingerprint(results.snapshot, results.config) : '',
+      };
     }
+    fingerprint = memo.fingerprint;
   }
   const selectedId = s.selection && results && s.selection.runId === results.runId ? s.selection.id : null;
   return { settings: s.settings, view: s.view, selectedId, fingerprint };
