@@ -6,13 +6,27 @@
 //           post-LayerNorm (do_layer_norm_before=false, which also drops the final LayerNorm).
 //   llama — LlamaForCausalLM: RMSNorm, SwiGLU MLP (gate, up, down), rotary positions (no table),
 //           grouped-query attention through nKvHead, no biases, tied or untied output head.
+//           With qkvBias it is Qwen2ForCausalLM (Qwen2Attention: q/k/v projections with bias, o_proj
+//           without).
+//   neox  — GPTNeoXForCausalLM (Pythia): LayerNorm before attention and before the MLP, both read
+//           the block's input (use_parallel_residual: x + attn(ln1(x)) + mlp(ln2(x))), rotary on the
+//           first rotary_pct = 1/4 of each head's dims (no table), biases everywhere, exact-erf GELU
+//           MLP, final LayerNorm, output head embed_out untied (Pythia) or tied.
 
-export type Family = 'gpt2' | 'opt' | 'llama';
-export const FAMILIES: readonly Family[] = ['gpt2', 'opt', 'llama'];
+export type Family = 'gpt2' | 'opt' | 'llama' | 'neox';
+/** Link codecs store a family as its index here: append only, never reorder. */
+export const FAMILIES: readonly Family[] = ['gpt2', 'opt', 'llama', 'neox'];
+
+/** Families whose output head may be untied (GPT-2 and OPT always tie theirs in Hugging Face). */
+export const canUntie = (family: Family): boolean => family === 'llama' || family === 'neox';
+
+/** GPT-NeoX's rotary_pct (Pythia's, and GPTNeoXConfig's default): the share of each head's
+ *  dimensions that rotary rotates. Other values are refused when a config is read. */
+export const NEOX_ROTARY_PCT = 0.25;
 
 export interface LayerSpec {
   nHead: number;
-  /** Key/value heads (llama grouped-query attention). Defaults to nHead; ignored by gpt2/opt. */
+  /** Key/value heads (llama grouped-query attention). Defaults to nHead; must equal it elsewhere. */
   nKvHead?: number;
   /** Hidden width of the feed-forward block (n_inner / ffn_dim / intermediate_size). */
   dInner: number;
@@ -24,7 +38,7 @@ export interface Arch {
   /** Maximum positions: the learned position table's size (gpt2, opt) and the KV cache length. */
   contextLength: number;
   dModel: number;
-  /** Output head shares the token table (gpt2 and opt always do in Hugging Face). */
+  /** Output head shares the token table (gpt2 and opt always do in Hugging Face; llama and neox may not). */
   tieEmbeddings: boolean;
   layers: LayerSpec[];
   /** opt only: word_embed_proj_dim when it differs from dModel (adds project_in / project_out). */
@@ -32,13 +46,23 @@ export interface Arch {
   /** opt only: 'post' is do_layer_norm_before=false (OPT-350M): LayerNorm after each residual
    *  add and no final LayerNorm. Default 'pre'. */
   normPosition?: 'pre' | 'post';
+  /** llama only: biases on the q, k and v projections (Qwen2; o_proj stays without). Absent = none. */
+  qkvBias?: true;
 }
 
 export const kvHeads = (layer: LayerSpec): number => layer.nKvHead ?? layer.nHead;
 export const headDim = (arch: Arch, layer: LayerSpec): number => arch.dModel / layer.nHead;
-/** Width of the K (and of the V) projection output of a layer. */
+/** Width of the K (and of the V) projection output of a layer (dModel without grouped-query attention). */
 export const kvDim = (arch: Arch, layer: LayerSpec): number =>
   arch.family === 'llama' ? (arch.dModel / layer.nHead) * kvHeads(layer) : arch.dModel;
+
+/** Dimensions of each head that rotary rotates: all of them for llama, the first
+ *  int(head_size * rotary_pct) for neox (GPTNeoXAttention.rotary_ndims), none with learned positions. */
+export function rotaryDims(arch: Arch, headDim: number): number {
+  if (arch.family === 'llama') return headDim;
+  if (arch.family === 'neox') return Math.floor(headDim * NEOX_ROTARY_PCT);
+  return 0;
+}
 
 /** True when every layer has the same nHead, nKvHead and dInner. */
 export function isHomogeneous(arch: Arch): boolean {
@@ -70,6 +94,7 @@ export function archKey(arch: Arch): string {
     if (arch.embedDim !== undefined && arch.embedDim !== arch.dModel) head += `:e${arch.embedDim}`;
     if (arch.normPosition === 'post') head += ':post';
   }
+  if (arch.family === 'llama' && arch.qkvBias) head += ':qkvb';
   return `${head}|${parts.join(',')}`;
 }
 
@@ -90,6 +115,7 @@ export function parseArchKey(key: string): Arch | null {
   for (const extra of h.slice(5)) {
     if (family === 'opt' && extra === 'post') arch.normPosition = 'post';
     else if (family === 'opt' && extra.startsWith('e') && posInt(extra.slice(1))) arch.embedDim = Number(extra.slice(1));
+    else if (family === 'llama' && extra === 'qkvb') arch.qkvBias = true;
     else return null;
   }
   for (const part of body.split(',')) {

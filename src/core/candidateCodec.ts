@@ -3,20 +3,23 @@
 // small dictionary, and each candidate is then its dictionary indices, bit-packed: the widest
 // index of a 20-candidate frontier of 24 heterogeneous Llama layers takes 6 bits. A candidate
 // whose layers are all alike is written once with a flag. All candidates share family,
-// vocabulary, context, head tying and OPT's extras (one search's frontier always does).
+// vocabulary, context, head tying, OPT's extras and Qwen2's q/k/v biases (one search's frontier
+// always does). The family is its index in FAMILIES; the flags byte holds tied (1), OPT post-LN
+// (2), OPT embedDim follows (4) and q/k/v biases (8): a bit an older link never set.
 import { FAMILIES, kvHeads, type Arch, type Family, type LayerSpec } from './arch';
 import { bitsFor, LinkError, type ByteReader, type ByteWriter } from './linkCodec';
 import { LIMITS, parseArch } from './validate';
 
 type Base = Omit<Arch, 'layers' | 'dModel'>;
 
-const baseOf = ({ family, vocabSize, contextLength, tieEmbeddings, embedDim, normPosition }: Arch): Base => ({
+const baseOf = ({ family, vocabSize, contextLength, tieEmbeddings, embedDim, normPosition, qkvBias }: Arch): Base => ({
   family,
   vocabSize,
   contextLength,
   tieEmbeddings,
   ...(embedDim === undefined ? {} : { embedDim }),
   ...(normPosition === undefined ? {} : { normPosition }),
+  ...(qkvBias ? { qkvBias } : {}),
 });
 
 /** A sorted dictionary of positive integers: count, their greatest common divisor, then the
@@ -54,7 +57,7 @@ export function writeCandidates(w: ByteWriter, archs: readonly Arch[]): void {
   const base = baseOf(archs[0]);
   const key = JSON.stringify(base);
   if (archs.some((a) => JSON.stringify(baseOf(a)) !== key)) {
-    throw new RangeError('the candidates differ in family, vocabulary, context or head tying; a link carries one kind');
+    throw new RangeError('the candidates differ in family, vocabulary, context, head tying or biases; a link carries one kind');
   }
   const llama = base.family === 'llama';
   const layersOf = (a: Arch) => a.layers;
@@ -68,7 +71,12 @@ export function writeCandidates(w: ByteWriter, archs: readonly Arch[]): void {
   w.byte(FAMILIES.indexOf(base.family))
     .uint(base.vocabSize)
     .uint(base.contextLength)
-    .byte((base.tieEmbeddings ? 1 : 0) | (base.normPosition === 'post' ? 2 : 0) | (base.embedDim !== undefined ? 4 : 0));
+    .byte(
+      (base.tieEmbeddings ? 1 : 0) |
+        (base.normPosition === 'post' ? 2 : 0) |
+        (base.embedDim !== undefined ? 4 : 0) |
+        (base.qkvBias ? 8 : 0),
+    );
   if (base.embedDim !== undefined) w.uint(base.embedDim);
   writeDictionary(w, dict.nLayer);
   writeDictionary(w, dict.dModel);
@@ -141,6 +149,7 @@ export function readCandidates(r: ByteReader): Arch[] {
       layers,
       ...(embedDim === undefined ? {} : { embedDim }),
       ...(flags & 2 ? { normPosition: 'post' as const } : {}),
+      ...(flags & 8 ? { qkvBias: true as const } : {}),
     };
     const parsed = parseArch(arch);
     if (!parsed.ok) throw new LinkError(`candidate ${i + 1} of the link is not a valid model: ${parsed.errors[0]?.message ?? 'invalid'}`);

@@ -2,7 +2,7 @@
 // steps (one notch of dModel, a few of dInner) and every operator ends in `repair`, which makes
 // any genome obey the space's rules. A heterogeneous genome always carries max(nLayer) layer
 // genes; only the first nLayer are expressed, so depth changes keep the deeper genes.
-import { FAMILIES, type Arch, type LayerSpec } from './arch';
+import { canUntie, FAMILIES, type Arch, type LayerSpec } from './arch';
 import { LIMITS } from './validate';
 import type { SearchSpace } from './space';
 
@@ -49,7 +49,7 @@ export function validateSpace(space: SearchSpace): SpaceError[] {
       errors.push({ field, message: `${field} must be an integer in 1..${LIMITS[field]}, got ${JSON.stringify(v)}` });
     }
   }
-  if (typeof space.tieEmbeddings !== 'boolean' || (space.family !== 'llama' && !space.tieEmbeddings)) {
+  if (typeof space.tieEmbeddings !== 'boolean' || (!canUntie(space.family) && !space.tieEmbeddings)) {
     errors.push({ field: 'tieEmbeddings', message: `${space.family} always ties its output head to the token table` });
   }
   const max = { nLayer: LIMITS.nLayer, dModel: LIMITS.dModel, nHead: LIMITS.nHead, dInner: LIMITS.dInner };

@@ -1,10 +1,11 @@
 // Hugging Face `config.json` for an arch, and back. Field names and defaults follow the configs
-// on the hub (gpt2, facebook/opt-125m and opt-350m, TinyLlama, SmolLM) and transformers'
-// GPT2Config / OPTConfig / LlamaConfig, so that `AutoModelForCausalLM.from_config` builds the
+// on the hub (gpt2, facebook/opt-125m and opt-350m, TinyLlama, SmolLM, Qwen/Qwen2.5-0.5B,
+// EleutherAI/pythia-70m) and transformers' GPT2Config / OPTConfig / LlamaConfig / Qwen2Config /
+// GPTNeoXConfig, so that `AutoModelForCausalLM.from_config` builds the
 // same model whose parameters core/params counts. Hugging Face configs hold one shape for every
 // layer: a heterogeneous arch (LTS's per-layer nHead / dInner) cannot be expressed, and the
 // caller is told so instead of getting a silently homogenised config.
-import { archSummary, isHomogeneous, kvHeads, type Arch } from './arch';
+import { archSummary, isHomogeneous, kvHeads, NEOX_ROTARY_PCT, type Arch } from './arch';
 
 export type HfConfig = Record<string, unknown>;
 
@@ -99,6 +100,64 @@ function llamaConfig(arch: Arch): HfConfig {
   };
 }
 
+/** A llama arch with q/k/v biases is a Qwen2 model (Qwen2Attention: q/k/v_proj bias=True, o_proj
+ *  bias=False); the values not in the arch are Qwen2.5-0.5B's. */
+function qwen2Config(arch: Arch): HfConfig {
+  const l = arch.layers[0];
+  return {
+    architectures: ['Qwen2ForCausalLM'],
+    model_type: 'qwen2',
+    vocab_size: arch.vocabSize,
+    max_position_embeddings: arch.contextLength,
+    hidden_size: arch.dModel,
+    intermediate_size: l.dInner,
+    num_hidden_layers: arch.layers.length,
+    num_attention_heads: l.nHead,
+    num_key_value_heads: kvHeads(l),
+    hidden_act: 'silu',
+    rms_norm_eps: 1e-6,
+    rope_theta: 1000000.0,
+    rope_scaling: null,
+    use_sliding_window: false,
+    sliding_window: arch.contextLength,
+    max_window_layers: arch.layers.length,
+    attention_dropout: 0.0,
+    initializer_range: 0.02,
+    use_cache: true,
+    bos_token_id: 151643,
+    eos_token_id: 151643,
+    tie_word_embeddings: arch.tieEmbeddings,
+  };
+}
+
+/** GPT-NeoX as Pythia configures it: parallel residual, rotary on a quarter of each head, biases. */
+function neoxConfig(arch: Arch): HfConfig {
+  const l = arch.layers[0];
+  return {
+    architectures: ['GPTNeoXForCausalLM'],
+    model_type: 'gpt_neox',
+    vocab_size: arch.vocabSize,
+    max_position_embeddings: arch.contextLength,
+    hidden_size: arch.dModel,
+    intermediate_size: l.dInner,
+    num_hidden_layers: arch.layers.length,
+    num_attention_heads: l.nHead,
+    rotary_pct: NEOX_ROTARY_PCT,
+    rotary_emb_base: 10000,
+    use_parallel_residual: true,
+    attention_bias: true,
+    hidden_act: 'gelu',
+    layer_norm_eps: 1e-5,
+    attention_dropout: 0.0,
+    hidden_dropout: 0.0,
+    initializer_range: 0.02,
+    use_cache: true,
+    bos_token_id: 0,
+    eos_token_id: 0,
+    tie_word_embeddings: arch.tieEmbeddings,
+  };
+}
+
 /** The Hugging Face config of a homogeneous arch; a reason instead for a heterogeneous one. */
 export function toHfConfig(arch: Arch): HfConfigResult {
   if (!isHomogeneous(arch)) return { ok: false, reason: `${HETEROGENEOUS_REASON} (${archSummary(arch)})` };
@@ -108,7 +167,9 @@ export function toHfConfig(arch: Arch): HfConfigResult {
     case 'opt':
       return { ok: true, config: optConfig(arch) };
     case 'llama':
-      return { ok: true, config: llamaConfig(arch) };
+      return { ok: true, config: arch.qkvBias ? qwen2Config(arch) : llamaConfig(arch) };
+    case 'neox':
+      return { ok: true, config: neoxConfig(arch) };
   }
 }
 
@@ -119,13 +180,22 @@ const int = (c: HfConfig, key: string, fallback?: number): number => {
 };
 
 /**
- * Settings our families do not model and that change the parameter count (or the shapes the
- * builder makes): reading such a config would give an arch whose count differs from the model's,
- * so it is refused with the reason. Defaults are transformers'.
+ * Settings our families do not model and that change the parameter count, the shapes the builder
+ * makes or the order it computes in (GPT-NeoX's sequential residual): reading such a config would
+ * give an arch that is not the model, so it is refused with the reason. Defaults are transformers'.
  */
 function unsupported(c: HfConfig): string | undefined {
   const isTrue = (key: string) => c[key] === true;
   const isFalse = (key: string) => c[key] === false;
+  const headDimMismatch = (): string | undefined => {
+    const d = c.hidden_size;
+    const h = c.num_attention_heads;
+    const headDim = c.head_dim;
+    if (typeof headDim === 'number' && typeof d === 'number' && typeof h === 'number' && headDim * h !== d) {
+      return `head_dim ${headDim} x ${h} heads differs from hidden_size ${d}`;
+    }
+    return undefined;
+  };
   switch (c.model_type) {
     case 'gpt2':
       if (isTrue('add_cross_attention')) return 'add_cross_attention adds cross-attention blocks';
@@ -138,11 +208,19 @@ function unsupported(c: HfConfig): string | undefined {
     case 'llama': {
       if (isTrue('attention_bias')) return 'attention_bias adds biases to q/k/v/o';
       if (isTrue('mlp_bias')) return 'mlp_bias adds biases to the MLP';
-      const d = c.hidden_size;
-      const h = c.num_attention_heads;
-      const headDim = c.head_dim;
-      if (typeof headDim === 'number' && typeof d === 'number' && typeof h === 'number' && headDim * h !== d) {
-        return `head_dim ${headDim} x ${h} heads differs from hidden_size ${d}`;
+      return headDimMismatch();
+    }
+    case 'qwen2':
+      // Qwen2's q/k/v biases are fixed in its modelling code (qkvBias); a sliding window changes
+      // only which keys a long sequence attends to, not a parameter or a shape.
+      return headDimMismatch();
+    case 'gpt_neox': {
+      if (isFalse('use_parallel_residual')) return 'use_parallel_residual false runs attention and MLP one after the other';
+      if (isFalse('attention_bias')) return 'attention_bias false removes the query_key_value and dense biases';
+      // GPTNeoXConfig's rotary_pct (newer transformers also write it as partial_rotary_factor).
+      for (const key of ['rotary_pct', 'partial_rotary_factor']) {
+        const pct = c[key];
+        if (pct !== undefined && pct !== NEOX_ROTARY_PCT) return `${key} ${String(pct)} rotates another share of each head than 0.25`;
       }
       return undefined;
     }
@@ -198,7 +276,30 @@ export function archFromHfConfig(c: HfConfig): Arch {
         layers: layers(int(c, 'num_hidden_layers'), nHead, int(c, 'intermediate_size'), int(c, 'num_key_value_heads', nHead)),
       };
     }
+    case 'qwen2': {
+      const nHead = int(c, 'num_attention_heads');
+      return {
+        family: 'llama',
+        vocabSize: int(c, 'vocab_size'),
+        contextLength: int(c, 'max_position_embeddings'),
+        dModel: int(c, 'hidden_size'),
+        // Qwen2Config's default is tie_word_embeddings=False (Qwen2.5-0.5B sets true).
+        tieEmbeddings: c.tie_word_embeddings === true,
+        layers: layers(int(c, 'num_hidden_layers'), nHead, int(c, 'intermediate_size'), int(c, 'num_key_value_heads', nHead)),
+        qkvBias: true,
+      };
+    }
+    case 'gpt_neox':
+      return {
+        family: 'neox',
+        vocabSize: int(c, 'vocab_size'),
+        contextLength: int(c, 'max_position_embeddings'),
+        dModel: int(c, 'hidden_size'),
+        // GPTNeoXConfig's default is tie_word_embeddings=False (Pythia's embed_out is its own).
+        tieEmbeddings: c.tie_word_embeddings === true,
+        layers: layers(int(c, 'num_hidden_layers'), int(c, 'num_attention_heads'), int(c, 'intermediate_size')),
+      };
     default:
-      throw new Error(`unsupported model_type ${JSON.stringify(c.model_type)} (gpt2, opt or llama)`);
+      throw new Error(`unsupported model_type ${JSON.stringify(c.model_type)} (gpt2, opt, llama, qwen2 or gpt_neox)`);
   }
 }

@@ -34,10 +34,13 @@ const BYTES = 4;
  * Kernels (tfjs ops, reshapes included: each one is a dispatch) per block of a decode step in
  * our builder (src/measure), counted with tf.profile; tests/unit/measure/kernelCount.test.ts keeps
  * these equal to the builder's. A decode step is where the per-kernel overhead matters; prefill
- * runs a few more per block (72 / 66 / 78 batched), which its compute hides.
+ * runs a few more per block (gpt2 72, opt 66, llama 78, neox 87 batched), which its compute
+ * hides. Biases ride in the fused matmuls (Qwen2's q/k/v biases add none).
  */
 export function kernelsPerLayer(arch: Arch, layer: LayerSpec = arch.layers[0]): number {
   if (arch.family === 'llama') return kvHeads(layer) < layer.nHead ? 78 : 75; // GQA folds heads: 3 reshapes
+  // neox: gpt2's block with rotary on q and k (8 kernels each) and erf GELU (5, not 6).
+  if (arch.family === 'neox') return 83;
   return arch.family === 'opt' ? 62 : 68;
 }
 
@@ -45,10 +48,11 @@ export function kernelsPerLayer(arch: Arch, layer: LayerSpec = arch.layers[0]): 
  *  final norm, head (counted as kernelsPerLayer). */
 export function kernelsOutsideLayers(arch: Arch): number {
   const projections = tokenEmbedDim(arch) !== arch.dModel ? 2 : 0; // OPT project_in / project_out
-  if (arch.family === 'llama') {
-    // Rotary rows are gathered (cos and sin) once per distinct head dimension.
+  if (arch.family === 'llama' || arch.family === 'neox') {
+    // Rotary rows are gathered (cos and sin) once per distinct head dimension; neox's final
+    // LayerNorm is gpt2's, and it has no position table to gather from and add.
     const headDims = new Set(arch.layers.map((l) => arch.dModel / l.nHead)).size;
-    return 11 + 2 * headDims;
+    return (arch.family === 'llama' ? 11 : 15) + 2 * headDims;
   }
   if (arch.family === 'opt' && arch.normPosition === 'post') return 6 + projections; // no final LN
   return 17 + projections;

@@ -211,7 +211,7 @@ export function seriesToResults(series: readonly MeasuredSeries[]): { results: R
     // What candidates of one link share (candidateCodec): all but depth, width and layers.
     const bases = new Set(
       parsed.map(([, a]) =>
-        a ? JSON.stringify([a.family, a.vocabSize, a.contextLength, a.tieEmbeddings, a.embedDim, a.normPosition]) : '',
+        a ? JSON.stringify([a.family, a.vocabSize, a.contextLength, a.tieEmbeddings, a.embedDim, a.normPosition, a.qkvBias]) : '',
       ),
     );
     if (parsed.some(([, a]) => !a) || bases.size !== 1 || (base !== undefined && !bases.has(base))) {

@@ -1,6 +1,7 @@
 // Exact parameter counts, matching Hugging Face's `model.num_parameters()` for GPT2LMHeadModel,
-// OPTForCausalLM and LlamaForCausalLM (tests pin gpt2, gpt2-medium, opt-125m, opt-350m,
-// TinyLlama-1.1B and SmolLM-135M), and archai's `params.nonembedding` for LTS's GPT-2 models.
+// OPTForCausalLM, LlamaForCausalLM, Qwen2ForCausalLM and GPTNeoXForCausalLM (tests pin gpt2,
+// gpt2-medium, opt-125m, opt-350m, TinyLlama-1.1B, SmolLM-135M, Qwen2.5-0.5B, Pythia-70M and
+// Pythia-160M), and archai's `params.nonembedding` for LTS's GPT-2 models.
 //
 // Split used everywhere in the app:
 //   embedding = token table + position table + untied output head + OPT's word-embedding projections
@@ -11,7 +12,7 @@ import { kvDim, type Arch, type LayerSpec } from './arch';
 export interface ParamBreakdown {
   tokenEmbedding: number;
   positionEmbedding: number;
-  /** Untied output head (llama with tieEmbeddings=false); 0 when tied. */
+  /** Untied output head (llama's lm_head, neox's embed_out, both without bias); 0 when tied. */
   outputHead: number;
   /** OPT project_in + project_out when embedDim != dModel. */
   embeddingProjection: number;
@@ -27,14 +28,17 @@ export interface ParamCounts {
   breakdown: ParamBreakdown;
 }
 
-/** Attention parameters of one layer (Q, K, V and output projections, with biases for gpt2/opt). */
+/** Attention parameters of one layer (Q, K, V and output projections, with biases for gpt2/opt/neox). */
 export function attentionParams(arch: Arch, layer: LayerSpec): number {
   const d = arch.dModel;
   if (arch.family === 'llama') {
     const kv = kvDim(arch, layer);
-    return d * d + 2 * d * kv + d * d; // q, k, v, o — no biases
+    const biases = arch.qkvBias ? d + 2 * kv : 0; // Qwen2Attention: q/k/v_proj bias=True, o_proj bias=False
+    return d * d + 2 * d * kv + d * d + biases; // q, k, v, o
   }
-  return 4 * (d * d + d); // gpt2 c_attn (d x 3d + 3d) + c_proj (d x d + d); opt q,k,v,out with biases
+  // gpt2 c_attn (d x 3d + 3d) + c_proj (d x d + d); opt q,k,v,out with biases; neox
+  // query_key_value (d x 3d + 3d) + dense (d x d + d).
+  return 4 * (d * d + d);
 }
 
 /** FFN parameters of one layer. */
@@ -42,7 +46,7 @@ export function ffnParams(arch: Arch, layer: LayerSpec): number {
   const d = arch.dModel;
   const f = layer.dInner;
   if (arch.family === 'llama') return 3 * d * f; // SwiGLU gate, up, down — no biases
-  return d * f + f + f * d + d; // fc1 / c_fc with bias, fc2 / c_proj with bias
+  return d * f + f + f * d + d; // fc1 / c_fc / dense_h_to_4h with bias, fc2 / c_proj / dense_4h_to_h with bias
 }
 
 /** Norm parameters of one layer: two LayerNorms (weight + bias) or two RMSNorms (weight). */
@@ -58,7 +62,7 @@ export function finalNormParams(arch: Arch): number {
 }
 
 export function positionTableRows(arch: Arch): number {
-  if (arch.family === 'llama') return 0; // rotary
+  if (arch.family === 'llama' || arch.family === 'neox') return 0; // rotary
   if (arch.family === 'opt') return arch.contextLength + 2; // OPTLearnedPositionalEmbedding offset 2
   return arch.contextLength;
 }

@@ -76,6 +76,34 @@ export const PRESETS: readonly Preset[] = [
       dInner: 1536,
     }),
   },
+  {
+    name: 'qwen2.5-0.5b',
+    hfId: 'Qwen/Qwen2.5-0.5B',
+    hfParams: 494_032_768,
+    arch: homogeneous({ family: 'llama', vocabSize: 151936, contextLength: 32768, dModel: 896, tieEmbeddings: true, qkvBias: true }, 24, {
+      nHead: 14,
+      nKvHead: 2,
+      dInner: 4864,
+    }),
+  },
+  {
+    name: 'pythia-70m',
+    hfId: 'EleutherAI/pythia-70m',
+    hfParams: 70_426_624,
+    arch: homogeneous({ family: 'neox', vocabSize: 50304, contextLength: 2048, dModel: 512, tieEmbeddings: false }, 6, {
+      nHead: 8,
+      dInner: 2048,
+    }),
+  },
+  {
+    name: 'pythia-160m',
+    hfId: 'EleutherAI/pythia-160m',
+    hfParams: 162_322_944,
+    arch: homogeneous({ family: 'neox', vocabSize: 50304, contextLength: 2048, dModel: 768, tieEmbeddings: false }, 12, {
+      nHead: 12,
+      dInner: 3072,
+    }),
+  },
 ];
 
 export function findPreset(name: string): Preset | undefined {

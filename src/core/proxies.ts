@@ -33,7 +33,7 @@ export interface ProxyDef {
 
 /**
  * MeRino-style entropy, OUR RECONSTRUCTION (MeRino, Zhao et al., AAAI 2025, has no public code).
- * After DeepMAD (Shen et al., ICML 2023): the differential entropy of a deep linear network under
+ * After DeepMAD (Shen et al., CVPR 2023): the differential entropy of a deep linear network under
  * unit-Gaussian initialisation grows with the sum over its linear maps of log(fan-in width).
  *   H = sum_l [ aAtt*(log d [QKV] + log d [out proj]) + aFfn*(log d [up] + log dInner_l [down]) ]
  *       (+ aFfn*log d for SwiGLU's gate)

@@ -1,6 +1,6 @@
 // Arch validation: parse unknown JSON into an Arch and report every problem with the field it is
 // about, e.g. "layers[3].nHead 5 does not divide dModel 512". Used by the CLI, URLs and the UI.
-import { FAMILIES, kvHeads, type Arch, type Family, type LayerSpec } from './arch';
+import { canUntie, FAMILIES, kvHeads, type Arch, type Family, type LayerSpec } from './arch';
 
 export interface ArchError {
   field: string;
@@ -43,7 +43,7 @@ export function validateArch(arch: Arch): ArchError[] {
   if (typeof arch.tieEmbeddings !== 'boolean') {
     errors.push({ field: 'tieEmbeddings', message: 'tieEmbeddings must be true or false' });
   }
-  if (arch.family !== 'llama' && arch.tieEmbeddings === false) {
+  if (!canUntie(arch.family) && arch.tieEmbeddings === false) {
     errors.push({ field: 'tieEmbeddings', message: `${arch.family} always ties its output head to the token table` });
   }
   if (!Array.isArray(arch.layers) || arch.layers.length < 1 || arch.layers.length > LIMITS.nLayer) {
@@ -79,6 +79,10 @@ export function validateArch(arch: Arch): ArchError[] {
       errors.push({ field: 'normPosition', message: "normPosition must be 'pre' or 'post'" });
     }
   }
+  if (arch.qkvBias !== undefined) {
+    if (arch.family !== 'llama') errors.push({ field: 'qkvBias', message: 'qkvBias is a llama option (Qwen2)' });
+    else if (arch.qkvBias !== true) errors.push({ field: 'qkvBias', message: 'qkvBias must be true or absent' });
+  }
   return errors;
 }
 
@@ -102,11 +106,14 @@ export function parseArch(json: unknown): Result<Arch> {
     vocabSize: o.vocabSize as number,
     contextLength: o.contextLength as number,
     dModel: o.dModel as number,
-    tieEmbeddings: (o.tieEmbeddings ?? (family === 'llama' ? undefined : true)) as boolean,
+    // Families that can untie their head must say which; gpt2 and opt always tie.
+    tieEmbeddings: (o.tieEmbeddings ?? (canUntie(family) ? undefined : true)) as boolean,
     layers,
   };
   if (o.embedDim !== undefined) arch.embedDim = o.embedDim as number;
   if (o.normPosition !== undefined) arch.normPosition = o.normPosition as 'pre' | 'post';
+  // false is the same model as absent, and absent keeps the arch (and its key) canonical.
+  if (o.qkvBias !== undefined && o.qkvBias !== false) arch.qkvBias = o.qkvBias as true;
   const errors = validateArch(arch);
   return errors.length ? { ok: false, errors } : { ok: true, value: arch };
 }

@@ -5,11 +5,11 @@
 // Layout choices (same parameter counts as Hugging Face, different tensor boundaries):
 //   * Matrices are stored [in, out] so a forward is x @ W (GPT-2's Conv1D layout).
 //   * Q, K and V are three matrices (OPT and Llama's q_proj/k_proj/v_proj; GPT-2's fused c_attn
-//     has the same count). A fused QKV matmul would need three slices after it: on the cpu
+//     and GPT-NeoX's fused query_key_value have the same count). A fused QKV matmul would need three slices after it: on the cpu
 //     backend a column slice costs more than the matmul, and on every backend it is one kernel
 //     more than three matmuls, which is what a decode step pays for.
 //   * Llama's gate and up projections are separate for the same reason.
-//   * The token table and an untied Llama head are stored transposed, [width, vocab] (HF keeps
+//   * The token table and an untied head (Llama's lm_head, GPT-NeoX's embed_out) are stored transposed, [width, vocab] (HF keeps
 //     [vocab, width]): the logits are then a plain x @ W. On the wasm backend a transposeB matmul
 //     re-packs the matrix on every call (38 ms for GPT-2's 154 MB table in Node, against 6 ms
 //     plain), a third of a decode step; the embedding lookup gathers columns instead (T of them).
@@ -26,7 +26,7 @@ export interface WeightSpec {
   init: WeightInit;
 }
 
-/** HF's initializer_range for token/position tables (GPT-2, OPT, Llama all use 0.02). */
+/** HF's initializer_range for token/position tables (GPT-2, OPT, Llama, Qwen2, GPT-NeoX all use 0.02). */
 const TABLE_STD = 0.02;
 /** Biases get small random values (not zeros) so a bias applied on one path only shows up. */
 const BIAS_STD = 0.02;
@@ -42,7 +42,8 @@ export function weightSpecs(arch: Arch): WeightSpec[] {
   const d = arch.dModel;
   const e = tokenEmbedDim(arch);
   const llama = arch.family === 'llama';
-  const biases = !llama;
+  const biases = !llama; // gpt2, opt and neox have a bias on every linear layer
+  const qkvBiases = biases || arch.qkvBias === true; // Qwen2: q/k/v biases only
   // Output projections of each residual branch are scaled down by sqrt(2 nLayer) (GPT-2's
   // init) so the residual stream stays O(1) however deep the model is.
   const residualScale = 1 / Math.sqrt(2 * arch.layers.length);
@@ -71,7 +72,7 @@ export function weightSpecs(arch: Arch): WeightSpec[] {
       ['v', kv],
     ] as const) {
       add(layerWeight(i, `attn.${part}.weight`), [d, width], random(1 / Math.sqrt(d)));
-      if (biases) add(layerWeight(i, `attn.${part}.bias`), [width], random(BIAS_STD));
+      if (qkvBiases) add(layerWeight(i, `attn.${part}.bias`), [width], random(BIAS_STD));
     }
     add(layerWeight(i, 'attn.out.weight'), [d, d], random(residualScale / Math.sqrt(d)));
     if (biases) add(layerWeight(i, 'attn.out.bias'), [d], random(BIAS_STD));
@@ -89,7 +90,7 @@ export function weightSpecs(arch: Arch): WeightSpec[] {
 
   // OPT's post-LayerNorm variant (do_layer_norm_before=false) has no final LayerNorm.
   if (!(arch.family === 'opt' && arch.normPosition === 'post')) norm('final_norm');
-  if (llama && !arch.tieEmbeddings) add('head', [d, arch.vocabSize], random(1 / Math.sqrt(d)));
+  if (!arch.tieEmbeddings) add('head', [d, arch.vocabSize], random(1 / Math.sqrt(d)));
   return specs;
 }
 

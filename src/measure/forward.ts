@@ -4,10 +4,13 @@
 //   gpt2  pre-LN LayerNorm, GELU (tanh) MLP, learned positions, final LN, tied head.
 //   opt   learned positions offset by 2 rows, ReLU MLP, biases, pre- or post-LN (post has no
 //         final LN), project_in / project_out around the blocks when embedDim != dModel.
-//   llama RMSNorm, SwiGLU, rotary positions, grouped-query attention, no biases, tied or untied.
+//   llama RMSNorm, SwiGLU, rotary positions, grouped-query attention, no biases (Qwen2: q/k/v
+//         biases), tied or untied.
+//   neox  LayerNorm, parallel residual (x + attn(ln1(x)) + mlp(ln2(x))), rotary on the first
+//         quarter of each head, exact-erf GELU MLP, biases, final LN, tied or untied.
 import * as tf from '@tensorflow/tfjs';
-import { kvHeads, type Arch, type LayerSpec } from '../core/arch';
-import { applyRotary, geluTanh, layerNorm, linear, rmsNorm, splitHeads, swiglu } from './ops';
+import { kvHeads, rotaryDims, type Arch, type LayerSpec } from '../core/arch';
+import { applyRotary, geluErf, geluTanh, layerNorm, linear, rmsNorm, splitHeads, swiglu } from './ops';
 import { layerWeight } from '../core/weights';
 
 export type WeightMap = ReadonlyMap<string, tf.Tensor>;
@@ -23,7 +26,8 @@ export interface Rotary {
 }
 
 /** Rotary rows for the current call's positions, per head dimension (heterogeneous nHead gives
- *  layers different head dimensions); undefined for families with learned positions. */
+ *  layers different head dimensions); undefined for families with learned positions. Rows are
+ *  [T, headDim], identity past the rotary dims (neox: see ops.ts applyRotary). */
 export type RotaryLookup = ((headDim: number) => Rotary) | undefined;
 
 export const headDimOf = (arch: Arch, layer: LayerSpec): number => arch.dModel / layer.nHead;
@@ -60,7 +64,7 @@ function block(arch: Arch, weights: WeightMap, i: number, x: tf.Tensor2D, attend
   const headDim = headDimOf(arch, layer);
   const post = isPostNorm(arch);
   const w = (part: string) => need(weights, layerWeight(i, part));
-  const bias = (part: string) => weights.get(layerWeight(i, part)); // absent for llama
+  const bias = (part: string) => weights.get(layerWeight(i, part)); // absent for llama (but Qwen2's q/k/v)
 
   // Attention branch (pre-LN: norm first; OPT post-LN: norm after the residual add).
   const attnIn = post ? x : norm(arch, weights, x, layerWeight(i, 'norm1'));
@@ -70,21 +74,25 @@ function block(arch: Arch, weights: WeightMap, i: number, x: tf.Tensor2D, attend
   const v = splitHeads(project('v'), kvH, headDim);
   if (rotary) {
     const { cos, sin } = rotary(headDim);
-    q = applyRotary(q, cos, sin);
-    k = applyRotary(k, cos, sin);
+    const rotDim = rotaryDims(arch, headDim);
+    q = applyRotary(q, cos, sin, rotDim);
+    k = applyRotary(k, cos, sin, rotDim);
   }
   q = tf.mul(q, 1 / Math.sqrt(headDim));
   const context = attend(i, q, k, v);
   let h: tf.Tensor2D = tf.add(x, linear(context, w('attn.out.weight'), bias('attn.out.bias')));
   if (post) h = norm(arch, weights, h, layerWeight(i, 'norm1'));
 
-  // Feed-forward branch.
-  const ffnIn = post ? h : norm(arch, weights, h, layerWeight(i, 'norm2'));
+  // Feed-forward branch. GPT-NeoX's parallel residual norms the block's input x, not h, and its
+  // output joins the same sum: h + mlp = x + attn(ln1(x)) + mlp(ln2(x)).
+  const ffnIn = post ? h : norm(arch, weights, arch.family === 'neox' ? x : h, layerWeight(i, 'norm2'));
   let hidden: tf.Tensor2D;
   if (arch.family === 'llama') {
     hidden = swiglu(linear(ffnIn, w('ffn.gate.weight')), linear(ffnIn, w('ffn.up.weight')));
   } else if (arch.family === 'opt') {
     hidden = linear(ffnIn, w('ffn.up.weight'), w('ffn.up.bias'), 'relu');
+  } else if (arch.family === 'neox') {
+    hidden = geluErf(linear(ffnIn, w('ffn.up.weight'), w('ffn.up.bias')));
   } else {
     hidden = geluTanh(linear(ffnIn, w('ffn.up.weight'), w('ffn.up.bias')));
   }

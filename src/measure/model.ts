@@ -8,7 +8,7 @@
 // (a masked write into the full cache, attention over all `capacity` keys with a mask), so
 // WebGL/WebGPU compile each shader once instead of once per position.
 import * as tf from '@tensorflow/tfjs';
-import type { Arch } from '../core/arch';
+import { rotaryDims, type Arch } from '../core/arch';
 import { formatErrors, validateArch } from '../core/validate';
 import { embedTokens, headDimOf, kvHeadsOf, outputHead, runBlocks, type Attend, type Rotary, type RotaryLookup } from './forward';
 import { cacheWriter, padToCapacity, type CacheWriteMode } from './kvcache';
@@ -53,14 +53,15 @@ export interface DecoderModel {
 class Decoder implements DecoderModel {
   readonly capacity: number;
   private readonly weights = new Map<string, tf.Tensor>();
-  /** Full rotary tables [capacity, headDim], one per distinct head dimension (llama only). */
+  /** Full rotary tables [capacity, headDim], one per distinct head dimension (llama, neox). */
   private readonly rotary = new Map<number, Rotary>();
   private keys: tf.Tensor3D[] = [];
   private values: tf.Tensor3D[] = [];
   /** Positions 0..filled-1 hold valid keys/values. */
   private filled = 0;
   private disposed = false;
-  private readonly llama: boolean;
+  /** Rotary positions (llama, neox) instead of a learned table. */
+  private readonly rotaryPositions: boolean;
   /** First row of the position table used by position 0 (OPT keeps HF's offset of 2). */
   private readonly positionOffset: number;
   private readonly cacheWrite: CacheWriteMode;
@@ -71,7 +72,7 @@ class Decoder implements DecoderModel {
     options: BuildOptions,
   ) {
     this.capacity = options.capacity ?? arch.contextLength;
-    this.llama = arch.family === 'llama';
+    this.rotaryPositions = arch.family === 'llama' || arch.family === 'neox';
     this.positionOffset = positionRowOffset(arch);
     this.cacheWrite = options.cacheWrite ?? 'scatter';
     this.attentionMode = options.attention ?? defaultAttentionMode();
@@ -81,10 +82,10 @@ class Decoder implements DecoderModel {
       for (const spec of weightSpecs(arch)) {
         this.weights.set(spec.name, tf.tensor(fillWeight(spec, state), spec.shape, 'float32'));
       }
-      if (this.llama) {
+      if (this.rotaryPositions) {
         for (const layer of arch.layers) {
           const dim = headDimOf(arch, layer);
-          if (!this.rotary.has(dim)) this.rotary.set(dim, rotaryTables(this.capacity, dim));
+          if (!this.rotary.has(dim)) this.rotary.set(dim, rotaryTables(this.capacity, dim, rotaryDims(arch, dim)));
         }
       }
       for (const layer of arch.layers) {
@@ -226,7 +227,7 @@ class Decoder implements DecoderModel {
   /** Rotary rows for this call, picked from each head dimension's table up front (not lazily:
    *  a row made inside one block's tidy would be freed before the next block reads it). */
   private rotaryRows(pick: (table: Rotary, headDim: number) => Rotary): RotaryLookup {
-    if (!this.llama) return undefined;
+    if (!this.rotaryPositions) return undefined;
     const rows = new Map<number, Rotary>();
     for (const [headDim, table] of this.rotary) rows.set(headDim, pick(table, headDim));
     return (headDim) => {
@@ -283,6 +284,17 @@ function checkBuildable(arch: Arch, capacity: number): void {
     arch.layers.forEach((l, i) => {
       const dim = headDimOf(arch, l);
       if (dim % 2 !== 0) throw new Error(`layers[${i}]: rotary needs an even head dimension, got ${dim}`);
+    });
+  }
+  if (arch.family === 'neox') {
+    // An odd int(headDim / 4) gives HF's cos/sin one column more than the dims they rotate (its
+    // forward fails); 0 would leave attention without positions, which this builder does not run.
+    arch.layers.forEach((l, i) => {
+      const dim = headDimOf(arch, l);
+      const rot = rotaryDims(arch, dim);
+      if (rot === 0 || rot % 2 !== 0) {
+        throw new Error(`layers[${i}]: rotary needs an even int(headDim / 4) of at least 2, got ${rot} (head dimension ${dim})`);
+      }
     });
   }
 }

@@ -56,6 +56,15 @@ export function geluTanh(x: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(x, tf.sigmoid(twoU));
 }
 
+/**
+ * Exact GELU, x Phi(x) = x (1/2 + erf(x / sqrt 2) / 2): GPT-NeoX's hidden_act "gelu" (torch's erf
+ * form, not GPT-2's tanh approximation; they differ by up to about 1e-3). Constants folded into
+ * the multiplications, five kernels (tfjs has Erf on every backend we run).
+ */
+export function geluErf(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.add(tf.mul(tf.erf(tf.mul(x, Math.SQRT1_2)), 0.5), 0.5));
+}
+
 /** SwiGLU's activation: silu(gate) * up. */
 export const swiglu = (gate: tf.Tensor2D, up: tf.Tensor2D): tf.Tensor2D => tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
 
@@ -74,30 +83,38 @@ export function mergeHeads(x: tf.Tensor3D): tf.Tensor2D {
 }
 
 /**
- * Rotary position embedding as Hugging Face's Llama applies it (rotate_half convention):
- * x * cos + rotate_half(x) * sin, with rotate_half(x) = [-x2, x1] on the two halves of headDim.
- * x: [heads, T, headDim]; cos, sin: [T, headDim] rows for the tokens' positions.
+ * Rotary position embedding as Hugging Face's Llama and GPT-NeoX apply it (rotate_half convention):
+ * x * cos + rotate_half(x) * sin, with rotate_half(x) = [-x2, x1] on the two halves of the first
+ * `rotDim` dims of each head. x: [heads, T, headDim]; cos, sin: [T, headDim] rows for the tokens'
+ * positions (see rotaryTables). GPT-NeoX rotates only the first rotDim = headDim / 4 dims and
+ * passes the rest through: the tables hold cos 1 and sin 0 there, so the rest of the head rides
+ * along in the same multiply-adds (x * 1 + x * 0 = x exactly) instead of HF's slice, rotate and
+ * concatenate back, two kernels more per tensor in a decode step that dispatch dominates.
  */
-export function applyRotary(x: tf.Tensor3D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor3D {
+export function applyRotary(x: tf.Tensor3D, cos: tf.Tensor2D, sin: tf.Tensor2D, rotDim = x.shape[2]): tf.Tensor3D {
   const [heads, T, headDim] = x.shape;
-  const half = headDim / 2;
+  const half = rotDim / 2;
   const x1 = tf.slice(x, [0, 0, 0], [heads, T, half]);
   const x2 = tf.slice(x, [0, 0, half], [heads, T, half]);
-  const rotated = tf.concat([tf.neg(x2), x1], 2);
+  const parts = [tf.neg(x2), x1];
+  if (rotDim < headDim) parts.push(tf.slice(x, [0, 0, rotDim], [heads, T, headDim - rotDim])); // times sin 0
+  const rotated = tf.concat(parts, 2);
   return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
 }
 
 /**
- * cos and sin tables [positions, headDim] for rotary (theta 10000, HF's default): position p,
- * column j uses frequency theta^(-2 (j mod headDim/2) / headDim). Built on the host once.
+ * cos and sin tables [positions, headDim] for rotary (theta 10000, HF's default) on the first
+ * `rotDim` dims of a head: position p, column j < rotDim uses frequency
+ * theta^(-2 (j mod rotDim/2) / rotDim) (HF's inv_freq over the rotary dims); columns from rotDim on
+ * hold cos 1 and sin 0, leaving those dims as they are. Built on the host once.
  */
-export function rotaryTables(positions: number, headDim: number, theta = 10000): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
-  const half = headDim / 2;
+export function rotaryTables(positions: number, headDim: number, rotDim = headDim, theta = 10000): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const half = rotDim / 2;
   const cos = new Float32Array(positions * headDim);
   const sin = new Float32Array(positions * headDim);
   for (let p = 0; p < positions; p++) {
     for (let j = 0; j < half; j++) {
-      const angle = p * Math.pow(theta, (-2 * j) / headDim);
+      const angle = p * Math.pow(theta, (-2 * j) / rotDim);
       const c = Math.cos(angle);
       const s = Math.sin(angle);
       cos[p * headDim + j] = c;
@@ -105,6 +122,7 @@ export function rotaryTables(positions: number, headDim: number, theta = 10000):
       sin[p * headDim + j] = s;
       sin[p * headDim + j + half] = s;
     }
+    cos.fill(1, p * headDim + rotDim, (p + 1) * headDim);
   }
   return { cos: tf.tensor2d(cos, [positions, headDim]), sin: tf.tensor2d(sin, [positions, headDim]) };
 }

@@ -5,7 +5,12 @@ import { PRESET_OPTIONS } from '../state/settings';
 import { useActions, useExplorer } from '../state/store';
 import { Checkbox, NumberInput, Panel, RangeInputs, Select, TextInput } from './controls';
 
-const FAMILY_LABEL: Record<Family, string> = { gpt2: 'GPT-2', opt: 'OPT', llama: 'Llama (RMSNorm, SwiGLU, GQA)' };
+const FAMILY_LABEL: Record<Family, string> = {
+  gpt2: 'GPT-2',
+  opt: 'OPT',
+  llama: 'Llama (RMSNorm, SwiGLU, GQA)',
+  neox: 'GPT-NeoX (Pythia: parallel residual)',
+};
 
 export function SpacePanel() {
   const presetId = useExplorer((s) => s.settings.presetId);

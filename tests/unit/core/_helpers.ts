@@ -30,6 +30,7 @@ export function clean(arch: Arch): Arch {
   };
   if (arch.embedDim !== undefined) out.embedDim = arch.embedDim;
   if (arch.normPosition !== undefined) out.normPosition = arch.normPosition;
+  if (arch.qkvBias !== undefined) out.qkvBias = arch.qkvBias;
   return out;
 }
 
@@ -42,9 +43,9 @@ export interface ArchArbOptions {
   maxContext?: number;
 }
 
-/** Small valid archs of the given families (heterogeneous layers, GQA, OPT options). */
+/** Small valid archs of the given families (heterogeneous layers, GQA, OPT options, Qwen2 biases). */
 export function archArb(o: ArchArbOptions = {}): fc.Arbitrary<Arch> {
-  const families = o.families ?? ['gpt2', 'opt', 'llama'];
+  const families = o.families ?? ['gpt2', 'opt', 'llama', 'neox'];
   const dModels = o.dModels ?? [8, 12, 16, 24, 32, 48, 64];
   return fc
     .record({
@@ -66,11 +67,12 @@ export function archArb(o: ArchArbOptions = {}): fc.Arbitrary<Arch> {
           vocabSize: fc.integer({ min: 1, max: o.maxVocab ?? 300 }),
           contextLength: fc.integer({ min: 1, max: o.maxContext ?? 64 }),
           dModel: fc.constant(dModel),
-          tieEmbeddings: family === 'llama' ? fc.boolean() : fc.constant(true),
+          tieEmbeddings: family === 'llama' || family === 'neox' ? fc.boolean() : fc.constant(true),
           layers: fc.array(layer, { minLength: nLayer, maxLength: nLayer }),
           embedDim: family === 'opt' ? fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined }) : fc.constant(undefined),
           normPosition:
             family === 'opt' ? fc.option(fc.constantFrom('pre' as const, 'post' as const), { nil: undefined }) : fc.constant(undefined),
+          qkvBias: family === 'llama' ? fc.option(fc.constant(true as const), { nil: undefined }) : fc.constant(undefined),
         })
         .map((a) => clean(a as Arch));
     });
@@ -78,7 +80,8 @@ export function archArb(o: ArchArbOptions = {}): fc.Arbitrary<Arch> {
 
 /**
  * Parameter count written from the Hugging Face module layout, module by module (independent of
- * src/core/params.ts): GPT2LMHeadModel, OPTForCausalLM, LlamaForCausalLM.
+ * src/core/params.ts): GPT2LMHeadModel, OPTForCausalLM, LlamaForCausalLM, Qwen2ForCausalLM,
+ * GPTNeoXForCausalLM.
  */
 export function handParams(a: Arch): { total: number; embedding: number; decoder: number; attention: number; ffn: number; norms: number } {
   const d = a.dModel;
@@ -92,8 +95,13 @@ export function handParams(a: Arch): { total: number; embedding: number; decoder
       const headDim = d / l.nHead;
       const kvWidth = (l.nKvHead ?? l.nHead) * headDim;
       attention += d * d + d * kvWidth + d * kvWidth + d * d; // q_proj, k_proj, v_proj, o_proj
+      if (a.qkvBias) attention += d + kvWidth + kvWidth; // Qwen2: q_proj, k_proj, v_proj biases
       ffn += d * l.dInner + d * l.dInner + l.dInner * d; // gate_proj, up_proj, down_proj
       norms += d + d; // input_layernorm, post_attention_layernorm (RMSNorm weight)
+    } else if (a.family === 'neox') {
+      attention += d * 3 * d + 3 * d + d * d + d; // query_key_value (fused, bias), dense
+      ffn += d * l.dInner + l.dInner + l.dInner * d + d; // dense_h_to_4h, dense_4h_to_h
+      norms += 2 * d + 2 * d; // input_layernorm, post_attention_layernorm
     } else if (a.family === 'gpt2') {
       attention += d * 3 * d + 3 * d + d * d + d; // c_attn (Conv1D d -> 3d), c_proj
       ffn += d * l.dInner + l.dInner + l.dInner * d + d; // c_fc, c_proj
@@ -105,8 +113,9 @@ export function handParams(a: Arch): { total: number; embedding: number; decoder
     }
   }
   if (a.family === 'llama') norms += d;
-  else if (!(a.family === 'opt' && a.normPosition === 'post')) norms += 2 * d;
+  else if (!(a.family === 'opt' && a.normPosition === 'post')) norms += 2 * d; // ln_f, final_layer_norm
   const positions = a.family === 'gpt2' ? a.contextLength * d : a.family === 'opt' ? (a.contextLength + 2) * d : 0;
+  // An untied head is lm_head (llama) or embed_out (neox), vocab x d without bias; rotary has no table.
   const embedding = V * e + positions + (a.tieEmbeddings ? 0 : V * d) + (e !== d ? e * d + d * e : 0);
   const decoder = attention + ffn + norms;
   return { total: embedding + decoder, embedding, decoder, attention, ffn, norms };

@@ -71,6 +71,52 @@ describe('Hugging Face config.json', () => {
     expect(config('smollm-135m')).toMatchObject({ num_key_value_heads: 3, tie_word_embeddings: true, hidden_size: 576 });
   });
 
+  it('qwen2.5-0.5b -> Qwen2Config (the q/k/v biases are what makes it qwen2, not llama)', () => {
+    expect(config('qwen2.5-0.5b')).toMatchObject({
+      model_type: 'qwen2',
+      architectures: ['Qwen2ForCausalLM'],
+      hidden_size: 896,
+      intermediate_size: 4864,
+      num_hidden_layers: 24,
+      num_attention_heads: 14,
+      num_key_value_heads: 2,
+      max_position_embeddings: 32768,
+      vocab_size: 151936,
+      tie_word_embeddings: true,
+      rms_norm_eps: 1e-6,
+      rope_theta: 1000000,
+      use_sliding_window: false,
+      hidden_act: 'silu',
+    });
+    const { qkvBias: _omit, ...llama } = findPreset('qwen2.5-0.5b')!.arch;
+    void _omit;
+    const r = toHfConfig(llama);
+    expect(r.ok && r.config.model_type).toBe('llama');
+  });
+
+  it('pythia presets -> GPTNeoXConfig (parallel residual, rotary_pct 0.25, untied embed_out)', () => {
+    expect(config('pythia-70m')).toMatchObject({
+      model_type: 'gpt_neox',
+      architectures: ['GPTNeoXForCausalLM'],
+      hidden_size: 512,
+      intermediate_size: 2048,
+      num_hidden_layers: 6,
+      num_attention_heads: 8,
+      max_position_embeddings: 2048,
+      vocab_size: 50304,
+      rotary_pct: 0.25,
+      rotary_emb_base: 10000,
+      use_parallel_residual: true,
+      attention_bias: true,
+      hidden_act: 'gelu',
+      layer_norm_eps: 1e-5,
+      tie_word_embeddings: false,
+      bos_token_id: 0,
+      eos_token_id: 0,
+    });
+    expect(config('pythia-160m')).toMatchObject({ hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12 });
+  });
+
   it('reads hub configs that leave defaults out (n_inner null, no num_key_value_heads)', () => {
     const gpt2 = archFromHfConfig({
       model_type: 'gpt2',
@@ -93,6 +139,28 @@ describe('Hugging Face config.json', () => {
     });
     expect(llama.layers[0].nKvHead).toBe(32);
     expect(llama.tieEmbeddings).toBe(false);
+    // GPTNeoXConfig and Qwen2Config default to an untied head; Qwen2 to plain multi-head attention.
+    const neox = archFromHfConfig({
+      model_type: 'gpt_neox',
+      vocab_size: 50432,
+      max_position_embeddings: 2048,
+      hidden_size: 1024,
+      intermediate_size: 4096,
+      num_hidden_layers: 4,
+      num_attention_heads: 16,
+    });
+    expect(neox.tieEmbeddings).toBe(false);
+    const qwen = archFromHfConfig({
+      model_type: 'qwen2',
+      vocab_size: 151936,
+      max_position_embeddings: 32768,
+      hidden_size: 1024,
+      intermediate_size: 2816,
+      num_hidden_layers: 2,
+      num_attention_heads: 16,
+    });
+    expect(qwen).toMatchObject({ family: 'llama', qkvBias: true, tieEmbeddings: false });
+    expect(qwen.layers[0].nKvHead).toBe(16);
     expect(() => archFromHfConfig({ model_type: 'bert' })).toThrow(/unsupported model_type "bert"/);
   });
 

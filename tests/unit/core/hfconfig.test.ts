@@ -71,6 +71,80 @@ const HUB_CONFIGS: [string, Record<string, unknown>, number][] = [
     },
     134_515_008,
   ],
+  [
+    // EleutherAI/pythia-70m config.json, every field.
+    'pythia-70m',
+    {
+      architectures: ['GPTNeoXForCausalLM'],
+      bos_token_id: 0,
+      eos_token_id: 0,
+      hidden_act: 'gelu',
+      hidden_size: 512,
+      initializer_range: 0.02,
+      intermediate_size: 2048,
+      layer_norm_eps: 1e-5,
+      max_position_embeddings: 2048,
+      model_type: 'gpt_neox',
+      num_attention_heads: 8,
+      num_hidden_layers: 6,
+      rotary_emb_base: 10000,
+      rotary_pct: 0.25,
+      tie_word_embeddings: false,
+      torch_dtype: 'float16',
+      transformers_version: '4.24.0',
+      use_cache: true,
+      use_parallel_residual: true,
+      vocab_size: 50304,
+    },
+    70_426_624,
+  ],
+  [
+    'pythia-160m',
+    {
+      model_type: 'gpt_neox',
+      hidden_size: 768,
+      intermediate_size: 3072,
+      max_position_embeddings: 2048,
+      num_attention_heads: 12,
+      num_hidden_layers: 12,
+      rotary_pct: 0.25,
+      tie_word_embeddings: false,
+      use_parallel_residual: true,
+      vocab_size: 50304,
+    },
+    162_322_944,
+  ],
+  [
+    // Qwen/Qwen2.5-0.5B config.json, every field.
+    'Qwen2.5-0.5B',
+    {
+      architectures: ['Qwen2ForCausalLM'],
+      attention_dropout: 0.0,
+      bos_token_id: 151643,
+      eos_token_id: 151643,
+      hidden_act: 'silu',
+      hidden_size: 896,
+      initializer_range: 0.02,
+      intermediate_size: 4864,
+      max_position_embeddings: 32768,
+      max_window_layers: 24,
+      model_type: 'qwen2',
+      num_attention_heads: 14,
+      num_hidden_layers: 24,
+      num_key_value_heads: 2,
+      rms_norm_eps: 1e-6,
+      rope_theta: 1000000.0,
+      sliding_window: 32768,
+      tie_word_embeddings: true,
+      torch_dtype: 'bfloat16',
+      transformers_version: '4.40.1',
+      use_cache: true,
+      use_mrope: false,
+      use_sliding_window: false,
+      vocab_size: 151936,
+    },
+    494_032_768,
+  ],
 ];
 
 describe('hfconfig', () => {
@@ -127,6 +201,17 @@ describe('hfconfig', () => {
     expect(() => archFromHfConfig({ ...opt, layer_norm_elementwise_affine: false })).toThrow(/elementwise_affine/);
     expect(() => archFromHfConfig({ ...opt, _remove_final_layer_norm: true })).toThrow(/final LayerNorm/);
     expect(() => archFromHfConfig({ ...gpt2, add_cross_attention: true })).toThrow(/cross-attention/);
+    const neox = HUB_CONFIGS.find(([, c]) => c.model_type === 'gpt_neox')![1];
+    const qwen2 = HUB_CONFIGS.find(([, c]) => c.model_type === 'qwen2')![1];
+    expect(() => archFromHfConfig({ ...neox, use_parallel_residual: false })).toThrow(
+      /unsupported gpt_neox config: use_parallel_residual false/,
+    );
+    expect(() => archFromHfConfig({ ...neox, attention_bias: false })).toThrow(/attention_bias false/);
+    expect(() => archFromHfConfig({ ...neox, rotary_pct: 1 })).toThrow(/rotary_pct 1 /);
+    expect(() => archFromHfConfig({ ...neox, partial_rotary_factor: 0.5 })).toThrow(/partial_rotary_factor 0.5/);
+    expect(() => archFromHfConfig({ ...qwen2, head_dim: 128 })).toThrow(/unsupported qwen2 config: head_dim 128 x 14 heads/);
+    expect(() => archFromHfConfig({ ...neox, attention_bias: true, partial_rotary_factor: 0.25 })).not.toThrow();
+    expect(() => archFromHfConfig({ ...qwen2, head_dim: 64 })).not.toThrow();
     // The defaults spelled out are fine.
     expect(() => archFromHfConfig({ ...llama, attention_bias: false, mlp_bias: false })).not.toThrow();
     expect(() => archFromHfConfig({ ...opt, enable_bias: true, _remove_final_layer_norm: false })).not.toThrow();
@@ -134,6 +219,7 @@ describe('hfconfig', () => {
 
   it('rejects unknown model types and non-integer fields', () => {
     expect(() => archFromHfConfig({ model_type: 'bert' })).toThrow(/bert/);
+    expect(() => archFromHfConfig({ model_type: 'gpt_neox' })).toThrow(/vocab_size/);
     expect(() => archFromHfConfig({ ...HUB_CONFIGS[0][1], n_embd: 'big' })).toThrow(/n_embd/);
   });
 });

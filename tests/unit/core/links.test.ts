@@ -14,9 +14,10 @@ import {
   encodeResultsLink,
   linkHash,
   readLinkHash,
+  seriesToResults,
   type MeasureLink,
 } from '../../../src/core/links';
-import { toMeasurement } from '../../../src/core/measurements';
+import { toMeasurement, type MeasuredSeries } from '../../../src/core/measurements';
 import { findPreset } from '../../../src/core/presets';
 import { compileSpace, repair, toArch } from '../../../src/core/genome';
 import { sampleGenome } from '../../../src/core/operators';
@@ -92,6 +93,41 @@ describe('candidates', () => {
     );
   });
 
+  it('round-trip Qwen2 (q/k/v biases in flag bit 8) and GPT-NeoX, tied and untied', () => {
+    const qwen = findPreset('qwen2.5-0.5b')!.arch;
+    const small = { ...qwen, dModel: 448, layers: qwen.layers.slice(0, 12).map((l, i) => ({ ...l, nHead: i % 2 ? 8 : 14 })) };
+    expect(roundTrip([qwen, small])).toEqual([qwen, small]);
+    for (const name of ['pythia-70m', 'pythia-160m']) {
+      const pythia = findPreset(name)!.arch;
+      expect(roundTrip([pythia])).toEqual([pythia]);
+      expect(roundTrip([{ ...pythia, tieEmbeddings: true }])).toEqual([{ ...pythia, tieEmbeddings: true }]);
+    }
+    // The family byte is the index in FAMILIES (neox appended: 3) and the biases are bit 8 of the
+    // flags byte, which an older link never set.
+    const w = new ByteWriter();
+    writeCandidates(w, [qwen]);
+    const bytes = w.finish();
+    const plain = { ...qwen };
+    delete plain.qkvBias;
+    const w2 = new ByteWriter();
+    writeCandidates(w2, [plain]);
+    const plainBytes = w2.finish();
+    expect(plainBytes.length).toBe(bytes.length);
+    const differing = [...bytes].flatMap((b, i) => (b === plainBytes[i] ? [] : [[i, b ^ plainBytes[i]]]));
+    expect(differing).toEqual([[differing[0][0], 8]]); // one byte, one bit: 8
+    expect(readCandidates(new ByteReader(plainBytes))[0].qkvBias).toBeUndefined();
+    const wn = new ByteWriter();
+    writeCandidates(wn, [findPreset('pythia-70m')!.arch]);
+    expect(wn.finish()[0]).toBe(3);
+  });
+
+  it('refuse a mix of Qwen2 and plain llama (the biases are shared like the family)', () => {
+    const qwen = findPreset('qwen2.5-0.5b')!.arch;
+    const plain = { ...qwen };
+    delete plain.qkvBias;
+    expect(() => roundTrip([qwen, plain])).toThrow(/one kind/);
+  });
+
   it('refuse a mix of families (a link carries one kind of model)', () => {
     const [gpt2] = largestArchs(0, 1);
     const [opt] = largestArchs(1, 1);
@@ -128,28 +164,28 @@ describe('measure link', () => {
   });
 });
 
-describe('results link', () => {
-  const result = (arch: Arch, ms: number): MeasureResult => {
-    const t = (m: number) => ({ medianMs: m, p10Ms: m * 0.9, p90Ms: m * 1.2, cv: 0.0412, firstRunMs: m * 3, runs: 17, timesMs: [] });
-    return {
-      backend: 'wasm',
-      arch: archKey(arch),
-      params: 1,
-      tokens: 128,
-      buildMs: 1,
-      prefill: t(ms * 10),
-      decode: t(ms),
-      peakBytes: 123456789,
-      estimatedBytes: 1,
-      leakedTensors: 0,
-      slices: 4,
-    };
+const resultOf = (arch: Arch, ms = 1): MeasureResult => {
+  const t = (m: number) => ({ medianMs: m, p10Ms: m * 0.9, p90Ms: m * 1.2, cv: 0.0412, firstRunMs: m * 3, runs: 17, timesMs: [] });
+  return {
+    backend: 'wasm',
+    arch: archKey(arch),
+    params: 1,
+    tokens: 128,
+    buildMs: 1,
+    prefill: t(ms * 10),
+    decode: t(ms),
+    peakBytes: 123456789,
+    estimatedBytes: 1,
+    leakedTensors: 0,
+    slices: 4,
   };
+};
 
+describe('results link', () => {
   it('round-trips each series: device, thread, T, and per candidate the figures to the microsecond', async () => {
     const candidates = defaultFrontier();
     const at = new Date('2026-11-30T12:00:00Z');
-    const measurements = candidates.map((a, i) => (i === 3 ? null : toMeasurement(result(a, 1 + i * 0.123456), at)));
+    const measurements = candidates.map((a, i) => (i === 3 ? null : toMeasurement(resultOf(a, 1 + i * 0.123456), at)));
     const device = {
       backend: 'wasm',
       runtime: 'worker' as const,
@@ -179,6 +215,29 @@ describe('results link', () => {
       }
       expect(m).toMatchObject({ tokens: 128, peakBytes: 123456789, leakedTensors: 0, slices: 4, at: at.toISOString() });
     });
+  });
+});
+
+describe('series to results', () => {
+  it('keeps Qwen2 and plain llama series apart (the codec writes one kind per link)', () => {
+    const qwen = findPreset('qwen2.5-0.5b')!.arch;
+    const plain = { ...qwen };
+    delete plain.qkvBias;
+    const at = new Date('2026-11-30T12:00:00Z');
+    const m = (arch: Arch) => toMeasurement(resultOf(arch), at);
+    const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'x', hardwareConcurrency: 4 };
+    const series = (id: string, archs: Arch[]): MeasuredSeries => ({
+      id,
+      label: id,
+      backend: 'wasm',
+      device,
+      thread: 'worker',
+      tokens: 128,
+      byArch: Object.fromEntries(archs.map((a) => [archKey(a), m(a)])),
+    });
+    const { results, leftOut } = seriesToResults([series('qwen', [qwen]), series('llama', [plain]), series('both', [qwen, plain])]);
+    expect(results.candidates.map(archKey)).toEqual([archKey(qwen)]);
+    expect(leftOut.map((s) => s.id)).toEqual(['llama', 'both']);
   });
 });
 

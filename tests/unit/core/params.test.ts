@@ -15,6 +15,9 @@ const HF_PUBLISHED: Record<string, number> = {
   'facebook/opt-350m': 331_196_416,
   'TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T': 1_100_048_384,
   'HuggingFaceTB/SmolLM-135M': 134_515_008,
+  'Qwen/Qwen2.5-0.5B': 494_032_768,
+  'EleutherAI/pythia-70m': 70_426_624,
+  'EleutherAI/pythia-160m': 162_322_944,
 };
 
 const sumBreakdown = (b: ReturnType<typeof countParams>['breakdown']) =>
@@ -110,6 +113,38 @@ describe('countParams on the Hugging Face presets', () => {
     }
     // TinyLlama (kv 4 of 32 heads): q,o 2048^2 each, k,v 2048x256 each
     expect(countParams(preset('tinyllama-1.1b')).breakdown.attention).toBe(22 * (2 * 2048 * 2048 + 2 * 2048 * 256));
+  });
+
+  it('pythia-70m and pythia-160m: 12d^2 + 13d per layer, final LayerNorm, embed_in and an untied embed_out', () => {
+    for (const [name, d, L] of [
+      ['pythia-70m', 512, 6],
+      ['pythia-160m', 768, 12],
+    ] as const) {
+      // per layer: query_key_value 3d^2+3d, dense d^2+d, MLP 4d x d twice + 4d + d, two LayerNorms 4d
+      const perLayer = 3 * d * d + 3 * d + d * d + d + 8 * d * d + 5 * d + 4 * d;
+      expect(perLayer).toBe(12 * d * d + 13 * d);
+      const c = countParams(preset(name));
+      expect(c.decoder).toBe(L * perLayer + 2 * d);
+      expect(c.breakdown.tokenEmbedding).toBe(50304 * d);
+      expect(c.breakdown.outputHead).toBe(50304 * d); // embed_out, no bias
+      expect(c.breakdown.positionEmbedding).toBe(0); // rotary
+      expect(c.total).toBe(L * perLayer + 2 * d + 2 * 50304 * d);
+      expect(countParams({ ...preset(name), tieEmbeddings: true }).total).toBe(c.total - 50304 * d);
+    }
+  });
+
+  it('qwen2.5-0.5b: q/k/v biases (d + 2 x 128 per layer) on GQA llama, tied head', () => {
+    const d = 896;
+    const kv = 2 * 64;
+    const arch = preset('qwen2.5-0.5b');
+    const c = countParams(arch);
+    expect(c.breakdown.attention).toBe(24 * (d * d + d + 2 * (d * kv + kv) + d * d));
+    expect(c.breakdown.ffn).toBe(24 * 3 * d * 4864);
+    expect(c.breakdown.norms).toBe(24 * 2 * d + d);
+    expect(c.breakdown.outputHead).toBe(0);
+    const { qkvBias: _omit, ...plain } = arch;
+    void _omit;
+    expect(c.total - countParams(plain).total).toBe(24 * (d + 2 * kv));
   });
 
   it('random archs of every family: equals an independent module-by-module count', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { archKey, archSummary, homogeneous, isHomogeneous, type Arch } from '../../../src/core/arch';
+import { archKey, archSummary, homogeneous, isHomogeneous, parseArchKey, type Arch } from '../../../src/core/arch';
 import { referenceArch } from '../../../src/core/referenceModels';
 import { PRESETS } from '../../../src/core/presets';
 import { formatErrors, LIMITS, parseArch, validateArch, type ArchError } from '../../../src/core/validate';
@@ -121,6 +121,23 @@ describe('parseArch', () => {
     void _omit;
     expect(parseArch(noTie).ok).toBe(true); // gpt2 defaults to tied
     expect(errorsOf({ ...noTie, family: 'llama' }).map((e) => e.field)).toEqual(['tieEmbeddings']);
+    // GPT-NeoX may untie (Pythia's embed_out) and so must say which.
+    expect(errorsOf({ ...noTie, family: 'neox' }).map((e) => e.field)).toEqual(['tieEmbeddings']);
+    expect(parseArch({ ...base, family: 'neox', tieEmbeddings: false }).ok).toBe(true);
+    expect(errorsOf({ ...base, family: 'neox', layers: [{ nHead: 8, nKvHead: 2, dInner: 64 }] }).map((e) => e.field)).toEqual([
+      'layers[0].nKvHead',
+    ]);
+  });
+
+  it('qkvBias (Qwen2) is a llama option, true or absent; false reads as absent', () => {
+    const llama = { ...base, family: 'llama', tieEmbeddings: true, layers: [{ nHead: 8, nKvHead: 2, dInner: 1024 }] };
+    const r = parseArch({ ...llama, qkvBias: true });
+    expect(r.ok && r.value.qkvBias).toBe(true);
+    const off = parseArch({ ...llama, qkvBias: false });
+    expect(off.ok && Object.keys(off.value)).not.toContain('qkvBias');
+    expect(errorsOf({ ...base, qkvBias: true })).toEqual([{ field: 'qkvBias', message: 'qkvBias is a llama option (Qwen2)' }]);
+    expect(errorsOf({ ...base, family: 'neox', qkvBias: true }).map((e) => e.field)).toEqual(['qkvBias']);
+    expect(errorsOf({ ...llama, qkvBias: 'yes' })).toEqual([{ field: 'qkvBias', message: 'qkvBias must be true or absent' }]);
   });
 
   it('reports every problem, not only the first', () => {
@@ -176,6 +193,7 @@ describe('parseArch', () => {
 /** What makes two archs the same model, written independently of archKey. */
 function semantic(a: Arch): string {
   const llama = a.family === 'llama';
+  const neox = a.family === 'neox';
   return JSON.stringify({
     family: a.family,
     v: a.vocabSize,
@@ -185,6 +203,8 @@ function semantic(a: Arch): string {
     layers: a.layers.map((l) => [l.nHead, llama ? (l.nKvHead ?? l.nHead) : 0, l.dInner]),
     e: a.family === 'opt' && a.embedDim !== undefined && a.embedDim !== a.dModel ? a.embedDim : 0,
     post: a.family === 'opt' && a.normPosition === 'post',
+    qkvBias: llama && a.qkvBias === true,
+    rotaryShare: neox ? 0.25 : llama ? 1 : 0,
   });
 }
 
@@ -204,7 +224,9 @@ describe('archKey', () => {
           (x: Arch) => ({ ...x, layers: x.layers.map((l, i) => (i === x.layers.length - 1 ? { ...l, dInner: l.dInner + 1 } : l)) }),
           (x: Arch) => ({ ...x, layers: [...x.layers].reverse() }),
           (x: Arch) => ({ ...x, layers: [...x.layers, x.layers[0]] }),
-          (x: Arch) => ({ ...x, tieEmbeddings: x.family === 'llama' ? !x.tieEmbeddings : x.tieEmbeddings }),
+          (x: Arch) => ({ ...x, tieEmbeddings: x.family === 'llama' || x.family === 'neox' ? !x.tieEmbeddings : x.tieEmbeddings }),
+          (x: Arch) => (x.family === 'llama' ? { ...x, qkvBias: x.qkvBias ? undefined : (true as const) } : x),
+          (x: Arch) => (x.family === 'gpt2' ? { ...x, family: 'neox' as const } : x),
           (x: Arch) => ({ ...x, layers: x.layers.map((l) => ({ ...l, nKvHead: l.nKvHead ?? l.nHead })) }),
           (x: Arch) => (x.family === 'opt' ? { ...x, normPosition: x.normPosition === 'post' ? ('pre' as const) : ('post' as const) } : x),
           (x: Arch) => (x.family === 'opt' ? { ...x, embedDim: x.dModel } : x),
@@ -258,6 +280,34 @@ describe('archKey', () => {
     });
     expect(isHomogeneous(deep)).toBe(true);
     expect(archKey(deep)).toBe('llama:v32000:c2048:d2048:u|32.4.5632*500');
+    const qwen = PRESETS.find((p) => p.name === 'qwen2.5-0.5b')!.arch;
+    expect(archKey(qwen)).toBe('llama:v151936:c32768:d896:t:qkvb|14.2.4864*24');
+    expect(archKey(PRESETS.find((p) => p.name === 'pythia-70m')!.arch)).toBe('neox:v50304:c2048:d512:u|8.2048*6');
+  });
+
+  it('parseArchKey inverts archKey, Qwen2 biases and neox included', () => {
+    fc.assert(
+      fc.property(archArb(), (a) => {
+        const back = parseArchKey(archKey(a));
+        expect(back && archKey(back)).toBe(archKey(a));
+        expect(back && semantic(back)).toBe(semantic(a));
+        expect(back?.qkvBias).toBe(a.qkvBias);
+      }),
+    );
+    for (const p of PRESETS) expect(archKey(parseArchKey(archKey(p.arch))!)).toBe(archKey(p.arch));
+    // qkvb belongs to llama only; neox layers are two numbers like gpt2's
+    expect(parseArchKey('gpt2:v10:c8:d8:t:qkvb|2.16')).toBeNull();
+    expect(parseArchKey('neox:v10:c8:d8:u:qkvb|2.16')).toBeNull();
+    expect(parseArchKey('neox:v10:c8:d8:u|2.2.16')).toBeNull();
+    expect(parseArchKey('llama:v10:c8:d8:t:qkvb|2.1.16')).toEqual({
+      family: 'llama',
+      vocabSize: 10,
+      contextLength: 8,
+      dModel: 8,
+      tieEmbeddings: true,
+      qkvBias: true,
+      layers: [{ nHead: 2, nKvHead: 1, dInner: 16 }],
+    });
   });
 });
 

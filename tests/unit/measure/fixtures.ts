@@ -1,5 +1,6 @@
 // Tiny archs covering every builder path: heterogeneous heads, GQA/MQA, OPT's embedDim
-// projection and post-LN, tied and untied Llama heads. Small enough for the cpu backend.
+// projection and post-LN, tied and untied Llama heads, Qwen2's q/k/v biases, GPT-NeoX's parallel
+// residual and partial rotary (untied and tied). Small enough for the cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import type { Arch } from '../../../src/core/arch';
 import { selectBackend } from '../../../src/measure/backends';
@@ -62,6 +63,38 @@ export const TINY: Record<string, Arch> = {
       { nHead: 2, nKvHead: 2, dInner: 80 },
       { nHead: 4, nKvHead: 1, dInner: 48 },
     ],
+  },
+  'qwen2-gqa-tied': {
+    family: 'llama',
+    vocabSize: 173,
+    contextLength: 48,
+    dModel: 48,
+    tieEmbeddings: true,
+    qkvBias: true,
+    layers: [
+      { nHead: 6, nKvHead: 2, dInner: 80 },
+      { nHead: 4, nKvHead: 4, dInner: 64 },
+    ],
+  },
+  'neox-untied': {
+    family: 'neox',
+    vocabSize: 199,
+    contextLength: 48,
+    dModel: 64,
+    tieEmbeddings: false,
+    // head dims 16 and 8: rotary on their first 4 and 2 dims
+    layers: [
+      { nHead: 4, dInner: 128 },
+      { nHead: 8, dInner: 96 },
+    ],
+  },
+  'neox-tied': {
+    family: 'neox',
+    vocabSize: 131,
+    contextLength: 48,
+    dModel: 32,
+    tieEmbeddings: true,
+    layers: [{ nHead: 2, dInner: 64 }],
   },
 };
 

@@ -1,7 +1,8 @@
 // A naive, loop-by-loop forward pass written from Hugging Face's modelling code (GPT2LMHeadModel,
-// OPTForCausalLM, LlamaForCausalLM), in float64 plain arrays, reading the builder's weights.
-// Independent of src/measure/ops.ts: it checks the families' semantics (norm placement, position
-// offset, rotary convention, GQA head mapping, activations), which the cache-vs-full test cannot.
+// OPTForCausalLM, LlamaForCausalLM, Qwen2ForCausalLM, GPTNeoXForCausalLM), in float64 plain
+// arrays, reading the builder's weights. Independent of src/measure/ops.ts: it checks the
+// families' semantics (norm placement, position offset, rotary convention and share, GQA head
+// mapping, parallel residual, activations), which the cache-vs-full test cannot.
 import type { DecoderModel } from '../../../src/measure/model';
 
 type Vec = number[];
@@ -12,6 +13,8 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
   const W = (name: string): Mat => model.weight(name)!.arraySync() as Mat;
   const B = (name: string): Vec | undefined => model.weight(name)?.arraySync() as Vec | undefined;
   const llama = arch.family === 'llama';
+  const neox = arch.family === 'neox';
+  const rotaryPositions = llama || neox;
   const post = arch.family === 'opt' && arch.normPosition === 'post';
 
   const matvec = (x: Vec, w: Mat, b?: Vec): Vec => w[0].map((_, j) => x.reduce((acc, xi, i) => acc + xi * w[i][j], b ? b[j] : 0));
@@ -27,15 +30,32 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
     return x.map((v, i) => ((v - mean) / Math.sqrt(variance + 1e-5)) * g[i] + b[i]);
   };
   const gelu = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+  /** erf by its Maclaurin series (float64: about 1e-9 for |x| < 4, where it is used), 1 beyond. */
+  const erf = (x: number): number => {
+    if (Math.abs(x) >= 4) return Math.sign(x);
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 80; n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  };
+  /** torch's exact GELU (GPT-NeoX hidden_act "gelu"): x * Phi(x). */
+  const geluExact = (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2));
   const silu = (v: number) => v / (1 + Math.exp(-v));
-  /** HF apply_rotary_pos_emb with rotate_half on one head vector at position t. */
+  /** HF apply_rotary_pos_emb with rotate_half on one head vector at position t. GPT-NeoX rotates
+   *  the first rotary_ndims = int(head_size * rotary_pct) dims (query_rot) and concatenates the rest
+   *  (query_pass) back unchanged. */
   const rotary = (x: Vec, t: number): Vec => {
-    const half = x.length / 2;
-    return x.map((v, i) => {
-      const freq = Math.pow(10000, (-2 * (i % half)) / x.length);
+    const dims = neox ? Math.trunc(x.length * 0.25) : x.length;
+    const half = dims / 2;
+    const rot = x.slice(0, dims).map((v, i) => {
+      const freq = Math.pow(10000, (-2 * (i % half)) / dims);
       const rotated = i < half ? -x[i + half] : x[i - half];
       return v * Math.cos(t * freq) + rotated * Math.sin(t * freq);
     });
+    return [...rot, ...x.slice(dims)];
   };
 
   const table = W('embed.tokens');
@@ -45,7 +65,7 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
     let x = table.map((row) => row[tok]); // the builder stores the table [width, vocab]
     const projectIn = model.weight('embed.project_in') && W('embed.project_in');
     if (projectIn) x = matvec(x, projectIn);
-    if (!llama) {
+    if (!rotaryPositions) {
       const row = W('embed.positions')[t + (arch.family === 'opt' ? 2 : 0)];
       x = x.map((v, i) => v + row[i]);
     }
@@ -64,8 +84,8 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
       const out: Mat = input.map(() => new Array(arch.dModel).fill(0));
       for (let h = 0; h < heads; h++) {
         const j = Math.floor(h / (heads / kvHeads)); // HF repeat_kv: query head h reads kv head h // group
-        const qh = q.map((row, t) => (llama ? rotary(row.slice(h * hd, (h + 1) * hd), t) : row.slice(h * hd, (h + 1) * hd)));
-        const kh = k.map((row, t) => (llama ? rotary(row.slice(j * hd, (j + 1) * hd), t) : row.slice(j * hd, (j + 1) * hd)));
+        const qh = q.map((row, t) => (rotaryPositions ? rotary(row.slice(h * hd, (h + 1) * hd), t) : row.slice(h * hd, (h + 1) * hd)));
+        const kh = k.map((row, t) => (rotaryPositions ? rotary(row.slice(j * hd, (j + 1) * hd), t) : row.slice(j * hd, (j + 1) * hd)));
         for (let t = 0; t < T; t++) {
           const scores = kh.slice(0, t + 1).map((kr) => kr.reduce((a, kv, i) => a + kv * qh[t][i], 0) / Math.sqrt(hd));
           const max = Math.max(...scores);
@@ -86,12 +106,17 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
         hidden = gate.map((g, i) => silu(g) * up[i]);
       } else {
         const pre = matvec(x, W(p('ffn.up.weight')), B(p('ffn.up.bias')));
-        hidden = pre.map(arch.family === 'opt' ? (v) => Math.max(0, v) : gelu);
+        hidden = pre.map(arch.family === 'opt' ? (v) => Math.max(0, v) : neox ? geluExact : gelu);
       }
       return matvec(hidden, W(p('ffn.down.weight')), B(p('ffn.down.bias')));
     };
     const add = (a: Mat, b: Mat) => a.map((row, t) => row.map((v, i) => v + b[t][i]));
-    if (post) {
+    if (neox) {
+      // GPTNeoXLayer with use_parallel_residual: mlp(ln2(x)) + attn(ln1(x)) + x, both from x.
+      const a = attend(xs.map((x) => norm(x, p('norm1'))));
+      const m = xs.map((x) => ffn(norm(x, p('norm2'))));
+      xs = xs.map((x, t) => x.map((v, i) => m[t][i] + a[t][i] + v));
+    } else if (post) {
       // OPT do_layer_norm_before=False: residual add, then LayerNorm, for both sub-blocks.
       xs = add(xs, attend(xs)).map((x) => norm(x, p('norm1')));
       xs = add(xs, xs.map(ffn)).map((x) => norm(x, p('norm2')));

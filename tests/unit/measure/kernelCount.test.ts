@@ -33,17 +33,29 @@ describe('kernels in a decode step', () => {
     expect(await decodeKernels(arch)).toBe(expected);
   });
 
-  it('a layer more is kernelsPerLayer more (gpt2, opt post-LN, llama GQA and MHA)', async () => {
+  it('a layer more is kernelsPerLayer more (gpt2, opt post-LN, llama GQA and MHA, Qwen2 biases, neox)', async () => {
     const base = { vocabSize: 40, contextLength: 16, dModel: 32, tieEmbeddings: true } as const;
     for (const arch of [
       homogeneous({ ...base, family: 'gpt2' }, 1, { nHead: 4, dInner: 64 }),
       homogeneous({ ...base, family: 'opt', normPosition: 'post' }, 1, { nHead: 2, dInner: 48 }),
       homogeneous({ ...base, family: 'llama', tieEmbeddings: false }, 1, { nHead: 4, nKvHead: 2, dInner: 64 }),
       homogeneous({ ...base, family: 'llama' }, 1, { nHead: 4, dInner: 64 }),
+      homogeneous({ ...base, family: 'llama', qkvBias: true }, 1, { nHead: 4, nKvHead: 2, dInner: 64 }),
+      homogeneous({ ...base, family: 'neox', tieEmbeddings: false }, 1, { nHead: 2, dInner: 64 }),
+      homogeneous({ ...base, family: 'neox' }, 1, { nHead: 4, dInner: 64 }),
     ]) {
       const deeper = { ...arch, layers: [...arch.layers, ...arch.layers] };
       expect((await decodeKernels(deeper)) - (await decodeKernels(arch))).toBe(kernelsPerLayer(arch));
       expect(await decodeKernels(arch)).toBe(kernelsPerLayer(arch) + kernelsOutsideLayers(arch));
     }
+  });
+
+  it("Qwen2's q/k/v biases ride in the fused matmuls: no kernel more than plain llama", async () => {
+    const arch = homogeneous({ family: 'llama', vocabSize: 40, contextLength: 16, dModel: 32, tieEmbeddings: true }, 2, {
+      nHead: 4,
+      nKvHead: 2,
+      dInner: 64,
+    });
+    expect(await decodeKernels({ ...arch, qkvBias: true })).toBe(await decodeKernels(arch));
   });
 });

@@ -205,6 +205,10 @@ describe('input checks', () => {
     expect(() => buildDecoder({ ...TINY['llama-gqa-tied'], dModel: 36, layers: [{ nHead: 4, dInner: 64 }] })).toThrow(
       /even head dimension/,
     );
+    // neox rotates int(headDim / 4) dims: 3 of a 12-dim head cannot be split into two halves.
+    expect(() => buildDecoder({ ...TINY['neox-tied'], dModel: 48, layers: [{ nHead: 4, dInner: 64 }] })).toThrow(
+      /even int\(headDim \/ 4\) of at least 2, got 3 \(head dimension 12\)/,
+    );
     expect(tf.memory().numTensors).toBe(baseline);
   });
 });

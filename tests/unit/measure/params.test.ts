@@ -46,5 +46,43 @@ describe('learned positions', () => {
     }
     expect(positionRowOffset(TINY['opt-pre'])).toBe(2);
     expect(weightSpecs(TINY['llama-gqa-tied']).some((s) => s.name === 'embed.positions')).toBe(false); // rotary
+    expect(weightSpecs(TINY['neox-untied']).some((s) => s.name === 'embed.positions')).toBe(false); // rotary
+  });
+});
+
+describe('biases and heads', () => {
+  const names = (arch: (typeof TINY)[string]) => new Set(weightSpecs(arch).map((s) => s.name));
+
+  it('Qwen2: q/k/v biases sized like their projections, none on the output projection or the MLP', () => {
+    const arch = TINY['qwen2-gqa-tied'];
+    const specs = weightSpecs(arch);
+    const shape = (name: string) => specs.find((s) => s.name === name)?.shape;
+    for (let i = 0; i < arch.layers.length; i++) {
+      for (const part of ['q', 'k', 'v'])
+        expect(shape(`layers.${i}.attn.${part}.bias`)).toEqual([shape(`layers.${i}.attn.${part}.weight`)![1]]);
+      for (const part of ['attn.out.bias', 'ffn.up.bias', 'ffn.gate.bias', 'ffn.down.bias', 'norm1.bias']) {
+        expect(names(arch).has(`layers.${i}.${part}`)).toBe(false);
+      }
+    }
+    expect([...names(TINY['llama-gqa-tied'])].some((n) => n.endsWith('.bias'))).toBe(false);
+  });
+
+  it('neox: biases and LayerNorm biases everywhere, embed_out only when untied', () => {
+    const untied = names(TINY['neox-untied']);
+    for (const part of [
+      'attn.q.bias',
+      'attn.k.bias',
+      'attn.v.bias',
+      'attn.out.bias',
+      'ffn.up.bias',
+      'ffn.down.bias',
+      'norm1.bias',
+      'norm2.bias',
+    ]) {
+      expect(untied.has(`layers.1.${part}`)).toBe(true);
+    }
+    expect(untied.has('final_norm.bias')).toBe(true);
+    expect(untied.has('head')).toBe(true);
+    expect(names(TINY['neox-tied']).has('head')).toBe(false);
   });
 });
