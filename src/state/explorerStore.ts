@@ -54,7 +54,7 @@ export interface Results {
   snapshot: PackedSnapshot;
 }
 
-export type Tab = 'explorer' | 'proxies';
+export type Tab = 'explorer' | 'proxies' | 'about';
 
 export interface Selection {
   id: number;

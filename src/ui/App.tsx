@@ -1,10 +1,12 @@
-// Page layout: top bar, a left column of controls, the explorer (chart, table, architecture) or
-// the proxy check in the centre.
+// Page layout: top bar, a left column of controls, the explorer (chart, table, architecture), the
+// proxy check or the About view in the centre.
 import { useActions, useExplorer } from '../state/store';
+import { About } from './About';
 import { ArchView } from './ArchView';
 import { BudgetsPanel } from './BudgetsPanel';
 import { CandidateTable } from './CandidateTable';
 import { ChartPanel } from './ChartPanel';
+import { FirstRunHint } from './FirstRunHint';
 import { MeasurePanel } from './MeasurePanel';
 import { ObjectivesPanel } from './ObjectivesPanel';
 import { ProxyCheck } from './ProxyCheck';
@@ -58,6 +60,7 @@ export function App() {
           <Tabs />
           {/* The explorer stays mounted (hidden) so switching tabs keeps chart state and costs nothing. */}
           <div role="tabpanel" id="panel-explorer" aria-labelledby="tab-explorer" hidden={tab !== 'explorer'} className="explorer">
+            <FirstRunHint />
             <ChartPanel />
             <CandidateTable />
             <ArchView />
@@ -67,6 +70,7 @@ export function App() {
               <ProxyCheck />
             </div>
           ) : null}
+          {tab === 'about' ? <About /> : null}
         </main>
       </div>
     </div>

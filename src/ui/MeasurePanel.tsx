@@ -12,6 +12,8 @@ import { useActions, useExplorer } from '../state/store';
 import { Calibration } from './Calibration';
 import { DeviceSeries } from './DeviceSeries';
 import { NumberInput, Panel, Select } from './controls';
+import { Help } from './Help';
+import { measuredLatencyEntry } from '../view/glossary';
 import type { BackendName } from '../core/backendNames';
 import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureMode } from '../state/measureForm';
 
@@ -165,13 +167,12 @@ export function MeasurePanel() {
         placeholder={`${form.backend} limit ${formatBytes(BACKEND_MEMORY_LIMITS[form.backend])}`}
         onChange={(maxMemoryMB) => updateMeasure({ maxMemoryMB })}
       />
-      <p className="hint">
-        Frontier: at most {MAX_FRONTIER_MEASURE} candidates spread evenly along it ({formatInt(frontierCount)} on it now). Each one: prefill
-        of T tokens and one decode step with T cached,{' '}
-        {`${MEASURE_WARMUP} warm-up + at least ${Number.isFinite(form.runs) ? form.runs : '?'}`} timed runs, more until they add up to the
-        min time (a short decode gets more samples), random weights. Several candidates are timed in round-robin rounds, each round a share
-        of the runs and time, so a slowdown of the device (heat, another tab) lands on every candidate alike and keeps their order. Larger
-        models than the memory limit are refused, not tried.
+      <p className="hint" data-testid="measure-frontier-hint">
+        {formatInt(frontierCount)} on the frontier now; Measure times at most {MAX_FRONTIER_MEASURE}, spread along it.{' '}
+        <Help
+          id="latency-measured"
+          entry={measuredLatencyEntry({ maxFrontier: MAX_FRONTIER_MEASURE, warmup: MEASURE_WARMUP, runs: form.runs })}
+        />
       </p>
       <div className="buttons">
         <button type="button" className="primary" onClick={() => void measure()} disabled={busy}>

@@ -1,10 +1,12 @@
 // Objectives: maximise a quality proxy, minimise analytic latency of a workload; or MeRino mode.
+import { useId } from 'react';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import type { Workload } from '../core/latency';
 import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
 import { useActions, useExplorer } from '../state/store';
 import { Checkbox, NumberInput, Panel, Select } from './controls';
 import { predictorLabel } from '../core/predictor';
+import { Help } from './Help';
 
 export function ObjectivesPanel() {
   const o = useExplorer((s) => s.settings.objectives);
@@ -12,6 +14,7 @@ export function ObjectivesPanel() {
   const predictor = useExplorer((s) => s.settings.predictor);
   const { updateObjectives, setPredictor } = useActions();
   const proxy = o.merino ? 'entropy' : o.proxy;
+  const entropyId = useId();
   return (
     <Panel title="Objectives">
       <Select<ProxyId>
@@ -20,22 +23,31 @@ export function ObjectivesPanel() {
         disabled={o.merino}
         options={PROXY_IDS.map((id) => ({ value: id, label: PROXIES[id].label }))}
         onChange={(p) => updateObjectives({ proxy: p })}
+        help={<Help id={proxy} />}
       />
       <p className="formula" title={PROXIES[proxy].source}>
         {PROXIES[proxy].formula}
       </p>
       {proxy === 'entropy' ? (
-        <div className="row-3">
-          {(['aAtt', 'aFfn', 'rho0'] as const).map((k) => (
-            <NumberInput
-              key={k}
-              label={{ aAtt: 'a_att', aFfn: 'a_ffn', rho0: 'ρ0' }[k]}
-              value={o.entropy[k]}
-              min={0}
-              step="any"
-              onChange={(v) => updateObjectives({ entropy: { ...o.entropy, [k]: v ?? NaN } })}
-            />
-          ))}
+        <div role="group" aria-labelledby={entropyId} className="field">
+          <span className="field-head">
+            <span id={entropyId} className="field-label">
+              Entropy parameters
+            </span>
+            <Help id="entropy" />
+          </span>
+          <div className="row-3">
+            {(['aAtt', 'aFfn', 'rho0'] as const).map((k) => (
+              <NumberInput
+                key={k}
+                label={{ aAtt: 'a_att', aFfn: 'a_ffn', rho0: 'ρ0' }[k]}
+                value={o.entropy[k]}
+                min={0}
+                step="any"
+                onChange={(v) => updateObjectives({ entropy: { ...o.entropy, [k]: v ?? NaN } })}
+              />
+            ))}
+          </div>
         </div>
       ) : null}
       <Select<Workload>
@@ -53,11 +65,13 @@ export function ObjectivesPanel() {
           {(100 * predictor.prefill.looMedianApe).toFixed(1)} %).{' '}
           <button type="button" className="link-button" onClick={() => setPredictor(null)}>
             Back to analytic
-          </button>
+          </button>{' '}
+          <Help id="latency-predicted" />
         </p>
       ) : (
         <p className="hint">
-          Latency source: <strong>analytic</strong> (<span data-testid="next-profile">{profile.label}</span>).
+          Latency source: <strong>analytic</strong> (<span data-testid="next-profile">{profile.label}</span>).{' '}
+          <Help id="latency-analytic" />
         </p>
       )}
       <Checkbox

@@ -1,9 +1,10 @@
 // Product name and the device badge: the tfjs backend in use (after the first Measure or
 // Calibrate: tfjs is not loaded before), the GPU it runs on or the core count, WASM SIMD and
-// threads, and cross-origin isolation.
+// threads, and cross-origin isolation. "About" opens the About view and goes back from it.
 import { useMemo } from 'react';
-import { useExplorer } from '../state/store';
+import { useActions, useExplorer } from '../state/store';
 import { wasmSupport } from '../state/wasmSupport';
+import { ABOUT_BUTTON_ID } from './About';
 
 function DeviceBadge() {
   const session = useExplorer((s) => s.measure.session);
@@ -63,7 +64,26 @@ export function TopBar() {
         <h1>LM Frontier</h1>
         <span className="tagline">efficient small language models for phones, found without training</span>
       </div>
-      <DeviceBadge />
+      <div className="topbar-end">
+        <DeviceBadge />
+        <AboutButton />
+      </div>
     </header>
+  );
+}
+
+function AboutButton() {
+  const about = useExplorer((s) => s.tab === 'about');
+  const { setTab } = useActions();
+  return (
+    <button
+      type="button"
+      id={ABOUT_BUTTON_ID}
+      className="about-button"
+      aria-pressed={about}
+      onClick={() => setTab(about ? 'explorer' : 'about')}
+    >
+      About
+    </button>
   );
 }

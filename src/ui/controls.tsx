@@ -31,6 +31,8 @@ export function NumberInput(props: {
   placeholder?: string;
   hideLabel?: boolean;
   disabled?: boolean;
+  /** A "?" (ui/Help) beside the label; the label then sits beside the input, not around it. */
+  help?: ReactNode;
 }) {
   const id = useId();
   const [text, setText] = useState(show(props.value));
@@ -41,27 +43,44 @@ export function NumberInput(props: {
     setFollowed(props.value);
     if (!(Number(text) === props.value || (text === '' && props.value === null))) setText(show(props.value));
   }
+  const input = (
+    <span className="field-input">
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        value={text}
+        min={props.min}
+        step={props.step ?? 'any'}
+        placeholder={props.placeholder}
+        disabled={props.disabled}
+        onChange={(e) => {
+          setText(e.target.value);
+          const t = e.target.value.trim();
+          props.onChange(t === '' ? (props.optional ? null : NaN) : Number(t));
+        }}
+      />
+      {props.unit ? <span className="unit">{props.unit}</span> : null}
+    </span>
+  );
+  if (props.help) {
+    // A button inside a <label> would join the input's accessible name: label and "?" side by side.
+    return (
+      <div className="field">
+        <span className="field-head">
+          <label htmlFor={id} className={props.hideLabel ? 'visually-hidden' : 'field-label'}>
+            {props.label}
+          </label>
+          {props.help}
+        </span>
+        {input}
+      </div>
+    );
+  }
   return (
     <label className={`field ${props.hideLabel ? 'field-compact' : ''}`} htmlFor={id}>
       <span className={props.hideLabel ? 'visually-hidden' : 'field-label'}>{props.label}</span>
-      <span className="field-input">
-        <input
-          id={id}
-          type="number"
-          inputMode="decimal"
-          value={text}
-          min={props.min}
-          step={props.step ?? 'any'}
-          placeholder={props.placeholder}
-          disabled={props.disabled}
-          onChange={(e) => {
-            setText(e.target.value);
-            const t = e.target.value.trim();
-            props.onChange(t === '' ? (props.optional ? null : NaN) : Number(t));
-          }}
-        />
-        {props.unit ? <span className="unit">{props.unit}</span> : null}
-      </span>
+      {input}
     </label>
   );
 }
@@ -86,15 +105,27 @@ export function Select<T extends string>(props: {
   onChange: (v: T) => void;
   hideLabel?: boolean;
   disabled?: boolean;
+  /** A "?" (ui/Help) beside the label. */
+  help?: ReactNode;
 }) {
   const id = useId();
   // The label sits beside the select, not around it: a wrapping label's text would include the
   // selected option, and the select's accessible name must be the label alone ("Backend").
+  const label = (
+    <label htmlFor={id} className={props.hideLabel ? 'visually-hidden' : 'field-label'}>
+      {props.label}
+    </label>
+  );
   return (
     <div className="field">
-      <label htmlFor={id} className={props.hideLabel ? 'visually-hidden' : 'field-label'}>
-        {props.label}
-      </label>
+      {props.help ? (
+        <span className="field-head">
+          {label}
+          {props.help}
+        </span>
+      ) : (
+        label
+      )}
       <span className="field-input">
         <select id={id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as T)}>
           {props.options.map((o) => (
