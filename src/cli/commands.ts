@@ -76,6 +76,7 @@ const BUDGET_ALIASES: Record<string, BudgetKey> = {
   flops: 'flopsPerToken',
   memory: 'memoryBytes',
   latency: 'latencyMs',
+  'min-decoder-params': 'paramsDecoderMin',
 };
 
 export function parseBudgets(spec: string | undefined): Budgets {

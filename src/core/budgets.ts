@@ -14,11 +14,15 @@ export interface Budgets {
   memoryBytes?: number;
   /** Max latency (ms) of the chosen workload and source. */
   latencyMs?: number;
+  /** Min decoder (non-embedding) parameters: a floor, not a cap (LTS searches 6M to 100M). */
+  paramsDecoderMin?: number;
 }
 
-export const BUDGET_KEYS = ['paramsTotal', 'paramsDecoder', 'flopsPerToken', 'memoryBytes', 'latencyMs'] as const;
+export const BUDGET_KEYS = ['paramsTotal', 'paramsDecoder', 'flopsPerToken', 'memoryBytes', 'latencyMs', 'paramsDecoderMin'] as const;
 export type BudgetKey = (typeof BUDGET_KEYS)[number];
 
+/** Budgets that are floors (the value must reach them); every other budget is a cap. */
+export const isMinBudget = (key: BudgetKey): boolean => key === 'paramsDecoderMin';
 /** MeRino-like default: at most 64M total parameters. */
 export const DEFAULT_BUDGETS: Budgets = { paramsTotal: 64e6 };
 
@@ -45,16 +49,20 @@ const BUDGET_METRIC: Record<BudgetKey, MetricId> = {
   flopsPerToken: 'flops-per-token',
   memoryBytes: 'memory',
   latencyMs: 'latency',
+  paramsDecoderMin: 'decoder-params',
 };
 
-/** Total relative excess over the budgets: 0 when feasible, sum of (value / limit - 1) otherwise. */
+/** Total relative excess over the budgets: 0 when feasible, else the sum of (value / limit - 1)
+ *  over the caps broken and of (limit / value - 1) over the floors not reached. */
 export function violation(e: Evaluation, budgets: Budgets, workload: Workload): number {
   let v = 0;
   for (const key of BUDGET_KEYS) {
     const limit = budgets[key];
     if (limit === undefined) continue;
     const value = metric(e, BUDGET_METRIC[key], workload);
-    if (value > limit) v += value / limit - 1;
+    if (isMinBudget(key)) {
+      if (value < limit) v += limit / Math.max(value, 1) - 1;
+    } else if (value > limit) v += value / limit - 1;
   }
   return v;
 }

@@ -9,6 +9,7 @@
 // refused with a sentence saying so.
 import { archKey, parseArchKey, type Arch } from './arch';
 import { BACKENDS, type BackendName } from './backendNames';
+import { BASELINE_IDS, baselineById, type BaselineId } from './baselines';
 import { readCandidates, writeCandidates } from './candidateCodec';
 import type { DeviceInfo } from './deviceInfo';
 import { ByteReader, ByteWriter, decodePayload, encodePayload, LinkError } from './linkCodec';
@@ -50,7 +51,16 @@ export interface MeasureLink {
   rounds: number;
   /** Backends to offer, in order; the first is the default. */
   backends: BackendName[];
+  /** Known models to time beside the candidates (core/baselines), by id. A link made before
+   *  baselines existed ends after the candidates and reads as none. */
+  baselines?: BaselineId[];
 }
+
+/** Everything a measure link asks to time: its candidates, then its baselines. */
+export const measureLinkArchs = (link: MeasureLink): Arch[] => [
+  ...link.candidates,
+  ...(link.baselines ?? []).flatMap((id) => baselineById(id)?.arch ?? []),
+];
 
 const backendMask = (backends: readonly BackendName[]) => backends.reduce((m, b) => m | (1 << BACKENDS.indexOf(b)), 0);
 const maskBackends = (mask: number) => BACKENDS.filter((_, i) => mask & (1 << i));
@@ -60,6 +70,8 @@ export async function encodeMeasureLink(link: MeasureLink): Promise<string> {
   w.uint(link.tokens).uint(link.runs).uint(link.minTimeMs).uint(link.rounds).byte(backendMask(link.backends));
   w.byte(BACKENDS.indexOf(link.backends[0] ?? 'wasm'));
   writeCandidates(w, link.candidates);
+  // Baselines as a bit mask over BASELINE_IDS (append-only, like FAMILIES): one or two bytes.
+  if (link.baselines?.length) w.uint(link.baselines.reduce((m, id) => m + 2 ** BASELINE_IDS.indexOf(id), 0));
   return encodePayload(w.finish());
 }
 
@@ -72,16 +84,27 @@ export async function decodeMeasureLink(payload: string): Promise<MeasureLink> {
   const offered = maskBackends(r.byte());
   const first = BACKENDS[r.byte()];
   const candidates = readCandidates(r);
+  const mask = r.done ? 0 : r.uint();
+  if (mask >= 2 ** BASELINE_IDS.length) throw new LinkError('the measure link names a baseline this version does not know');
+  const baselines = BASELINE_IDS.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1);
   if (tokens < 1 || runs < 1 || rounds < 1 || runs > 1000 || rounds > 10 || minTimeMs > 600_000) {
     throw new LinkError('the measure link asks for a workload out of range (T, runs, time or rounds)');
   }
-  const short = candidates.find((a) => tokens + 1 > a.contextLength);
+  const short = [...candidates, ...baselines.map((id) => baselineById(id)!.arch)].find((a) => tokens + 1 > a.contextLength);
   if (short)
     throw new LinkError(
       `the measure link asks for T = ${tokens}, which leaves no room for a decode step in a context of ${short.contextLength}`,
     );
   const backends: BackendName[] = first && offered.includes(first) ? [first, ...offered.filter((b) => b !== first)] : offered;
-  return { candidates, tokens, runs, minTimeMs, rounds, backends: backends.length ? backends : ['wasm'] };
+  return {
+    candidates,
+    tokens,
+    runs,
+    minTimeMs,
+    rounds,
+    backends: backends.length ? backends : ['wasm'],
+    ...(baselines.length ? { baselines } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,28 +158,64 @@ export async function decodeResultsLink(payload: string): Promise<ResultsLink> {
   return readResults(new ByteReader(await decodePayload(payload)));
 }
 
-/** Results as bytes (the results link's payload, and the measured part of a share link). */
+/** What candidates of one written group share (candidateCodec): all but depth, width and layers. */
+export const candidateBase = (a: Arch): string =>
+  JSON.stringify([a.family, a.vocabSize, a.contextLength, a.tieEmbeddings, a.embedDim, a.normPosition, a.qkvBias]);
+
+/** Indices of `archs` grouped by candidate base, the first arch's group first. */
+function groupsOf(archs: readonly Arch[]): number[][] {
+  const groups = new Map<string, number[]>();
+  archs.forEach((a, i) => {
+    const k = candidateBase(a);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(i);
+  });
+  return [...groups.values()];
+}
+
+function writeMeasurement(w: ByteWriter, m: Measurement | null): void {
+  w.byte(m ? 1 : 0);
+  if (!m) return;
+  writeTiming(w, m.prefill);
+  writeTiming(w, m.decode);
+  w.fixed(m.firstRunMs, US)
+    .uint(m.peakBytes)
+    .uint(m.leakedTensors)
+    .uint(m.slices ?? 1);
+}
+
+/**
+ * Results as bytes (the results link's payload, and the measured part of a share link; both end
+ * with it). The candidates of the first family (base) come first with every series' header and
+ * measurements, as version 1 wrote them; candidates of other bases (baselines timed beside a
+ * search's candidates) follow as extra groups, each with its measurements per series. A reader
+ * made before the groups stops after the first and ignores the rest.
+ */
 export function writeResults(w: ByteWriter, link: ResultsLink): void {
-  writeCandidates(w, link.candidates);
-  w.uint(link.series.length);
+  const groups = groupsOf(link.candidates);
+  const [first = [], ...extra] = groups;
   for (const s of link.series) {
     if (s.measurements.length !== link.candidates.length) throw new RangeError('a series must hold one entry per candidate');
+  }
+  writeCandidates(w, first.length ? first.map((i) => link.candidates[i]) : link.candidates);
+  w.uint(link.series.length);
+  for (const s of link.series) {
     w.string(s.label)
       .string(s.backend)
       .string(JSON.stringify(s.device))
       .string(s.thread)
       .uint(s.tokens)
       .uint(Math.round(Date.parse(s.at) / 1000));
-    for (const m of s.measurements) {
-      w.byte(m ? 1 : 0);
-      if (!m) continue;
-      writeTiming(w, m.prefill);
-      writeTiming(w, m.decode);
-      w.fixed(m.firstRunMs, US)
-        .uint(m.peakBytes)
-        .uint(m.leakedTensors)
-        .uint(m.slices ?? 1);
-    }
+    for (const i of first) writeMeasurement(w, s.measurements[i]);
+  }
+  if (extra.length === 0) return;
+  w.uint(extra.length);
+  for (const g of extra) {
+    writeCandidates(
+      w,
+      g.map((i) => link.candidates[i]),
+    );
+    for (const s of link.series) for (const i of g) writeMeasurement(w, s.measurements[i]);
   }
 }
 
@@ -165,10 +224,20 @@ const isDeviceInfo = (d: unknown): d is DeviceInfo =>
 
 export function readResults(r: ByteReader): ResultsLink {
   const candidates = readCandidates(r);
-  const keys = candidates.map(archKey);
   const count = r.uint();
   if (count > 256) throw new LinkError('the link holds more device series (over 256) than this app reads');
   const series: ResultsSeries[] = [];
+  const readMeasurements = (archs: readonly Arch[], tokens: number, at: string) =>
+    archs.map(archKey).map((archKey): Measurement | null => {
+      if (r.byte() === 0) return null;
+      const prefill = readTiming(r);
+      const decode = readTiming(r);
+      const firstRunMs = r.fixed(US);
+      const peakBytes = r.uint();
+      const leakedTensors = r.uint();
+      const slices = r.uint();
+      return { archKey, tokens, prefill, decode, firstRunMs, peakBytes, leakedTensors, ...(slices > 1 ? { slices } : {}), at };
+    });
   for (let i = 0; i < count; i++) {
     const label = r.string();
     const backend = r.string();
@@ -182,43 +251,33 @@ export function readResults(r: ByteReader): ResultsLink {
     const thread = r.string();
     const tokens = r.uint();
     const at = new Date(r.uint() * 1000).toISOString();
-    const measurements = keys.map((archKey): Measurement | null => {
-      if (r.byte() === 0) return null;
-      const prefill = readTiming(r);
-      const decode = readTiming(r);
-      const firstRunMs = r.fixed(US);
-      const peakBytes = r.uint();
-      const leakedTensors = r.uint();
-      const slices = r.uint();
-      return { archKey, tokens, prefill, decode, firstRunMs, peakBytes, leakedTensors, ...(slices > 1 ? { slices } : {}), at };
-    });
-    series.push({ label, backend, device, thread, tokens, at, measurements });
+    series.push({ label, backend, device, thread, tokens, at, measurements: readMeasurements(candidates, tokens, at) });
+  }
+  if (r.done) return { candidates, series };
+  const groups = r.uint();
+  if (groups > 64) throw new LinkError('the link holds more kinds of model (over 64) than this app reads');
+  for (let g = 0; g < groups; g++) {
+    const archs = readCandidates(r);
+    candidates.push(...archs);
+    for (const s of series) s.measurements.push(...readMeasurements(archs, s.tokens, s.at));
   }
   return { candidates, series };
 }
 
 /** Measured series as results: the candidates are every arch any of them measured, in order
- *  of first appearance. Series of another model family than the first are left for the caller
- *  to report (a link carries one kind of model). */
+ *  of first appearance (any families: writeResults groups them). A series holding a key that
+ *  does not parse as an arch is left for the caller to report. */
 export function seriesToResults(series: readonly MeasuredSeries[]): { results: ResultsLink; leftOut: MeasuredSeries[] } {
   const keys: string[] = [];
   const archs: Arch[] = [];
   const kept: MeasuredSeries[] = [];
   const leftOut: MeasuredSeries[] = [];
-  let base: string | undefined;
   for (const s of series) {
     const parsed = Object.keys(s.byArch).map((k) => [k, parseArchKey(k)] as const);
-    // What candidates of one link share (candidateCodec): all but depth, width and layers.
-    const bases = new Set(
-      parsed.map(([, a]) =>
-        a ? JSON.stringify([a.family, a.vocabSize, a.contextLength, a.tieEmbeddings, a.embedDim, a.normPosition, a.qkvBias]) : '',
-      ),
-    );
-    if (parsed.some(([, a]) => !a) || bases.size !== 1 || (base !== undefined && !bases.has(base))) {
+    if (parsed.some(([, a]) => !a)) {
       leftOut.push(s);
       continue;
     }
-    base ??= [...bases][0];
     kept.push(s);
     for (const [k, a] of parsed) {
       if (!keys.includes(k)) {

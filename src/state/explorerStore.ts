@@ -5,6 +5,7 @@ import { archKey, type Arch } from '../core/arch';
 import type { DeviceProfile } from '../core/latency';
 import { frontierFingerprint } from '../core/links';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
+import type { PaperId } from '../core/papers';
 import type { LatencyPredictor } from '../core/predictor';
 import type { SearchConfig } from '../core/search';
 import type { SpacePresetId } from '../core/space';
@@ -14,13 +15,14 @@ import type { ViewSettings } from '../view/chartData';
 import { formatElapsed, formatInt } from '../view/format';
 import { shownMeasuredLookup } from '../view/measuredView';
 import { runView } from '../view/runView';
-import { pageOf, sortRows, type ColumnKey, type SortState } from '../view/table';
+import { pageOf, runBaselineLookup, sortRows, type ColumnKey, type SortState } from '../view/table';
 import { isAbortError } from '../workers/bridge';
 import { createMeasure, NO_MEASURE, type MeasureActions, type MeasureDeps, type MeasureState } from './measure';
 import { infeasibleBudgets } from './preflight';
 import type { SearchRun, SearchRunner } from './searchClient';
 import {
   defaultSettings,
+  paperSettings,
   presetSpaceForm,
   settingsToConfig,
   type BudgetsForm,
@@ -75,6 +77,8 @@ export interface ExplorerActions extends MeasureActions {
   setProfile(profile: DeviceProfile): void;
   /** Latency predictor for the next search (predicted latency), or null for the analytic one. */
   setPredictor(predictor: LatencyPredictor | null): void;
+  /** A paper's preset (space, budgets, objectives, baselines), then its search; null: no paper. */
+  applyPaper(id: PaperId | null): void;
   startSearch(): void;
   stopSearch(): void;
   select(id: number | null): void;
@@ -229,6 +233,12 @@ export function createExplorerStore(
       setSeed: (n) => setSettings({ seed: n }),
       setProfile: (profile) => setSettings({ profile }),
       setPredictor: (predictor) => setSettings({ predictor }),
+      applyPaper(id) {
+        set({ settings: paperSettings(get().settings, id) });
+        if (id === null) return;
+        if (get().run.status === 'running') get().actions.stopSearch();
+        get().actions.startSearch();
+      },
 
       startSearch() {
         const state = get();
@@ -300,6 +310,7 @@ export function createExplorerStore(
           get().sort,
           null,
           shownMeasuredLookup(measure.measurements, measure.shownSeriesId, results),
+          runBaselineLookup(config, get().settings.baselines),
         );
         const page = pageOf(sorted, id);
         set({ selection: { id, runId, arch, config }, ...(page === null ? {} : { page }) });

@@ -6,6 +6,7 @@
 // runner (faked or run over a MessageChannel in unit tests). Errors a user can cause get a
 // sentence and never touch the frontier or earlier measurements. The device series' own actions
 // (import, rename, remove, predict) are in deviceSeries.ts.
+import type { BaselineId } from '../core/baselines';
 import { archSummary, type Arch } from '../core/arch';
 import type { BackendName } from '../core/backendNames';
 import { DEFAULT_PROFILE, type DeviceProfile } from '../core/latency';
@@ -94,7 +95,7 @@ export interface MeasureHost {
   selection: { arch: Arch } | null;
   results: { config: SearchConfig; snapshot: PackedSnapshot } | null;
   actions: { setProfile(profile: DeviceProfile): void; setPredictor(predictor: LatencyPredictor | null): void };
-  settings: { profile: DeviceProfile };
+  settings: { profile: DeviceProfile; baselines: readonly BaselineId[] };
 }
 type Set = (partial: Pick<MeasureHost, 'measure'>) => void;
 type Get = () => MeasureHost;
@@ -164,7 +165,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       const s = get();
       if (s.measure.status !== 'idle') return;
       const { form } = s.measure;
-      const { archs, error } = measureTargets(s, form.mode);
+      const { archs, error } = measureTargets(s, form.mode, form.withBaselines);
       const errors = error ? [error] : validateMeasureForm(form, archs);
       if (errors.length) return setMeasure({ errors, notice: null });
       const t = ++token;
@@ -350,7 +351,16 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
   ];
   return {
     measure: {
-      form: { backend: 'wasm', mode: 'selected', tokens: 128, runs: 10, minTimeMs: 1000, maxMemoryMB: null, rounds: 4 },
+      form: {
+        backend: 'wasm',
+        mode: 'selected',
+        tokens: 128,
+        runs: 10,
+        minTimeMs: 1000,
+        maxMemoryMB: null,
+        rounds: 4,
+        withBaselines: false,
+      },
       status: 'idle',
       session: null,
       tfjsLoaded: false,

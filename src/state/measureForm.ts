@@ -1,6 +1,7 @@
 // What "Measure" times and how: the form, the candidates it picks (the selection, the frontier
 // thinned evenly along latency, or a measure link's), and its checks before anything runs.
-import type { Arch } from '../core/arch';
+import { archKey, type Arch } from '../core/arch';
+import { baselineById, type BaselineId } from '../core/baselines';
 import type { BackendName } from '../core/backendNames';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
 import type { SearchConfig } from '../core/search';
@@ -30,6 +31,9 @@ export interface MeasureForm {
    *  taken round-robin over the candidates, so a slowdown of the device (heat, another tab)
    *  lands on every candidate alike instead of on whichever ran then. 1 = one after the other. */
   rounds: number;
+  /** Time the baselines the chart shows too, in the same round-robin as the candidates (the
+   *  measured ratios then come from one run of the device). Carried by measure links. */
+  withBaselines: boolean;
 }
 
 /** What the targets are picked from (the explorer store has it all). */
@@ -37,10 +41,25 @@ interface TargetSource {
   selection: { arch: Arch } | null;
   results: { config: SearchConfig; snapshot: PackedSnapshot } | null;
   measure: { linkCandidates: Arch[] };
+  settings: { baselines: readonly BaselineId[] };
+}
+
+/** The archs of baselines, by id (unknown ids are skipped). */
+export const baselineArchs = (ids: readonly BaselineId[]): Arch[] => ids.flatMap((id) => baselineById(id)?.arch ?? []);
+
+/** Candidates then the baselines not among them. */
+function withBaselines(archs: Arch[], ids: readonly BaselineId[]): Arch[] {
+  const keys = new Set(archs.map(archKey));
+  return [...archs, ...baselineArchs(ids).filter((a) => !keys.has(archKey(a)))];
 }
 
 /** The candidates "Measure" times now: the selection, or the frontier thinned evenly along latency. */
-export function measureTargets(s: TargetSource, mode: MeasureMode): { archs: Arch[]; error?: string } {
+export function measureTargets(s: TargetSource, mode: MeasureMode, baselines = false): { archs: Arch[]; error?: string } {
+  const picked = pickTargets(s, mode);
+  return baselines && mode !== 'link' && !picked.error ? { archs: withBaselines(picked.archs, s.settings.baselines) } : picked;
+}
+
+function pickTargets(s: TargetSource, mode: MeasureMode): { archs: Arch[]; error?: string } {
   if (mode === 'link') {
     const archs = s.measure.linkCandidates;
     return archs.length ? { archs } : { archs, error: 'The measure link holds no candidate.' };

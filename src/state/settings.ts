@@ -2,12 +2,14 @@
 // its translation into core's SearchConfig. Invalid input is kept as typed and reported, so a
 // typo never throws away the settings or the frontier already on screen.
 import type { Family } from '../core/arch';
+import { BASELINE_IDS, type BaselineId } from '../core/baselines';
 import { MERINO_OBJECTIVES, type Budgets, type Objective } from '../core/budgets';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import { validateSpace } from '../core/genome';
 import { DEFAULT_PROFILE, type DeviceProfile, type Workload } from '../core/latency';
 import { DEFAULT_OPERATORS } from '../core/operators';
 import { DEFAULT_ENTROPY, type EntropyParams, type ProxyId } from '../core/proxies';
+import { paperPreset, type PaperId } from '../core/papers';
 import type { LatencyPredictor } from '../core/predictor';
 import type { SearchConfig } from '../core/search';
 import { SPACE_PRESETS, spacePreset, type SearchSpace, type SpacePresetId } from '../core/space';
@@ -43,6 +45,8 @@ export interface BudgetsForm {
   mflopsPerToken: number | null;
   memoryMB: number | null;
   latencyMs: number | null;
+  /** Min decoder params (M); null = no minimum (LTS searches from 6 M). */
+  minDecoderParamsM: number | null;
 }
 
 export interface ObjectivesForm {
@@ -65,6 +69,10 @@ export interface Settings {
   profile: DeviceProfile;
   /** When set, the search minimises this device's predicted latency instead of the analytic one. */
   predictor: LatencyPredictor | null;
+  /** Which baselines the chart shows. */
+  baselines: BaselineId[];
+  /** The paper whose preset these settings came from (the "Paper vs this run" card); null = none. */
+  paper: PaperId | null;
 }
 
 /** Largest choice list a range may expand to (keeps a typo like step 1 from allocating millions). */
@@ -169,6 +177,17 @@ export function formToBudgets(b: BudgetsForm): { budgets: Budgets; errors: strin
   if (positive(b.mflopsPerToken, 'FLOPs per token')) budgets.flopsPerToken = b.mflopsPerToken * 1e6;
   if (positive(b.memoryMB, 'Memory')) budgets.memoryBytes = b.memoryMB * 1e6;
   if (positive(b.latencyMs, 'Latency')) budgets.latencyMs = b.latencyMs;
+  if (b.minDecoderParamsM !== null) {
+    if (!(b.minDecoderParamsM >= 0) || !Number.isFinite(b.minDecoderParamsM)) {
+      errors.push('Min decoder params must be a number >= 0 (or empty for no minimum)');
+    } else if (b.minDecoderParamsM > 0) {
+      budgets.paramsDecoderMin = b.minDecoderParamsM * 1e6;
+      const max = budgets.paramsDecoder ?? budgets.paramsTotal;
+      if (max !== undefined && budgets.paramsDecoderMin > max) {
+        errors.push(`Min decoder params (${b.minDecoderParamsM} M) is above the params limit (${b.paramsM} M)`);
+      }
+    }
+  }
   return { budgets, errors };
 }
 
@@ -227,11 +246,44 @@ export function defaultSettings(): Settings {
   return {
     presetId: 'lts-gpt2',
     space: presetSpaceForm('lts-gpt2'),
-    budgets: { paramsM: 64, paramsKind: 'total', mflopsPerToken: null, memoryMB: null, latencyMs: null },
+    budgets: { paramsM: 64, paramsKind: 'total', mflopsPerToken: null, memoryMB: null, latencyMs: null, minDecoderParamsM: null },
     objectives: { proxy: 'decoder-params', workload: 'decode', merino: false, entropy: DEFAULT_ENTROPY },
     evaluations: 20_000,
     seed: 1,
     profile: DEFAULT_PROFILE,
     predictor: null,
+    baselines: [...BASELINE_IDS],
+    paper: null,
+  };
+}
+
+/**
+ * The settings a paper preset asks for: its space, budgets (every other limit cleared),
+ * objectives, entropy parameters and baselines, with `paper` set; null only clears `paper`.
+ * Evaluations, seed, workload, profile and predictor stay as they are.
+ */
+export function paperSettings(s: Settings, id: PaperId | null): Settings {
+  if (id === null) return { ...s, paper: null };
+  const p = paperPreset(id);
+  const b = p.budgets;
+  const paramsKind: ParamsBudgetKind = b.paramsDecoder !== undefined ? 'decoder' : 'total';
+  const paramsMax = b.paramsDecoder ?? b.paramsTotal;
+  const merino = p.objectives[0].metric === 'entropy';
+  const proxy = merino ? s.objectives.proxy : (p.objectives[0].metric as ProxyId);
+  return {
+    ...s,
+    presetId: p.space,
+    space: presetSpaceForm(p.space),
+    budgets: {
+      paramsM: paramsMax === undefined ? null : paramsMax / 1e6,
+      paramsKind,
+      mflopsPerToken: b.flopsPerToken === undefined ? null : b.flopsPerToken / 1e6,
+      memoryMB: b.memoryBytes === undefined ? null : b.memoryBytes / 1e6,
+      latencyMs: b.latencyMs ?? null,
+      minDecoderParamsM: b.paramsDecoderMin === undefined ? null : b.paramsDecoderMin / 1e6,
+    },
+    objectives: { ...s.objectives, proxy, merino, entropy: p.entropy ? { ...p.entropy } : s.objectives.entropy },
+    baselines: [...p.baselines],
+    paper: id,
   };
 }

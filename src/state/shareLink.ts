@@ -30,7 +30,7 @@ export async function encodeShareLink(state: ShareState, series: readonly Measur
   };
   const bare = await encode(null);
   const { results, leftOut } = seriesToResults(series);
-  const left = leftOut.map((s) => `${s.label} (another model family than the first series)`);
+  const left = leftOut.map((s) => `${s.label} (it holds a model this version cannot write)`);
   const kept = [...results.series];
   // Drop series from the end until the rest fits.
   while (kept.length > 0) {

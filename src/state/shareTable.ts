@@ -2,6 +2,8 @@
 // every setting that reproduces a search and its view, with its type, bounds and default, in an
 // order that never changes. A new setting is appended; a link made before it reads as the default.
 import { FAMILIES } from '../core/arch';
+import { BASELINE_IDS, type BaselineId } from '../core/baselines';
+import { PAPER_IDS, type PaperId } from '../core/papers';
 import { type LinkProperty } from '../core/linkCodec';
 import { parsePredictor, type LatencyPredictor } from '../core/predictor';
 import { PROXY_IDS } from '../core/proxies';
@@ -99,6 +101,47 @@ const predictor: Access<string> = [
   },
 ];
 
+/**
+ * Shown baselines as a bitmask over this list: bit i is LINK_BASELINES[i]. Append only (a link's
+ * bits keep their meaning); every id of core/baselines must be here (a unit test checks).
+ */
+export const LINK_BASELINES: readonly BaselineId[] = [
+  'gpt2',
+  'gpt2-medium',
+  'opt-125m',
+  'opt-350m',
+  'pythia-70m',
+  'pythia-160m',
+  'smollm-135m',
+  'tinyllama-1.1b',
+  'qwen2.5-0.5b',
+  'lts-gpt2-16l',
+];
+
+export const baselinesToMask = (ids: readonly BaselineId[]): number =>
+  LINK_BASELINES.reduce((mask, id, i) => (ids.includes(id) ? mask | (1 << i) : mask), 0);
+
+/** The ids of a mask in the app's order (bits this version does not know are dropped). */
+export const baselinesFromMask = (mask: number): BaselineId[] =>
+  BASELINE_IDS.filter((id) => {
+    const i = LINK_BASELINES.indexOf(id);
+    return i >= 0 && (mask & (1 << i)) !== 0;
+  });
+
+const baselines: Access<number> = [
+  (s) => baselinesToMask(s.settings.baselines),
+  (s, v) => {
+    s.settings.baselines = baselinesFromMask(v);
+  },
+];
+
+const paper: Access<PaperId | 'none'> = [
+  (s) => s.settings.paper ?? 'none',
+  (s, v) => {
+    s.settings.paper = v === 'none' ? null : v;
+  },
+];
+
 /** The state a link without a value for a row gets (the app's defaults). */
 export function defaultShareState(): ShareState {
   return {
@@ -155,6 +198,10 @@ export const SHARE_TABLE: readonly Row[] = [
   text('fingerprint', 16, [(s) => s.fingerprint, (s, v) => (s.fingerprint = v)]),
   // Appended after the first links of version 1 (a link without it reads as "no predictor").
   text('predictor', 4000, predictor, (v) => v === '' || predictorFromText(v) !== null),
+  // Appended for the paper presets (links made before them read as: no minimum, every baseline, no paper).
+  num('minDecoderParamsM', 0, 1e7, budget('minDecoderParamsM'), true),
+  int('baselines', 0, 2 ** LINK_BASELINES.length - 1, baselines),
+  choice('paper', ['none', ...PAPER_IDS], paper),
 ];
 
 /** A predictor from its link text, or null when the text is not one. */

@@ -9,6 +9,8 @@ import { ChartPanel } from './ChartPanel';
 import { FirstRunHint } from './FirstRunHint';
 import { MeasurePanel } from './MeasurePanel';
 import { ObjectivesPanel } from './ObjectivesPanel';
+import { PaperComparison } from './PaperComparison';
+import { PaperPanel } from './PaperPanel';
 import { ProxyCheck } from './ProxyCheck';
 import { RunPanel } from './RunPanel';
 import { SpacePanel } from './SpacePanel';
@@ -51,6 +53,7 @@ export function App() {
       <div className="layout">
         <aside className="controls" aria-label="Search settings">
           <RunPanel />
+          <PaperPanel />
           <MeasurePanel />
           <SpacePanel />
           <BudgetsPanel />
@@ -62,6 +65,7 @@ export function App() {
           <div role="tabpanel" id="panel-explorer" aria-labelledby="tab-explorer" hidden={tab !== 'explorer'} className="explorer">
             <FirstRunHint />
             <ChartPanel />
+            <PaperComparison />
             <CandidateTable />
             <ArchView />
           </div>

@@ -37,6 +37,16 @@ export function BudgetsPanel() {
         />
       </div>
       <NumberInput
+        label="Min decoder params"
+        value={b.minDecoderParamsM}
+        optional
+        min={0}
+        unit="M"
+        placeholder="no minimum"
+        onChange={(minDecoderParamsM) => updateBudgets({ minDecoderParamsM })}
+        help={<Help id="paramsDecoderMin" />}
+      />
+      <NumberInput
         label="Max FLOPs per token (decode)"
         value={b.mflopsPerToken}
         optional

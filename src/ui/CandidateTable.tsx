@@ -3,10 +3,11 @@
 import { useDeferredValue, useMemo } from 'react';
 import { latencySource, sourcedLabel } from '../view/axes';
 import { formatInt } from '../view/format';
+import { describeComparison } from '../view/baselines';
 import { describeMeasurement, shownMeasuredLookup } from '../view/measuredView';
 import { EMPTY_VIEW, runView } from '../view/runView';
 import { useActions, useExplorer, useReference } from '../state/store';
-import { COLUMN_BY_KEY, COLUMN_GROUPS, COLUMNS, deviceColumns, PAGE_SIZE, pageCount, sortRows } from '../view/table';
+import { COLUMN_BY_KEY, COLUMN_GROUPS, COLUMNS, deviceColumns, PAGE_SIZE, pageCount, runBaselineLookup, sortRows } from '../view/table';
 
 export function CandidateTable() {
   // Deferred: progress updates re-render the table in a yielding transition.
@@ -23,7 +24,9 @@ export function CandidateTable() {
   const { sortBy, setPage, select, showSeries } = useActions();
   const rows = snapshot ? runView(snapshot).frontier : EMPTY_VIEW.frontier;
   const lookup = useMemo(() => shownMeasuredLookup(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
-  const sorted = useMemo(() => sortRows(rows, sort, fit, lookup), [rows, sort, fit, lookup]);
+  const baselineIds = useExplorer((s) => s.settings.baselines);
+  const baselines = useMemo(() => runBaselineLookup(results?.config ?? null, baselineIds), [results, baselineIds]);
+  const sorted = useMemo(() => sortRows(rows, sort, fit, lookup, baselines), [rows, sort, fit, lookup, baselines]);
   const devices = useMemo(() => deviceColumns(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
   const source = latencySource(results?.config.eval ?? { profile: nextProfile, workload: 'decode' });
   // A predictor predicts at the T of the series it learned: the prefill column says which.
@@ -40,6 +43,10 @@ export function CandidateTable() {
     if (sort.key !== 'measured') sortBy('measured');
   };
   const shown = measurements.series.find((m) => m.id === shownSeriesId);
+  const baselineTitle = (r: (typeof rows)[number]) => {
+    const c = baselines?.(r);
+    return c ? describeComparison(c, results?.config.eval.workload ?? 'decode', source.word) : undefined;
+  };
   const workload = results?.config.eval.workload ?? 'decode';
   const pages = pageCount(sorted.length);
   const p = Math.min(page, pages - 1);
@@ -152,8 +159,8 @@ export function CandidateTable() {
                         );
                       })
                     : [
-                        <td key={c.key} data-col={c.key}>
-                          {c.cell(r, fit, lookup)}
+                        <td key={c.key} data-col={c.key} title={c.key === 'baseline' ? baselineTitle(r) : undefined}>
+                          {c.cell(r, fit, lookup, baselines)}
                         </td>,
                       ],
                 )}

@@ -8,7 +8,9 @@
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import type { PlacedBaseline } from '../view/baselines';
 import { nearestPoint, type ChartSeries, type XY } from '../view/chartData';
+import { layoutLabels, stairBoxes, type Box } from '../view/labelLayout';
 import { diamondPath, drawPoints, stepPath, type ScreenMeasured, type ScreenPoint, type ScreenSeries } from './pointsDraw';
 import { pixelSize } from './raster';
 
@@ -26,6 +28,9 @@ interface Props {
   host: HTMLElement | null;
   logX: boolean;
   logY: boolean;
+  /** Baselines inside the axes, drawn as labelled squares in the chart's SVG (so screen readers
+   *  and the SVG/PNG exports get their names as text). */
+  baselines: readonly PlacedBaseline[];
 }
 
 export const ChartLayer = memo(function ChartLayer({
@@ -38,13 +43,14 @@ export const ChartLayer = memo(function ChartLayer({
   host,
   logX,
   logY,
+  baselines,
 }: Props) {
   const xs = useXAxisScale();
   const ys = useYAxisScale();
   const plot = usePlotArea();
   const canvas = useRef<HTMLCanvasElement>(null);
 
-  const screen = useMemo((): ScreenSeries | null => {
+  const screen = useMemo((): (ScreenSeries & { fx: (v: number) => number; fy: (v: number) => number }) | null => {
     if (!xs || !ys || !plot) return null;
     // The axes are linear or log over an explicit domain: take recharts' scale at the two ends
     // of the domain and interpolate, instead of calling it for each of thousands of points.
@@ -96,8 +102,22 @@ export const ChartLayer = memo(function ChartLayer({
       all,
       byId: new Map(all.map((p) => [p.id, p])),
       plot: { x: plot.x, y: plot.y, width: plot.width, height: plot.height },
+      fx,
+      fy,
     };
   }, [series, xs, ys, plot, logX, logY]);
+
+  // Labels avoid each other, the markers, the frontier's points and its step line.
+  const labelled = useMemo(() => {
+    if (!screen || baselines.length === 0) return [];
+    // A scale that cannot place a value (a collapsed domain) gives NaN: such a baseline is not drawn.
+    const drawn = baselines.filter((b) => Number.isFinite(screen.fx(b.x)) && Number.isFinite(screen.fy(b.y)));
+    const anchors = drawn.map((b) => ({ sx: screen.fx(b.x), sy: screen.fy(b.y), text: b.row.baseline.name + (b.warning ? ' *' : '') }));
+    const dot = (p: { sx: number; sy: number }): Box => ({ x: p.sx - 3, y: p.sy - 3, width: 6, height: 6 });
+    const obstacles = [...(screen.stairs ? stairBoxes(screen.stairs, screen.plot.x + screen.plot.width) : []), ...screen.frontier.map(dot)];
+    const labels = layoutLabels(anchors, screen.plot, obstacles);
+    return drawn.map((b, i) => ({ b, anchor: anchors[i], label: labels[i] }));
+  }, [screen, baselines]);
 
   const selected = (selectedId !== null && screen?.byId.get(selectedId)) || null;
   const hover = (hoverId !== null && screen?.byId.get(hoverId)) || null;
@@ -162,6 +182,28 @@ export const ChartLayer = memo(function ChartLayer({
             host,
           )
         : null}
+      {labelled.length ? (
+        <g className="baselines" role="list" aria-label="Baselines">
+          {labelled.map(({ b, anchor, label }) => (
+            <g key={b.row.baseline.id} role="listitem" className="baseline" data-baseline={b.row.baseline.id}>
+              <title>{`${b.row.baseline.name}: ${b.row.baseline.source}${b.warning ? `; ${b.warning}` : ''}`}</title>
+              <rect className="pt-baseline" x={anchor.sx - 4} y={anchor.sy - 4} width={8} height={8} />
+              {label.leader ? (
+                <line
+                  className="baseline-leader"
+                  x1={anchor.sx}
+                  y1={anchor.sy}
+                  x2={Math.max(label.box.x, Math.min(anchor.sx, label.box.x + label.box.width))}
+                  y2={Math.max(label.box.y, Math.min(anchor.sy, label.box.y + label.box.height))}
+                />
+              ) : null}
+              <text className="baseline-label" x={label.x} y={label.y} data-overlaps={label.overlaps ? 'true' : 'false'}>
+                {anchor.text}
+              </text>
+            </g>
+          ))}
+        </g>
+      ) : null}
       <rect
         className="hit-area"
         data-export="skip"

@@ -31,8 +31,10 @@ function useFigure(): ChartFigure {
   const measuredX = isMeasuredAxis(view.x) ? measuredWorkload(view.x) : null;
   const yName = view.y === 'est-ppl' ? estPplLabel(fit) : AXES[view.y].name;
   const budgets = results?.config.budgets ?? {};
+  const hasBaselines = useExplorer((s) => s.settings.baselines.length > 0);
   const budgetText = [
     budgets.paramsTotal ? `≤ ${formatCount(budgets.paramsTotal)} total params` : '',
+    budgets.paramsDecoderMin ? `≥ ${formatCount(budgets.paramsDecoderMin)} decoder params` : '',
     budgets.paramsDecoder ? `≤ ${formatCount(budgets.paramsDecoder)} decoder params` : '',
     budgets.latencyMs ? `≤ ${budgets.latencyMs} ms` : '',
     budgets.memoryBytes ? `≤ ${formatCount(budgets.memoryBytes)}B memory` : '',
@@ -62,6 +64,7 @@ function useFigure(): ChartFigure {
       symbol: 'cross',
     });
   }
+  if (hasBaselines) legend.push({ label: 'Baseline (known model)', color: themeVar('--text'), symbol: 'square' });
   legend.push({ label: 'Selected', color: themeVar('--selected'), symbol: 'ring' });
   const source = latencySource(results?.config.eval ?? { profile: nextProfile, workload: 'decode' });
   const analyticX = view.x === 'latency-decode' || view.x === 'latency-prefill';

@@ -6,6 +6,7 @@ import { archKey, archSummary } from '../core/arch';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import { archBase, unpackArch } from '../core/packed';
 import { AXES, axesMatchObjectives, estPplLabel, isMeasuredAxis, sourcedLabel } from '../view/axes';
+import { baselineRows, placeBaselines, type BaselinePlacement } from '../view/baselines';
 import { chartSeries } from '../view/chartData';
 import { describeMeasurement, measuredChartSeries, runKeyIndex } from '../view/measuredView';
 import { EMPTY_VIEW, runView } from '../view/runView';
@@ -69,6 +70,34 @@ function Tooltip({ point, boxWidth }: { point: ScreenPoint; boxWidth: number }) 
           {describeMeasurement(s.byArch[key], s)}
         </p>
       ))}
+    </div>
+  );
+}
+
+/** Baselines the axes leave out, each with the reason, and the entropy caveat: never dropped silently. */
+function OffChart({ placement }: { placement: BaselinePlacement }) {
+  const warned = placement.on.filter((b) => b.warning);
+  if (placement.off.length === 0 && warned.length === 0) return null;
+  return (
+    <div className="baselines-note" data-testid="baselines-off">
+      {placement.off.length ? (
+        <p>
+          <strong>Off-chart baselines:</strong>{' '}
+          {placement.off.map((o, i) => (
+            <span key={o.row.baseline.id} data-baseline={o.row.baseline.id} title={o.row.baseline.source}>
+              {i ? '; ' : ''}
+              {o.row.baseline.name} ({o.reason})
+            </span>
+          ))}
+          .
+        </p>
+      ) : null}
+      {warned.length ? (
+        <p>
+          * {warned.map((b) => b.row.baseline.name).join(', ')}: the entropy proxy is not comparable across families (each family has its
+          own linear maps); compare params, FLOPs and latency instead.
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -141,6 +170,23 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
       }),
     [rv, view, staircase, chartFit, measured],
   );
+
+  const shownSeriesId = useExplorer((s) => s.measure.shownSeriesId);
+  const baselineIds = useExplorer((s) => s.settings.baselines);
+  const baselines = useMemo(() => baselineRows(evalSettings, baselineIds), [evalSettings, baselineIds]);
+  const placement = useMemo((): BaselinePlacement => {
+    const shown = measurements.series.find((m) => m.id === shownSeriesId);
+    const workload = view.x === 'measured-prefill' ? 'prefill' : 'decode';
+    return placeBaselines(baselines, {
+      x: view.x,
+      y: view.y,
+      xDomain: series.x.domain,
+      yDomain: series.y.domain,
+      fit: chartFit,
+      searchFamily: config?.space.family ?? 'gpt2',
+      measuredX: (key) => shown?.byArch[key]?.[workload].medianMs,
+    });
+  }, [baselines, view.x, view.y, series, chartFit, config, measurements, shownSeriesId]);
 
   const frontierByX = useMemo(() => [...series.frontier].sort((a, b) => a.x - b.x), [series]);
   const onKeyDown = useCallback(
@@ -234,9 +280,11 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
             host={host}
             logX={view.logX}
             logY={view.logY}
+            baselines={placement.on}
           />
         </ComposedChart>
       </ResponsiveContainer>
+      <OffChart placement={placement} />
       {hover ? <Tooltip point={hover} boxWidth={host?.clientWidth ?? 0} /> : null}
       {view.y === 'est-ppl' && !fit ? <p className="chart-empty">Loading the perplexity fit…</p> : null}
       {!snapshot ? <p className="chart-empty">No results yet: press Search.</p> : null}

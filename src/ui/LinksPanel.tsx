@@ -74,8 +74,13 @@ function MeasureLinkBox() {
       minTimeMs: form.minTimeMs,
       rounds: form.rounds,
       backends: ['wasm', 'webgl', 'webgpu'],
+      ...(form.withBaselines ? { baselines: explorerStore.getState().settings.baselines } : {}),
     }).then(
-      (payload) => setLink({ url: pageBase() + linkHash('m', payload), what: picked.what }),
+      (payload) => {
+        const b = form.withBaselines ? explorerStore.getState().settings.baselines.length : 0;
+        const what = b ? `${picked.what} and ${b} baseline${b === 1 ? '' : 's'}` : picked.what;
+        setLink({ url: pageBase() + linkHash('m', payload), what });
+      },
       (e: Error) => setError(`The measure link could not be made: ${e.message}`),
     );
   }, [picked]);

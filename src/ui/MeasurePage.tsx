@@ -8,6 +8,7 @@ import { archKey, archSummary } from '../core/arch';
 import type { BackendName } from '../core/backendNames';
 import {
   decodeMeasureLink,
+  measureLinkArchs,
   encodeResultsLink,
   linkHash,
   resultsSince,
@@ -165,7 +166,9 @@ export function MeasurePage({ payload }: { payload: string }) {
   const [sending, setSending] = useState(false);
   const form = useExplorer((s) => s.measure.form);
   const status = useExplorer((s) => s.measure.status);
-  const measured = useExplorer((s) => resultsSince(s.measure.measurements.series, link?.candidates ?? [], since).series.length > 0);
+  const measured = useExplorer(
+    (s) => resultsSince(s.measure.measurements.series, link ? measureLinkArchs(link) : [], since).series.length > 0,
+  );
   const { setLinkCandidates, updateMeasure, measure, measureOnEach, stopMeasuring } = useActions();
   const wake = useWakeLock(status === 'measuring');
 
@@ -173,7 +176,7 @@ export function MeasurePage({ payload }: { payload: string }) {
     decodeMeasureLink(payload).then(
       (l) => {
         setLink(l);
-        setLinkCandidates(l.candidates);
+        setLinkCandidates(measureLinkArchs(l));
         updateMeasure({ tokens: l.tokens, runs: l.runs, minTimeMs: l.minTimeMs, rounds: l.rounds, backend: l.backends[0] });
       },
       (e: Error) => setError(e.message),

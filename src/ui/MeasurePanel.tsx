@@ -11,7 +11,7 @@ import { REFINE_BATCH, REFINE_ROUNDS } from '../state/explorerStore';
 import { useActions, useExplorer } from '../state/store';
 import { Calibration } from './Calibration';
 import { DeviceSeries } from './DeviceSeries';
-import { NumberInput, Panel, Select } from './controls';
+import { Checkbox, NumberInput, Panel, Select } from './controls';
 import { Help } from './Help';
 import { measuredLatencyEntry } from '../view/glossary';
 import type { BackendName } from '../core/backendNames';
@@ -116,6 +116,7 @@ export function Messages() {
 
 export function MeasurePanel() {
   const form = useExplorer((s) => s.measure.form);
+  const baselineCount = useExplorer((s) => s.settings.baselines.length);
   const status = useExplorer((s) => s.measure.status);
   const hasSelection = useExplorer((s) => s.selection !== null);
   const frontierCount = useExplorer((s) => s.results?.snapshot.frontier.count ?? 0);
@@ -145,6 +146,12 @@ export function MeasurePanel() {
           onChange={(mode) => updateMeasure({ mode })}
         />
       </div>
+      <Checkbox
+        label={`With the chart's baselines (${formatInt(baselineCount)})`}
+        checked={form.withBaselines}
+        disabled={busy || baselineCount === 0}
+        onChange={(withBaselines) => updateMeasure({ withBaselines })}
+      />
       <div className="row-2">
         <NumberInput label="Tokens (T)" value={form.tokens} step={1} min={1} onChange={(v) => updateMeasure({ tokens: v ?? NaN })} />
         <NumberInput label="Timed runs" value={form.runs} step={1} min={1} onChange={(v) => updateMeasure({ runs: v ?? NaN })} />

@@ -1,7 +1,7 @@
 // A standalone SVG figure: title, subtitle and legend above the chart's own SVG markup (axes,
 // labels and points, styles already inlined). Pure string building, so it is unit-tested in Node.
 
-export type LegendSymbol = 'dot' | 'faint-dot' | 'cross' | 'ring' | 'line-dot' | 'diamond';
+export type LegendSymbol = 'dot' | 'faint-dot' | 'cross' | 'ring' | 'line-dot' | 'diamond' | 'square';
 
 export interface LegendItem {
   label: string;
@@ -39,6 +39,8 @@ function symbol(item: LegendItem, x: number, y: number): string {
       return `<circle cx="${x + 8}" cy="${y}" r="5" stroke="${c}" stroke-width="2" fill="none"/>`;
     case 'diamond':
       return `<path d="M${x + 8},${y - 5}l5,5l-5,5l-5,-5z" fill="${c}"/>`;
+    case 'square':
+      return `<rect x="${x + 4}" y="${y - 4}" width="8" height="8" fill="${c}"/>`;
     case 'line-dot':
       return (
         `<path d="M${x},${y + 4}H${x + 8}V${y - 4}H${x + 16}" stroke="${c}" stroke-width="1.6" fill="none"/>` +

@@ -153,6 +153,14 @@ export const GLOSSARY: Record<GlossaryId, GlossaryEntry> = {
     formula: 'N_decoder = Σ_l (attention_l + FFN_l + norms_l) + final norm ≤ limit (in M = 10⁶ parameters)',
     source: `Exact count (src/core/params.ts); the decoder count of ${REFERENCES.lts}`,
   },
+  paramsDecoderMin: {
+    title: 'Decoder-parameter minimum',
+    body:
+      'The fewest parameters the transformer blocks must have, embeddings and output head not counted: a floor, so the search leaves ' +
+      'out candidates too small to matter. LiteTransformerSearch searches GPT-2 decoders between 6 M and 100 M decoder parameters.',
+    formula: 'N_decoder ≥ minimum (in M = 10⁶ parameters); a candidate below it is over budget by minimum / N_decoder − 1',
+    source: `Exact count (src/core/params.ts); the 6 M to 100 M range of ${REFERENCES.lts} (archai's --param_constraint_lower / _upper)`,
+  },
   flopsPerToken: {
     title: 'FLOPs-per-token limit',
     body:

@@ -8,6 +8,8 @@ import type { PackedSnapshot } from '../core/packed';
 import type { SearchConfig } from '../core/search';
 import { formatMedianSpread, measuredLookup, runKeyIndex, type MeasuredLookup } from './measuredView';
 import type { PointRow } from './runView';
+import { BASELINE_IDS, type BaselineId } from '../core/baselines';
+import { baselineLookup, baselineRows, type BaselineLookup } from './baselines';
 
 export type ColumnKey =
   | 'layers'
@@ -23,7 +25,8 @@ export type ColumnKey =
   | 'estPpl'
   | 'latencyDecode'
   | 'latencyPrefill'
-  | 'measured';
+  | 'measured'
+  | 'baseline';
 
 export interface Column {
   key: ColumnKey;
@@ -31,9 +34,10 @@ export interface Column {
   header: string;
   /** Second header line: unit, source or "proxy". */
   sub: string;
-  /** NaN: no value (sorted last either way). `m` looks up the shown measured series. */
-  value: (r: PointRow, fit: PowerLawFit | null, m?: MeasuredLookup | null) => number;
-  cell: (r: PointRow, fit: PowerLawFit | null, m?: MeasuredLookup | null) => string;
+  /** NaN: no value (sorted last either way). `m` looks up the shown measured series, `b` the
+   *  candidate's nearest baseline. */
+  value: (r: PointRow, fit: PowerLawFit | null, m?: MeasuredLookup | null, b?: BaselineLookup | null) => number;
+  cell: (r: PointRow, fit: PowerLawFit | null, m?: MeasuredLookup | null, b?: BaselineLookup | null) => string;
 }
 
 /** Numbers in a unit given by the header: "14.6" under "M", like a table in a paper. */
@@ -88,6 +92,19 @@ export const COLUMNS: readonly Column[] = [
       // The analytic columns are at the app's T: a measurement taken at another T says so.
       const t = c.measurement.tokens;
       return t === DEFAULT_EVAL.tokens ? formatMedianSpread(c.timing) : `${formatMedianSpread(c.timing)} (T = ${t})`;
+    },
+  },
+  {
+    // LTS's way of reporting: speed at matched quality. Sorting puts the largest speed-up first
+    // when descending; the cell names the baseline and both ratios.
+    key: 'baseline',
+    group: 'vs nearest baseline (analytic)',
+    header: 'Speed-up',
+    sub: 'at decoder params',
+    value: (r, _fit, _m, b) => b?.(r)?.speedup ?? NaN,
+    cell: (r, _fit, _m, b) => {
+      const c = b?.(r);
+      return c ? `${sig(c.speedup, 2)}x vs ${c.baseline.baseline.name} (${sig(c.paramsRatio, 2)}x params)` : '–';
     },
   },
   {
@@ -153,10 +170,16 @@ export interface SortState {
 export const PAGE_SIZE = 12;
 
 /** Rows sorted by a column, ties broken by id so the order is stable between progress updates. */
-export function sortRows(rows: readonly PointRow[], sort: SortState, fit: PowerLawFit | null, m: MeasuredLookup | null = null): PointRow[] {
+export function sortRows(
+  rows: readonly PointRow[],
+  sort: SortState,
+  fit: PowerLawFit | null,
+  m: MeasuredLookup | null = null,
+  b: BaselineLookup | null = null,
+): PointRow[] {
   const col = COLUMN_BY_KEY[sort.key];
   const sign = sort.dir === 'asc' ? 1 : -1;
-  const keyed = rows.map((r) => ({ r, v: col.value(r, fit, m) }));
+  const keyed = rows.map((r) => ({ r, v: col.value(r, fit, m, b) }));
   const missing = (v: number) => (Number.isNaN(v) ? 1 : 0);
   keyed.sort((a, b) => missing(a.v) - missing(b.v) || sign * (a.v - b.v) || a.r.id - b.r.id);
   return keyed.map((k) => k.r);
@@ -192,4 +215,16 @@ export function deviceColumns(
     const timesOne = Object.keys(s.byArch).some((k) => keyIndex.has(k));
     return timesOne || s.id === shownSeriesId ? [{ id: s.id, label: s.label, shown: s.id === shownSeriesId, lookup }] : [];
   });
+}
+
+const lookupCache = new WeakMap<SearchConfig, Map<string, BaselineLookup | null>>();
+
+/** Each frontier candidate's nearest baseline under the run's own settings (cached per run). */
+export function runBaselineLookup(config: SearchConfig | null, ids: readonly BaselineId[] = BASELINE_IDS): BaselineLookup | null {
+  if (!config) return null;
+  let byIds = lookupCache.get(config);
+  if (!byIds) lookupCache.set(config, (byIds = new Map()));
+  const k = ids.join(',');
+  if (!byIds.has(k)) byIds.set(k, baselineLookup(baselineRows(config.eval, ids), config.eval.workload));
+  return byIds.get(k) ?? null;
 }

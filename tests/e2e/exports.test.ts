@@ -76,6 +76,8 @@ test('Export SVG and PNG: a standalone figure with title, legend and axis labels
     'Selected',
     'Decode latency per token (ms, analytic)',
     'Decoder params (M, LTS proxy)',
+    // The baselines' labels are SVG text in the chart, so the figure keeps them.
+    'Pythia-70M',
   ]) {
     assert.ok(svg.text.includes(text), `SVG holds "${text}"`);
   }

@@ -14,9 +14,13 @@ import {
   encodeResultsLink,
   linkHash,
   readLinkHash,
+  measureLinkArchs,
+  readResults,
   seriesToResults,
+  writeResults,
   type MeasureLink,
 } from '../../../src/core/links';
+import { BASELINES, baselineById } from '../../../src/core/baselines';
 import { toMeasurement, type MeasuredSeries } from '../../../src/core/measurements';
 import { findPreset } from '../../../src/core/presets';
 import { compileSpace, repair, toArch } from '../../../src/core/genome';
@@ -219,25 +223,58 @@ describe('results link', () => {
 });
 
 describe('series to results', () => {
-  it('keeps Qwen2 and plain llama series apart (the codec writes one kind per link)', () => {
+  const at = new Date('2026-11-30T12:00:00Z');
+  const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'x', hardwareConcurrency: 4 };
+  const series = (id: string, archs: Arch[]): MeasuredSeries => ({
+    id,
+    label: id,
+    backend: 'wasm',
+    device,
+    thread: 'worker',
+    tokens: 128,
+    byArch: Object.fromEntries(archs.map((a, i) => [archKey(a), toMeasurement(resultOf(a, 1 + i), at)])),
+  });
+
+  it('carries any mix of families (baselines beside candidates): every measurement comes back under its arch', async () => {
     const qwen = findPreset('qwen2.5-0.5b')!.arch;
     const plain = { ...qwen };
     delete plain.qkvBias;
-    const at = new Date('2026-11-30T12:00:00Z');
-    const m = (arch: Arch) => toMeasurement(resultOf(arch), at);
-    const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'x', hardwareConcurrency: 4 };
-    const series = (id: string, archs: Arch[]): MeasuredSeries => ({
-      id,
-      label: id,
-      backend: 'wasm',
-      device,
-      thread: 'worker',
-      tokens: 128,
-      byArch: Object.fromEntries(archs.map((a) => [archKey(a), m(a)])),
-    });
-    const { results, leftOut } = seriesToResults([series('qwen', [qwen]), series('llama', [plain]), series('both', [qwen, plain])]);
-    expect(results.candidates.map(archKey)).toEqual([archKey(qwen)]);
-    expect(leftOut.map((s) => s.id)).toEqual(['llama', 'both']);
+    const frontier = defaultFrontier().slice(0, 3);
+    const baselines = BASELINES.map((b) => b.arch);
+    const input = [series('phone', [...frontier, ...baselines]), series('laptop', [qwen, plain, frontier[0]])];
+    const { results, leftOut } = seriesToResults(input);
+    expect(leftOut).toEqual([]);
+    const back = await decodeResultsLink(await encodeResultsLink(results));
+    expect(new Set(back.candidates.map(archKey))).toEqual(new Set(results.candidates.map(archKey)));
+    for (const s of input) {
+      const got = back.series.find((x) => x.label === s.label)!;
+      const byKey = Object.fromEntries(got.measurements.flatMap((m) => (m ? [[m.archKey, m.decode.medianMs]] : [])));
+      expect(byKey).toEqual(Object.fromEntries(Object.values(s.byArch).map((m) => [m.archKey, m.decode.medianMs])));
+    }
+  });
+
+  it('one family writes exactly what version 1 wrote (no group section), so older apps read it', async () => {
+    const frontier = defaultFrontier().slice(0, 4);
+    const { results } = seriesToResults([series('phone', frontier)]);
+    const w = new ByteWriter();
+    writeResults(w, results);
+    const bytes = w.finish();
+    const r = new ByteReader(bytes);
+    expect(readResults(r).candidates.map(archKey)).toEqual(frontier.map(archKey));
+    expect(r.done).toBe(true);
+  });
+});
+
+describe('measure link with baselines', () => {
+  it('carries the baselines by id beside the candidates; a link without them reads as none', async () => {
+    const frontier = defaultFrontier().slice(0, 5);
+    const ids = ['opt-350m', 'pythia-70m', 'lts-gpt2-16l'] as const;
+    const back = await decodeMeasureLink(await encodeMeasureLink({ ...measureLink(frontier), baselines: [...ids] }));
+    expect(back.baselines).toEqual(['opt-350m', 'pythia-70m', 'lts-gpt2-16l']);
+    expect(measureLinkArchs(back).map(archKey)).toEqual([...frontier, ...ids.map((id) => baselineById(id)!.arch)].map(archKey));
+    const plain = await decodeMeasureLink(await encodeMeasureLink(measureLink(frontier)));
+    expect(plain.baselines).toBeUndefined();
+    expect(measureLinkArchs(plain)).toHaveLength(5);
   });
 });
 

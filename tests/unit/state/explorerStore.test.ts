@@ -219,3 +219,35 @@ describe('refineBatch', () => {
     expect(refineBatch(state, 'no such series', 4)).toEqual([]);
   });
 });
+
+describe('applyPaper', () => {
+  it("sets the paper's space, budgets, objectives and baselines, and runs its search", async () => {
+    const { store } = setup(600);
+    store.getState().actions.applyPaper('merino');
+    const s = store.getState();
+    expect(s.settings.paper).toBe('merino');
+    expect(s.settings.presetId).toBe('merino-opt');
+    expect(s.settings.objectives.merino).toBe(true);
+    expect(s.settings.baselines).toEqual(['opt-350m', 'opt-125m']);
+    expect(s.run.status).toBe('running');
+    expect(s.run.config!.budgets).toEqual({ paramsTotal: 64e6 });
+    expect(s.run.config!.space.family).toBe('opt');
+    expect(s.run.config!.objectives[0].metric).toBe('entropy');
+    // Another paper while it runs: the first search stops, the second starts.
+    store.getState().actions.applyPaper('lts');
+    expect(store.getState().run.config!.budgets).toEqual({ paramsDecoder: 100e6, paramsDecoderMin: 6e6 });
+    expect(store.getState().run.status).toBe('running');
+    await until(idle(store));
+    const { run, results, errors } = store.getState();
+    expect(errors).toEqual([]);
+    expect(run.outcome).toBe('done');
+    const frontier = runView(results!.snapshot).frontier;
+    expect(frontier.length).toBeGreaterThan(0);
+    expect(frontier.every((r) => r.paramsDecoder >= 6e6 && r.paramsDecoder <= 100e6)).toBe(true);
+    // No paper: only the card goes, the settings stay.
+    store.getState().actions.applyPaper(null);
+    expect(store.getState().settings.paper).toBeNull();
+    expect(store.getState().settings.presetId).toBe('lts-gpt2');
+    expect(store.getState().run.status).toBe('idle');
+  });
+});

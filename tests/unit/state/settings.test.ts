@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENTROPY } from '../../../src/core/proxies';
 import { DEFAULT_SEARCH } from '../../../src/core/search';
 import { SPACE_PRESETS } from '../../../src/core/space';
-import { defaultSettings, formToBudgets, formToObjectives, formToSpace, settingsToConfig, spaceToForm } from '../../../src/state/settings';
+import { BASELINE_IDS } from '../../../src/core/baselines';
+import { MERINO_OBJECTIVES } from '../../../src/core/budgets';
+import { infeasibleBudgets } from '../../../src/state/preflight';
+import {
+  defaultSettings,
+  formToBudgets,
+  formToObjectives,
+  formToSpace,
+  paperSettings,
+  settingsToConfig,
+  spaceToForm,
+} from '../../../src/state/settings';
 
 describe('settings', () => {
   it('defaults are exactly the default search: LTS GPT-2, 64M total params, decoder params vs decode latency', () => {
@@ -25,15 +36,23 @@ describe('settings', () => {
   });
 
   it('budgets: display units to core units, empty means no limit, nonsense is reported', () => {
-    expect(formToBudgets({ paramsM: 64, paramsKind: 'total', mflopsPerToken: null, memoryMB: 300, latencyMs: 12 })).toEqual({
+    expect(
+      formToBudgets({ paramsM: 64, paramsKind: 'total', mflopsPerToken: null, memoryMB: 300, latencyMs: 12, minDecoderParamsM: null }),
+    ).toEqual({
       budgets: { paramsTotal: 64e6, memoryBytes: 300e6, latencyMs: 12 },
       errors: [],
     });
-    expect(formToBudgets({ paramsM: 30, paramsKind: 'decoder', mflopsPerToken: 50, memoryMB: null, latencyMs: null }).budgets).toEqual({
+    expect(
+      formToBudgets({ paramsM: 30, paramsKind: 'decoder', mflopsPerToken: 50, memoryMB: null, latencyMs: null, minDecoderParamsM: null })
+        .budgets,
+    ).toEqual({
       paramsDecoder: 30e6,
       flopsPerToken: 50e6,
     });
-    expect(formToBudgets({ paramsM: -1, paramsKind: 'total', mflopsPerToken: NaN, memoryMB: null, latencyMs: null }).errors).toEqual([
+    expect(
+      formToBudgets({ paramsM: -1, paramsKind: 'total', mflopsPerToken: NaN, memoryMB: null, latencyMs: null, minDecoderParamsM: null })
+        .errors,
+    ).toEqual([
       'Max params must be a positive number (or empty for no limit)',
       'FLOPs per token must be a positive number (or empty for no limit)',
     ]);
@@ -70,5 +89,78 @@ describe('settings', () => {
       'Evaluations must be an integer from 1 to 2,000,000',
       'Seed must be a non-negative integer',
     ]);
+  });
+
+  it('min decoder params: M to a floor in the config, empty or 0 = none, nonsense and min > max reported', () => {
+    const b = { paramsM: 100, paramsKind: 'decoder' as const, mflopsPerToken: null, memoryMB: null, latencyMs: null };
+    expect(formToBudgets({ ...b, minDecoderParamsM: 6 })).toEqual({ budgets: { paramsDecoder: 100e6, paramsDecoderMin: 6e6 }, errors: [] });
+    expect(formToBudgets({ ...b, minDecoderParamsM: null }).budgets).toEqual({ paramsDecoder: 100e6 });
+    expect(formToBudgets({ ...b, minDecoderParamsM: 0 }).budgets).toEqual({ paramsDecoder: 100e6 });
+    expect(formToBudgets({ ...b, minDecoderParamsM: NaN }).errors).toEqual([
+      'Min decoder params must be a number >= 0 (or empty for no minimum)',
+    ]);
+    expect(formToBudgets({ ...b, minDecoderParamsM: 200 }).errors).toEqual([
+      'Min decoder params (200 M) is above the params limit (100 M)',
+    ]);
+    const s = defaultSettings();
+    expect(s.budgets.minDecoderParamsM).toBeNull();
+    const { config } = settingsToConfig({ ...s, budgets: { ...s.budgets, paramsM: null, minDecoderParamsM: 6 } });
+    expect(config!.budgets).toEqual({ paramsDecoderMin: 6e6 });
+  });
+
+  it('pre-flight: a minimum above the largest arch of the space is infeasible, one within it is not', () => {
+    const s = defaultSettings();
+    const at = (min: number) => settingsToConfig({ ...s, budgets: { ...s.budgets, paramsM: null, minDecoderParamsM: min } }).config!;
+    expect(infeasibleBudgets(at(6))).toEqual([]);
+    expect(infeasibleBudgets(at(500))).toEqual([
+      'no feasible architecture: the largest arch in the space (16L d960 h8 ffn4032) has 183 M decoder params < minimum 500 M decoder params',
+    ]);
+  });
+
+  it('baselines default to all, paper to none', () => {
+    expect(defaultSettings().baselines).toEqual([...BASELINE_IDS]);
+    expect(defaultSettings().paper).toBeNull();
+  });
+
+  it('a paper preset: its space, budgets, objectives, entropy and baselines; evaluations and seed kept', () => {
+    const s = { ...defaultSettings(), evaluations: 500, seed: 3 };
+    const lts = paperSettings(s, 'lts');
+    expect(lts.presetId).toBe('lts-gpt2');
+    expect(lts.budgets).toEqual({
+      paramsM: 100,
+      paramsKind: 'decoder',
+      mflopsPerToken: null,
+      memoryMB: null,
+      latencyMs: null,
+      minDecoderParamsM: 6,
+    });
+    expect(lts.objectives.merino).toBe(false);
+    expect(lts.objectives.proxy).toBe('decoder-params');
+    expect(lts.baselines).toEqual(['lts-gpt2-16l', 'gpt2', 'gpt2-medium', 'opt-350m']);
+    expect(lts.paper).toBe('lts');
+    expect(settingsToConfig(lts).config!.budgets).toEqual({ paramsDecoder: 100e6, paramsDecoderMin: 6e6 });
+    expect(infeasibleBudgets(settingsToConfig(lts).config!)).toEqual([]);
+
+    const merino = paperSettings(lts, 'merino');
+    expect(merino.presetId).toBe('merino-opt');
+    expect(merino.space.family).toBe('opt');
+    expect(merino.budgets).toEqual({
+      paramsM: 64,
+      paramsKind: 'total',
+      mflopsPerToken: null,
+      memoryMB: null,
+      latencyMs: null,
+      minDecoderParamsM: null,
+    });
+    expect(merino.objectives.merino).toBe(true);
+    expect(merino.objectives.entropy).toEqual(DEFAULT_ENTROPY);
+    const config = settingsToConfig(merino).config!;
+    expect(config.objectives).toEqual(MERINO_OBJECTIVES);
+    expect(config.budgets).toEqual({ paramsTotal: 64e6 });
+    expect([config.evaluations, config.seed]).toEqual([500, 3]);
+    expect(merino.baselines).toEqual(['opt-350m', 'opt-125m']);
+
+    const none = paperSettings(merino, null);
+    expect(none).toEqual({ ...merino, paper: null });
   });
 });

@@ -83,6 +83,56 @@ describe('share link', () => {
     expect(back.state).toEqual(state);
   });
 
+  it('the paper rows: min decoder params, shown baselines and the paper round-trip', async () => {
+    const state = defaults();
+    state.settings.budgets.minDecoderParamsM = 6;
+    state.settings.baselines = ['opt-350m', 'lts-gpt2-16l'];
+    state.settings.paper = 'lts';
+    const { hash } = await encodeShareLink(state);
+    const back = await decodeShareLink(payloadOf(hash));
+    expect(back.problems).toEqual([]);
+    expect(back.state.settings.budgets.minDecoderParamsM).toBe(6);
+    expect(back.state.settings.baselines).toEqual(['opt-350m', 'lts-gpt2-16l']);
+    expect(back.state.settings.paper).toBe('lts');
+    expect(SHARE_TABLE.slice(-3).map((p) => p.name)).toEqual(['minDecoderParamsM', 'baselines', 'paper']);
+  });
+
+  it('a link made before the paper rows opens with no minimum, every baseline and no paper', async () => {
+    const { version, payload } = readLinkHash(SAVED[1])!;
+    const values = JSON.parse(
+      new (await import('../../../src/core/linkCodec')).ByteReader(
+        await (await import('../../../src/core/linkCodec')).decodePayload(payload),
+      ).string(),
+    ) as unknown[];
+    expect(values.length).toBeLessThan(SHARE_TABLE.findIndex((p) => p.name === 'minDecoderParamsM') + 1);
+    const back = await decodeShareLink(payload, version);
+    expect(back.problems).toEqual([]);
+    expect(back.state.settings.budgets.minDecoderParamsM).toBeNull();
+    expect(back.state.settings.baselines).toEqual(defaultSettings().baselines);
+    expect(back.state.settings.paper).toBeNull();
+  });
+
+  it('every baseline has a bit in the link, and the mask round-trips', async () => {
+    const { BASELINE_IDS } = await import('../../../src/core/baselines');
+    const { LINK_BASELINES, baselinesFromMask, baselinesToMask } = await import('../../../src/state/shareTable');
+    for (const id of BASELINE_IDS) expect(LINK_BASELINES).toContain(id);
+    expect(baselinesFromMask(baselinesToMask(BASELINE_IDS))).toEqual(BASELINE_IDS);
+    expect(baselinesFromMask(0)).toEqual([]);
+  });
+
+  it('a baselines mask out of bounds or an unknown paper is named and replaced by its default', async () => {
+    const { decodePayload, encodePayload, ByteReader, ByteWriter } = await import('../../../src/core/linkCodec');
+    const { hash } = await encodeShareLink(defaults());
+    const values = JSON.parse(new ByteReader(await decodePayload(payloadOf(hash))).string()) as unknown[];
+    values[SHARE_TABLE.findIndex((p) => p.name === 'baselines')] = -1;
+    values[SHARE_TABLE.findIndex((p) => p.name === 'paper')] = 'attention-is-all';
+    const bad = await encodePayload(new ByteWriter().string(JSON.stringify(values)).byte(0).finish());
+    const back = await decodeShareLink(bad);
+    expect(back.problems).toEqual(['baselines: -1 is outside 0 to 1023', 'paper: not one of none, lts, merino']);
+    expect(back.state.settings.baselines).toEqual(defaultSettings().baselines);
+    expect(back.state.settings.paper).toBeNull();
+  });
+
   it('a value out of bounds is named and replaced by its default, the rest kept', async () => {
     const state = defaults();
     state.settings.seed = 7;
