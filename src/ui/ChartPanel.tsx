@@ -16,6 +16,7 @@ import { FrontierChart } from './FrontierChart';
 import { LinksPanel } from './LinksPanel';
 import type { ScreenSeries } from './pointsDraw';
 import type { LegendItem } from './svgDocument';
+import { HelpFor } from './Help';
 
 const spaceName = (space: SearchSpace): string =>
   SPACE_PRESETS.find((p) => JSON.stringify(p.space) === JSON.stringify(space))?.label ?? 'Custom';
@@ -183,6 +184,7 @@ function Exports(props: {
 
 export function ChartPanel() {
   const view = useExplorer((s) => s.view);
+  const latencyWord = useExplorer((s) => (s.results?.config.eval.predictor ? 'predicted' : 'analytic'));
   const { setView } = useActions();
   const figure = useFigure();
   const chartRef = useRef<HTMLDivElement>(null);
@@ -200,8 +202,20 @@ export function ChartPanel() {
         </div>
       </header>
       <div className="chart-controls">
-        <Select label="x axis" value={view.x} options={X_METRICS.map((m) => ({ value: m, label: AXES[m].name }))} onChange={pick('x')} />
-        <Select label="y axis" value={view.y} options={Y_METRICS.map((m) => ({ value: m, label: AXES[m].name }))} onChange={pick('y')} />
+        <Select
+          label="x axis"
+          value={view.x}
+          options={X_METRICS.map((m) => ({ value: m, label: AXES[m].name }))}
+          onChange={pick('x')}
+          help={<HelpFor metric={view.x} latencyWord={latencyWord} where="x axis" />}
+        />
+        <Select
+          label="y axis"
+          value={view.y}
+          options={Y_METRICS.map((m) => ({ value: m, label: AXES[m].name }))}
+          onChange={pick('y')}
+          help={<HelpFor metric={view.y} latencyWord={latencyWord} where="y axis" />}
+        />
         <Checkbox label="log x" checked={view.logX} onChange={(logX) => setView({ logX })} />
         <Checkbox label="log y" checked={view.logY} onChange={(logY) => setView({ logY })} />
         <Checkbox label="dominated" checked={view.showDominated} onChange={(showDominated) => setView({ showDominated })} />

@@ -153,7 +153,8 @@ function Popover({
  * A "?" button that explains glossary entry `id` (or `entry`, for texts with live figures such as
  * the measured-latency one): `<Help id="entropy" />`.
  */
-export function Help({ id, entry }: { id: GlossaryId; entry?: GlossaryEntry }) {
+/** `where` tells two buttons for the same entry apart ("What is Decoder params? (y axis)"). */
+export function Help({ id, entry, where }: { id: GlossaryId; entry?: GlossaryEntry; where?: string }) {
   const e = entry ?? GLOSSARY[id];
   const key = useId();
   const open = useSyncExternalStore(subscribe, getOpenKey, getServerKey) === key;
@@ -183,7 +184,7 @@ export function Help({ id, entry }: { id: GlossaryId; entry?: GlossaryEntry }) {
         ref={button}
         type="button"
         className="help-button"
-        aria-label={`What is ${e.title}?`}
+        aria-label={`What is ${e.title}?${where ? ` (${where})` : ''}`}
         aria-expanded={open}
         aria-controls={popId}
         onClick={() => setOpenKey(open ? null : key)}
@@ -198,6 +199,6 @@ export function Help({ id, entry }: { id: GlossaryId; entry?: GlossaryEntry }) {
 }
 
 /** The "?" for a chart axis metric (latency axes by the run's source: analytic or predicted). */
-export function HelpFor({ metric, latencyWord }: { metric: AxisMetric; latencyWord?: 'analytic' | 'predicted' }) {
-  return <Help id={glossaryIdForAxis(metric, latencyWord)} />;
+export function HelpFor({ metric, latencyWord, where }: { metric: AxisMetric; latencyWord?: 'analytic' | 'predicted'; where?: string }) {
+  return <Help id={glossaryIdForAxis(metric, latencyWord)} where={where} />;
 }

@@ -40,7 +40,7 @@ const popoverBox = (p: Page) =>
   });
 
 test('a "?" opens by keyboard, shows its formula, and Escape closes it with focus back on the button', async () => {
-  const button = page.getByRole('button', { name: 'What is Decoder params?' });
+  const button = page.getByRole('button', { name: 'What is Decoder params?', exact: true });
   assert.equal(await button.getAttribute('aria-expanded'), 'false');
   await button.focus();
   await page.keyboard.press('Enter');
@@ -140,8 +140,13 @@ test('on a phone (390 px) the hint explains the running search and a popover sta
   await hint.waitFor();
   assert.match((await hint.textContent()) ?? '', /search is running|Pareto frontier/);
   await waitForSearchDone(phone.page);
-  for (const name of ['What is Measured latency?', 'What is Latency limit?', 'What is Decoder params?']) {
-    const button = phone.page.getByRole('button', { name });
+  for (const name of [
+    'What is Measured latency?',
+    'What is Latency limit?',
+    'What is Decoder params?',
+    'What is Decoder params? (y axis)',
+  ]) {
+    const button = phone.page.getByRole('button', { name, exact: true });
     await button.scrollIntoViewIfNeeded();
     await button.click();
     await phone.page.getByRole('dialog').waitFor();
