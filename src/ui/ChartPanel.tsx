@@ -207,14 +207,14 @@ export function ChartPanel() {
           value={view.x}
           options={X_METRICS.map((m) => ({ value: m, label: AXES[m].name }))}
           onChange={pick('x')}
-          help={<HelpFor metric={view.x} latencyWord={latencyWord} where="x axis" />}
+          help={<HelpFor metric={view.x} latencyWord={latencyWord} where="horizontal axis" />}
         />
         <Select
           label="y axis"
           value={view.y}
           options={Y_METRICS.map((m) => ({ value: m, label: AXES[m].name }))}
           onChange={pick('y')}
-          help={<HelpFor metric={view.y} latencyWord={latencyWord} where="y axis" />}
+          help={<HelpFor metric={view.y} latencyWord={latencyWord} where="vertical axis" />}
         />
         <Checkbox label="log x" checked={view.logX} onChange={(logX) => setView({ logX })} />
         <Checkbox label="log y" checked={view.logY} onChange={(logY) => setView({ logY })} />

@@ -268,7 +268,8 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
       aria-label="Frontier plot: arrow keys select the previous or next frontier candidate"
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <ComposedChart margin={MARGIN}>
+        {/* No recharts keyboard layer: the chart box is the one tab stop, with a short name. */}
+        <ComposedChart margin={MARGIN} accessibilityLayer={false}>
           {axes}
           <ChartLayer
             series={series}

@@ -153,7 +153,7 @@ function Popover({
  * A "?" button that explains glossary entry `id` (or `entry`, for texts with live figures such as
  * the measured-latency one): `<Help id="entropy" />`.
  */
-/** `where` tells two buttons for the same entry apart ("What is Decoder params? (y axis)"). */
+/** `where` tells two buttons for the same entry apart ("What is Decoder params? (vertical axis)"). */
 export function Help({ id, entry, where }: { id: GlossaryId; entry?: GlossaryEntry; where?: string }) {
   const e = entry ?? GLOSSARY[id];
   const key = useId();

@@ -1,5 +1,5 @@
 // Run controls: evaluations and seed, "Search" / "Stop", progress and the outcome of the last run.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatElapsed, formatInt, formatSci } from '../view/format';
 import { useActions, useExplorer } from '../state/store';
 import { NumberInput, Panel } from './controls';
@@ -86,6 +86,19 @@ export function RunPanel() {
   const seed = useExplorer((s) => s.settings.seed);
   const { startSearch, stopSearch, setEvaluations, setSeed } = useActions();
   const running = status === 'running';
+  const searchButton = useRef<HTMLButtonElement>(null);
+  const stopButton = useRef<HTMLButtonElement>(null);
+  // A disabled button drops focus to the page body (63 Tabs back to the table): when the button
+  // that had it is disabled, the focus moves to the other one (Search -> Stop when a run starts,
+  // Stop -> Search when it ends). Focus anywhere else is left alone.
+  const was = useRef(running);
+  useEffect(() => {
+    if (was.current === running) return; // only on a change: page load leaves the focus where it is
+    was.current = running;
+    const [from, to] = running ? [searchButton, stopButton] : [stopButton, searchButton];
+    const active = document.activeElement;
+    if (active === from.current || active === document.body || active === null) to.current?.focus();
+  }, [running]);
   return (
     <Panel title="Run" className="run-panel">
       <div className="row-2">
@@ -93,10 +106,10 @@ export function RunPanel() {
         <NumberInput label="Seed" value={seed} step={1} min={0} onChange={(v) => setSeed(v ?? NaN)} />
       </div>
       <div className="buttons">
-        <button type="button" className="primary" onClick={startSearch} disabled={running}>
+        <button ref={searchButton} type="button" className="primary" onClick={startSearch} disabled={running}>
           Search
         </button>
-        <button type="button" onClick={stopSearch} disabled={!running}>
+        <button ref={stopButton} type="button" onClick={stopSearch} disabled={!running}>
           Stop
         </button>
       </div>

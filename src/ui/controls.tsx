@@ -36,6 +36,9 @@ export function NumberInput(props: {
 }) {
   const id = useId();
   const [text, setText] = useState(show(props.value));
+  // "64e" in a number input: the browser reports the value as '' and flags badInput. Empty would
+  // read as "no limit" in an optional field; a typo must be an error on this field instead.
+  const [bad, setBad] = useState(false);
   // Follow external changes (a preset) unless the field already shows that value; adjusted while
   // rendering, as React advises for state that follows a prop (Object.is: NaN equals itself).
   const [followed, setFollowed] = useState(props.value);
@@ -54,13 +57,26 @@ export function NumberInput(props: {
         step={props.step ?? 'any'}
         placeholder={props.placeholder}
         disabled={props.disabled}
-        onChange={(e) => {
-          setText(e.target.value);
-          const t = e.target.value.trim();
-          props.onChange(t === '' ? (props.optional ? null : NaN) : Number(t));
+        aria-invalid={bad || Number.isNaN(props.value) ? true : undefined}
+        aria-describedby={bad ? `${id}-error` : undefined}
+        // onInput, not onChange: clearing "64e" changes the value React tracks from '' to '', so
+        // React would drop that change event and the field would stay marked as a typo.
+        onChange={() => undefined}
+        onInput={(e) => {
+          const el = e.currentTarget;
+          setText(el.value);
+          const t = el.value.trim();
+          const typo = el.validity.badInput || (t !== '' && !Number.isFinite(Number(t)));
+          setBad(typo);
+          props.onChange(typo ? NaN : t === '' ? (props.optional ? null : NaN) : Number(t));
         }}
       />
       {props.unit ? <span className="unit">{props.unit}</span> : null}
+      {bad ? (
+        <span id={`${id}-error`} className="field-error" role="alert">
+          Not a number: fix it or clear the field{props.optional ? ' (empty = no limit)' : ''}.
+        </span>
+      ) : null}
     </span>
   );
   if (props.help) {

@@ -144,7 +144,7 @@ test('on a phone (390 px) the hint explains the running search and a popover sta
     'What is Measured latency?',
     'What is Latency limit?',
     'What is Decoder params?',
-    'What is Decoder params? (y axis)',
+    'What is Decoder params? (vertical axis)',
   ]) {
     const button = phone.page.getByRole('button', { name, exact: true });
     await button.scrollIntoViewIfNeeded();

@@ -32,6 +32,38 @@ test('an impossible budget says why and keeps the frontier on screen', async () 
   await page.getByLabel('Max params').fill('64');
 });
 
+test('a budget with a typo ("64e") is an error on that field, never "no limit"; the frontier stays', async () => {
+  const n = await frontierSize(page);
+  const subtitle = () => page.getByRole('region', { name: 'Pareto frontier' }).locator('.card-sub').textContent();
+  for (const label of ['Max params', 'Max memory (weights + KV + activations)']) {
+    const field = page.getByLabel(label, { exact: true });
+    await field.fill('');
+    await field.pressSequentially('64e');
+    assert.equal(await field.getAttribute('aria-invalid'), 'true', label);
+    await page.getByRole('alert').filter({ hasText: 'Not a number' }).waitFor();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'must be a positive number' }).first().waitFor();
+    assert.equal(await frontierSize(page), n, 'the frontier on screen is kept');
+    assert.match((await subtitle()) ?? '', /≤ 64 M total params/);
+    await field.fill(label === 'Max params' ? '64' : '');
+    assert.equal(await field.getAttribute('aria-invalid'), null);
+  }
+});
+
+test('keyboard: Enter on Search keeps the focus on the run controls; the chart is one tab stop with a short name', async () => {
+  await page.getByRole('button', { name: 'Search', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') !== '0');
+  await page.getByText(/^Done:/).waitFor();
+  const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+  assert.ok(focused === 'Search' || focused === 'Stop', `focus on ${focused}`);
+  assert.equal(await page.locator('svg.recharts-surface').getAttribute('tabindex'), null);
+  const box = page.locator('.chart-box');
+  assert.equal(await box.getAttribute('tabindex'), '0');
+  const name = (await box.getAttribute('aria-label')) ?? '';
+  assert.ok(name.length < 90 && !/Decode latency per token/.test(name), name);
+});
+
 test('a space with no valid dModel/dInner pair gets core validateSpace messages', async () => {
   await page.getByLabel('dInner to').fill('256');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
