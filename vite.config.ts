@@ -1,6 +1,14 @@
 import basicSsl from '@vitejs/plugin-basic-ssl';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { CSP } from './csp.mjs';
+
+/** The Content Security Policy as a meta tag of the built page (csp.mjs says why not in dev). */
+const csp = (): Plugin => ({
+  name: 'lm-frontier-csp',
+  apply: 'build',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
+});
 
 // Cross-origin isolation lets tfjs-backend-wasm use threads (SharedArrayBuffer). Static hosts
 // must send the same two headers for threads; without them the app still works single-threaded.
@@ -24,7 +32,7 @@ function base(path = process.env.BASE_PATH): string {
 
 export default defineConfig({
   base: base(),
-  plugins: [react(), ...(lan ? [basicSsl({ name: 'lm-frontier-lan' })] : [])],
+  plugins: [react(), csp(), ...(lan ? [basicSsl({ name: 'lm-frontier-lan' })] : [])],
   server: { headers: isolation, ...(lan ? { host: '0.0.0.0' } : {}) },
   preview: { headers: isolation, ...(lan ? { host: '0.0.0.0' } : {}) },
   worker: {

@@ -21,10 +21,16 @@ const STYLE_PROPS = [
   'visibility',
 ] as const;
 
+/** Computed styles as SVG presentation attributes (fill="…"), not a style attribute: the page's
+ *  Content Security Policy (style-src 'self') blocks setting style attributes, and a standalone
+ *  SVG has no stylesheet to outrank them. */
 function inlineStyles(source: Element, target: Element): void {
   const cs = getComputedStyle(source);
-  const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
-  target.setAttribute('style', style);
+  for (const p of STYLE_PROPS) {
+    const v = cs.getPropertyValue(p);
+    if (v) target.setAttribute(p, v);
+  }
+  target.removeAttribute('style');
   target.removeAttribute('class');
   const a = source.children;
   const b = target.children;

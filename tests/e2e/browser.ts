@@ -56,6 +56,12 @@ export async function openPage(
   // tsx compiles tests with esbuild's keepNames, which wraps named functions in __name(); the
   // functions Playwright serialises into the page need that helper to exist there.
   await context.addInitScript('globalThis.__name = (f) => f;');
+  // Content Security Policy violations of the page (workers report theirs as console errors).
+  await context.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const origin = new URL(BASE_URL).origin;
@@ -136,12 +142,12 @@ export async function searchTinySpace(
   await fill('Vocabulary', 1000);
   await fill('Layers from', 1);
   await fill('Layers to', layersTo);
-  await fill('dModel from', 32);
-  await fill('dModel to', dModelTo);
-  await fill('dModel step', 32);
+  await fill('Model width (dModel) from', 32);
+  await fill('Model width (dModel) to', dModelTo);
+  await fill('Model width (dModel) step', 32);
   await page.getByLabel('Heads (nHead choices)').fill('2');
-  await fill('dInner from', 128);
-  await fill('dInner to', dInnerTo);
+  await fill('FFN width (dInner) from', 128);
+  await fill('FFN width (dInner) to', dInnerTo);
   await fill('Evaluations', evaluations);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });

@@ -116,6 +116,19 @@ for (const backend of BACKENDS) {
   });
 }
 
+test('all four backends measured under the Content Security Policy, with no violation and no request off the origin', async () => {
+  const { CSP } = await import('../../csp.mjs');
+  assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'), CSP);
+  assert.doesNotMatch(CSP, /'unsafe-eval'|'unsafe-inline'/);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
+  assert.deepEqual(
+    app.problems.filter((p) => /Content Security Policy|foreign request/.test(p)),
+    [],
+  );
+  // Every backend's series is there (the loop above measured each under this policy).
+  for (const b of BACKENDS) assert.match(await legendText(page), new RegExp(`measured \\(${b} · `));
+});
+
 test('measured latency on the x axis shows only the measured candidates; screenshot', async () => {
   await page.getByLabel('x axis').selectOption({ label: 'Measured latency (decode)' });
   const region = page.getByRole('region', { name: 'Pareto frontier' });

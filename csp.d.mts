@@ -1,0 +1,2 @@
+export declare const CSP: string;
+export declare const HEADER_ONLY: string;
