@@ -12,6 +12,11 @@ import { LIMITS, parseArch } from './validate';
 
 type Base = Omit<Arch, 'layers' | 'dModel'>;
 
+/** The most candidates one written list holds (a measure link's; each group of a results link).
+ *  A frontier sent to measure has 20; the cap keeps a crafted link from building thousands of
+ *  512-layer models on the page's main thread. */
+export const MAX_LINK_CANDIDATES = 256;
+
 const baseOf = ({ family, vocabSize, contextLength, tieEmbeddings, embedDim, normPosition, qkvBias }: Arch): Base => ({
   family,
   vocabSize,
@@ -54,6 +59,7 @@ const sortedValues = (xs: Iterable<number>): number[] => [...new Set(xs)].sort((
 /** Writes `archs` (at least one, all with the same base); throws a RangeError otherwise. */
 export function writeCandidates(w: ByteWriter, archs: readonly Arch[]): void {
   if (archs.length === 0) throw new RangeError('no candidates to write');
+  if (archs.length > MAX_LINK_CANDIDATES) throw new RangeError(`a link carries at most ${MAX_LINK_CANDIDATES} candidates of one kind`);
   const base = baseOf(archs[0]);
   const key = JSON.stringify(base);
   if (archs.some((a) => JSON.stringify(baseOf(a)) !== key)) {
@@ -107,8 +113,9 @@ export function writeCandidates(w: ByteWriter, archs: readonly Arch[]): void {
   }
 }
 
-/** Reads what writeCandidates wrote; every candidate is checked as an arch file would be. */
-export function readCandidates(r: ByteReader): Arch[] {
+/** Reads what writeCandidates wrote; every candidate is checked as an arch file would be, and
+ *  more than `max` candidates (MAX_LINK_CANDIDATES) are refused. */
+export function readCandidates(r: ByteReader, max: number = MAX_LINK_CANDIDATES): Arch[] {
   const family: Family | undefined = FAMILIES[r.byte()];
   if (!family) throw new LinkError('the link names a model family this version does not know');
   const vocabSize = r.uint();
@@ -122,7 +129,9 @@ export function readCandidates(r: ByteReader): Arch[] {
   const nKvHead = llama ? readDictionary(r, LIMITS.nHead) : [];
   const dInner = readDictionary(r, LIMITS.dInner);
   const count = r.uint();
-  if (count < 1 || count > 1000) throw new LinkError(`the link holds ${count} candidates; it can hold 1 to 1,000`);
+  if (count < 1 || count > max) {
+    throw new LinkError(`the link holds ${count.toLocaleString('en-US')} candidates; this app reads 1 to ${max.toLocaleString('en-US')}`);
+  }
   const pick = (list: number[], width: number): number => {
     const v = list[r.bits(width)];
     if (v === undefined) throw new LinkError('the link points past its own list of values: it is damaged');

@@ -48,13 +48,48 @@ export class LinkError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Raw deflate with the platform's streams
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream));
+/** The longest link text read (the URL hash, or a payload): 64 kB, eight times a share link
+ *  carrying its full 8 kB of measured series. A longer one is refused before it is decoded. */
+export const MAX_LINK_TEXT = 65_536;
+
+/** The most bytes a payload may inflate to (4 MB). Raw deflate packs up to about 1,000 bytes
+ *  into one, so 64 kB of link text could otherwise inflate to some 50 MB (a "zip bomb"). */
+export const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
+  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream('deflate-raw')));
   return new Uint8Array(await out.arrayBuffer());
 }
 
-export const deflateRaw = (bytes: Uint8Array): Promise<Uint8Array> => pipe(bytes, new CompressionStream('deflate-raw'));
-export const inflateRaw = (bytes: Uint8Array): Promise<Uint8Array> => pipe(bytes, new DecompressionStream('deflate-raw'));
+/** Inflates `bytes`, reading the stream chunk by chunk and stopping past `maxBytes`. Any failure
+ *  of the stream (damaged data, trailing bytes) is a LinkError. */
+export async function inflateRaw(bytes: Uint8Array, maxBytes: number = MAX_PAYLOAD_BYTES): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        reader.cancel().catch(() => undefined);
+        throw new LinkError(`the link data unpacks to more than ${maxBytes / 1024 / 1024} MB, far more than any link this app writes`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof LinkError) throw e;
+    throw new LinkError('the link data is damaged (it does not decompress): it may have been cut short when copied');
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
 
 /** Bytes as link text: deflated when that is shorter, then base64url, behind a one-letter tag. */
 export async function encodePayload(bytes: Uint8Array): Promise<string> {
@@ -62,15 +97,14 @@ export async function encodePayload(bytes: Uint8Array): Promise<string> {
   return packed.length < bytes.length ? `z${toBase64Url(packed)}` : `r${toBase64Url(bytes)}`;
 }
 
+/** The bytes of a payload; anything that is not one (too long, damaged, too large once inflated)
+ *  is a LinkError. */
 export async function decodePayload(text: string): Promise<Uint8Array> {
+  if (text.length > MAX_LINK_TEXT) throw new LinkError(`the link is longer than ${MAX_LINK_TEXT.toLocaleString('en-US')} characters`);
   const body = fromBase64Url(text.slice(1));
-  if (text[0] === 'r') return body;
+  if (text[0] === 'r') return body; // at most 48 kB: the text is at most MAX_LINK_TEXT
   if (text[0] !== 'z') throw new LinkError('the link data has an unknown form (it may come from a newer version)');
-  try {
-    return await inflateRaw(body);
-  } catch {
-    throw new LinkError('the link data is damaged (it does not decompress): it may have been cut short when copied');
-  }
+  return inflateRaw(body);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,8 +207,10 @@ export class ByteReader {
     return this.uint() / scale;
   }
 
-  string(): string {
+  /** A UTF-8 string of at most `maxBytes` bytes (longer: a LinkError naming `what`). */
+  string(maxBytes: number = MAX_PAYLOAD_BYTES, what = 'a text'): string {
     const n = this.uint();
+    if (n > maxBytes) throw new LinkError(`the link holds ${what} longer than ${maxBytes.toLocaleString('en-US')} bytes`);
     if (this.pos + n > this.bytes.length) throw new LinkError('the link data ends too soon: it may have been cut short when copied');
     const s = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + n));
     this.pos += n;

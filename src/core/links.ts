@@ -10,12 +10,13 @@
 import { archKey, parseArchKey, type Arch } from './arch';
 import { BACKENDS, type BackendName } from './backendNames';
 import { BASELINE_IDS, baselineById, type BaselineId } from './baselines';
-import { readCandidates, writeCandidates } from './candidateCodec';
+import { MAX_LINK_CANDIDATES, readCandidates, writeCandidates } from './candidateCodec';
 import type { DeviceInfo } from './deviceInfo';
-import { ByteReader, ByteWriter, decodePayload, encodePayload, LinkError } from './linkCodec';
+import { ByteReader, ByteWriter, decodePayload, encodePayload, LinkError, MAX_LINK_TEXT } from './linkCodec';
 import type { MeasuredSeries, Measurement, TimingSummary } from './measurements';
 import { archBase, unpackArch, type PackedSnapshot } from './packed';
 import type { SearchConfig } from './search';
+import { LIMITS } from './validate';
 
 export const LINK_VERSION = 1;
 
@@ -26,6 +27,11 @@ export const linkHash = (kind: LinkKind, payload: string): string => `#v=${LINK_
 
 /** The link in a URL hash, or null when the hash holds none (a plain visit). */
 export function readLinkHash(hash: string): { version: number; kind: LinkKind; payload: string } | null {
+  if (hash.length > MAX_LINK_TEXT) {
+    throw new LinkError(
+      `the link is ${hash.length.toLocaleString('en-US')} characters long; this app reads links up to ${MAX_LINK_TEXT.toLocaleString('en-US')}`,
+    );
+  }
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const kind = KINDS.find((k) => params.has(k));
   if (!kind) return null;
@@ -197,10 +203,13 @@ export function writeResults(w: ByteWriter, link: ResultsLink): void {
   for (const s of link.series) {
     if (s.measurements.length !== link.candidates.length) throw new RangeError('a series must hold one entry per candidate');
   }
+  if (link.candidates.length > RESULTS_LIMITS.candidates) {
+    throw new RangeError(`a link carries at most ${RESULTS_LIMITS.candidates} candidates`);
+  }
   writeCandidates(w, first.length ? first.map((i) => link.candidates[i]) : link.candidates);
   w.uint(link.series.length);
   for (const s of link.series) {
-    w.string(s.label)
+    w.string(s.label.slice(0, RESULTS_LIMITS.labelChars))
       .string(s.backend)
       .string(JSON.stringify(s.device))
       .string(s.thread)
@@ -219,16 +228,58 @@ export function writeResults(w: ByteWriter, link: ResultsLink): void {
   }
 }
 
-const isDeviceInfo = (d: unknown): d is DeviceInfo =>
-  !!d && typeof d === 'object' && typeof (d as DeviceInfo).backend === 'string' && typeof (d as DeviceInfo).runtime === 'string';
+/** Bounds of a results link beyond its candidates' (candidateCodec, validate's LIMITS). */
+export const RESULTS_LIMITS = {
+  /** Device series in one link. */
+  series: 256,
+  /** Groups of candidates that differ in family, vocabulary, context... (baselines beside a frontier). */
+  groups: 64,
+  /** Candidates over all groups: a measure link's MAX_LINK_CANDIDATES and its baselines fit. */
+  candidates: 2 * MAX_LINK_CANDIDATES,
+  /** UTF-8 bytes of a series label (the writer keeps labelChars characters, at most 3 bytes each). */
+  labelBytes: 4096,
+  labelChars: 1000,
+  /** UTF-8 bytes of a backend or thread name. */
+  nameBytes: 64,
+  /** UTF-8 bytes of the device description (JSON). */
+  deviceBytes: 8192,
+  /** Latest measuring time, seconds since 1970 (the end of year 9999, the last ISO 8601 writes). */
+  atSeconds: 253_402_300_799,
+} as const;
+
+const DEVICE_TEXTS = ['webglRenderer', 'webgpuAdapter', 'userAgent'] as const;
+const DEVICE_NUMBERS = ['hardwareConcurrency', 'deviceMemoryGB', 'wasmThreadCount'] as const;
+const DEVICE_FLAGS = ['crossOriginIsolated', 'wasmSimd', 'wasmThreads'] as const;
+
+/** A device description from its JSON: the fields DeviceInfo knows, each of its type (the page
+ *  renders them; an object where a text belongs would break it), others dropped. */
+function readDevice(text: string): DeviceInfo {
+  let d: unknown;
+  try {
+    d = JSON.parse(text);
+  } catch {
+    d = null;
+  }
+  const o = d as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object' || typeof o.backend !== 'string' || typeof o.runtime !== 'string') {
+    throw new LinkError('the results link describes its device in a form this version cannot read');
+  }
+  const device: Record<string, unknown> = { backend: o.backend, runtime: o.runtime };
+  for (const k of DEVICE_TEXTS) if (typeof o[k] === 'string') device[k] = o[k];
+  for (const k of DEVICE_NUMBERS) if (typeof o[k] === 'number' && Number.isFinite(o[k])) device[k] = o[k];
+  for (const k of DEVICE_FLAGS) if (typeof o[k] === 'boolean') device[k] = o[k];
+  return device as unknown as DeviceInfo;
+}
 
 export function readResults(r: ByteReader): ResultsLink {
   const candidates = readCandidates(r);
   const count = r.uint();
-  if (count > 256) throw new LinkError('the link holds more device series (over 256) than this app reads');
+  if (count > RESULTS_LIMITS.series) {
+    throw new LinkError(`the link holds more device series (over ${RESULTS_LIMITS.series}) than this app reads`);
+  }
   const series: ResultsSeries[] = [];
-  const readMeasurements = (archs: readonly Arch[], tokens: number, at: string) =>
-    archs.map(archKey).map((archKey): Measurement | null => {
+  const readMeasurements = (keys: readonly string[], tokens: number, at: string) =>
+    keys.map((archKey): Measurement | null => {
       if (r.byte() === 0) return null;
       const prefill = readTiming(r);
       const decode = readTiming(r);
@@ -238,28 +289,31 @@ export function readResults(r: ByteReader): ResultsLink {
       const slices = r.uint();
       return { archKey, tokens, prefill, decode, firstRunMs, peakBytes, leakedTensors, ...(slices > 1 ? { slices } : {}), at };
     });
+  const keys = candidates.map(archKey);
   for (let i = 0; i < count; i++) {
-    const label = r.string();
-    const backend = r.string();
-    let device: unknown;
-    try {
-      device = JSON.parse(r.string());
-    } catch {
-      throw new LinkError('the results link describes its device in a form this version cannot read');
-    }
-    if (!isDeviceInfo(device)) throw new LinkError('the results link describes its device in a form this version cannot read');
-    const thread = r.string();
+    const label = r.string(RESULTS_LIMITS.labelBytes, 'a series name');
+    const backend = r.string(RESULTS_LIMITS.nameBytes, 'a backend name');
+    const device = readDevice(r.string(RESULTS_LIMITS.deviceBytes, 'a device description'));
+    const thread = r.string(RESULTS_LIMITS.nameBytes, 'a thread name');
     const tokens = r.uint();
-    const at = new Date(r.uint() * 1000).toISOString();
-    series.push({ label, backend, device, thread, tokens, at, measurements: readMeasurements(candidates, tokens, at) });
+    if (tokens > LIMITS.contextLength) throw new LinkError(`the link holds a series of T = ${tokens}, longer than any context`);
+    const seconds = r.uint();
+    if (seconds > RESULTS_LIMITS.atSeconds) throw new LinkError('the link holds a measuring time past the year 9999');
+    const at = new Date(seconds * 1000).toISOString();
+    series.push({ label, backend, device, thread, tokens, at, measurements: readMeasurements(keys, tokens, at) });
   }
   if (r.done) return { candidates, series };
   const groups = r.uint();
-  if (groups > 64) throw new LinkError('the link holds more kinds of model (over 64) than this app reads');
+  if (groups > RESULTS_LIMITS.groups) {
+    throw new LinkError(`the link holds more kinds of model (over ${RESULTS_LIMITS.groups}) than this app reads`);
+  }
   for (let g = 0; g < groups; g++) {
-    const archs = readCandidates(r);
+    const room = RESULTS_LIMITS.candidates - candidates.length;
+    if (room < 1) throw new LinkError(`the link holds more than ${RESULTS_LIMITS.candidates} candidates; this app reads up to that many`);
+    const archs = readCandidates(r, Math.min(room, MAX_LINK_CANDIDATES));
+    const groupKeys = archs.map(archKey);
     candidates.push(...archs);
-    for (const s of series) s.measurements.push(...readMeasurements(archs, s.tokens, s.at));
+    for (const s of series) s.measurements.push(...readMeasurements(groupKeys, s.tokens, s.at));
   }
   return { candidates, series };
 }

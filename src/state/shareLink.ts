@@ -1,8 +1,17 @@
 // The share link: the property table's values (shareTable.ts) as a positional JSON array (no
 // keys) behind core/links' `#v=1&s=` framing, plus the measured device series while they fit. A
 // link of an older version is brought up to date by MIGRATIONS before it is read.
-import { ByteReader, ByteWriter, decodePayload, encodePayload, LinkError, readProperties, writeProperties } from '../core/linkCodec';
-import { LINK_VERSION, linkHash, readResults, seriesToResults, writeResults, type ResultsLink } from '../core/links';
+import {
+  ByteReader,
+  ByteWriter,
+  decodePayload,
+  encodePayload,
+  LinkError,
+  MAX_LINK_TEXT,
+  readProperties,
+  writeProperties,
+} from '../core/linkCodec';
+import { LINK_VERSION, linkHash, readResults, RESULTS_LIMITS, seriesToResults, writeResults, type ResultsLink } from '../core/links';
 import type { MeasuredSeries } from '../core/measurements';
 import { defaultShareState, SHARE_TABLE, type ShareState } from './shareTable';
 
@@ -43,8 +52,10 @@ export async function encodeShareLink(state: ShareState, series: readonly Measur
       candidates: used.map((i) => results.candidates[i]),
       series: kept.map((s) => ({ ...s, measurements: used.map((i) => s.measurements[i]) })),
     };
-    const hash = await encode(keys.size ? trimmed : null);
-    if (hash.length - bare.length <= MEASURED_LINK_BUDGET) return { hash, leftOut: left };
+    // A link carries at most RESULTS_LIMITS' candidates and series (a receiver refuses more).
+    const readable = trimmed.candidates.length <= RESULTS_LIMITS.candidates && trimmed.series.length <= RESULTS_LIMITS.series;
+    const hash = readable ? await encode(keys.size ? trimmed : null) : '';
+    if (readable && hash.length - bare.length <= MEASURED_LINK_BUDGET) return { hash, leftOut: left };
     left.unshift(`${kept.pop()!.label} (too large for a link)`);
   }
   return { hash: bare, leftOut: left };
@@ -59,10 +70,15 @@ export interface DecodedShareLink {
 }
 
 export async function decodeShareLink(payload: string, version: number = LINK_VERSION): Promise<DecodedShareLink> {
+  if (!Number.isInteger(version) || version < 1 || version > LINK_VERSION) {
+    throw new LinkError(`the link's version ${version} is not one this app reads (1 to ${LINK_VERSION})`);
+  }
   const r = new ByteReader(await decodePayload(payload));
+  // The settings are a JSON array of short values: far below the longest link text.
+  const settings = r.string(MAX_LINK_TEXT, 'settings');
   let values: unknown;
   try {
-    values = JSON.parse(r.string());
+    values = JSON.parse(settings);
   } catch {
     throw new LinkError('the share link is damaged: its settings cannot be read');
   }

@@ -8,6 +8,7 @@ import { type LinkProperty } from '../core/linkCodec';
 import { parsePredictor, type LatencyPredictor } from '../core/predictor';
 import { PROXY_IDS } from '../core/proxies';
 import { SPACE_PRESETS } from '../core/space';
+import { LIMITS } from '../core/validate';
 import { X_METRICS, Y_METRICS } from '../view/axes';
 import type { ViewSettings } from '../view/chartData';
 import type { EntropyParams } from '../core/proxies';
@@ -152,23 +153,25 @@ export function defaultShareState(): ShareState {
   };
 }
 
-/** Version 1 of the share link, in order. Append only. */
+/** Version 1 of the share link, in order. Append only. Every number has bounds: the space's are
+ *  validate's LIMITS (the form's own checks then keep each range to MAX_CHOICES values),
+ *  evaluations MAX_EVALUATIONS; the search runs in its worker, never on the page's thread. */
 export const SHARE_TABLE: readonly Row[] = [
   choice('preset', [...SPACE_PRESETS.map((p) => p.id), 'custom' as const], setting('presetId')),
   choice('family', FAMILIES, space('family')),
-  int('vocab', 1, 1_000_000, space('vocabSize')),
-  int('context', 1, 1_048_576, space('contextLength')),
+  int('vocab', 1, LIMITS.vocabSize, space('vocabSize')),
+  int('context', 1, LIMITS.contextLength, space('contextLength')),
   bool('tie', space('tieEmbeddings')),
-  int('layersMin', 1, 512, space('layersMin')),
-  int('layersMax', 1, 512, space('layersMax')),
-  int('dModelMin', 1, 65_536, space('dModelMin')),
-  int('dModelMax', 1, 65_536, space('dModelMax')),
-  int('dModelStep', 1, 65_536, space('dModelStep')),
+  int('layersMin', 1, LIMITS.nLayer, space('layersMin')),
+  int('layersMax', 1, LIMITS.nLayer, space('layersMax')),
+  int('dModelMin', 1, LIMITS.dModel, space('dModelMin')),
+  int('dModelMax', 1, LIMITS.dModel, space('dModelMax')),
+  int('dModelStep', 1, LIMITS.dModel, space('dModelStep')),
   text('heads', 200, space('heads')),
   text('kvHeads', 200, space('kvHeads')),
-  int('dInnerMin', 1, 262_144, space('dInnerMin')),
-  int('dInnerMax', 1, 262_144, space('dInnerMax')),
-  int('dInnerStep', 1, 262_144, space('dInnerStep')),
+  int('dInnerMin', 1, LIMITS.dInner, space('dInnerMin')),
+  int('dInnerMax', 1, LIMITS.dInner, space('dInnerMax')),
+  int('dInnerStep', 1, LIMITS.dInner, space('dInnerStep')),
   bool('heterogeneous', space('heterogeneous')),
   num('minFfnRatio', 0, 100, space('minFfnRatio')),
   num('paramsM', 0, 1e7, budget('paramsM'), true),
