@@ -38,6 +38,10 @@ export interface SpaceError {
 const isSortedPositiveInts = (xs: unknown): xs is number[] =>
   Array.isArray(xs) && xs.length > 0 && xs.every((x, i) => Number.isInteger(x) && x > 0 && (i === 0 || x > xs[i - 1]));
 
+/** "64, 65, 66 and 1,200 more": the first few of a list of numbers. */
+const someOf = (xs: readonly number[], shown = 3): string =>
+  xs.length <= shown ? xs.join(', ') : `${xs.slice(0, shown).join(', ')} and ${(xs.length - shown).toLocaleString('en-US')} more`;
+
 export function validateSpace(space: SearchSpace): SpaceError[] {
   const errors: SpaceError[] = [];
   if (!FAMILIES.includes(space.family)) {
@@ -65,16 +69,16 @@ export function validateSpace(space: SearchSpace): SpaceError[] {
   }
   if (!(space.rules.minFfnRatio >= 0)) errors.push({ field: 'rules.minFfnRatio', message: 'minFfnRatio must be >= 0' });
   if (errors.length) return errors;
-  for (const d of space.dModel) {
-    if (!space.nHead.some((h) => d % h === 0)) {
-      errors.push({ field: 'dModel', message: `dModel ${d}: no nHead choice divides it` });
-    }
-    if (!space.dInner.some((f) => f >= space.rules.minFfnRatio * d)) {
-      errors.push({
-        field: 'dInner',
-        message: `dModel ${d}: no dInner choice is >= ${space.rules.minFfnRatio} x ${d}`,
-      });
-    }
+  // One error per rule, naming the dModel choices it fails (a step of 1 would otherwise give thousands).
+  const r = space.rules.minFfnRatio;
+  const noHead = space.dModel.filter((d) => !space.nHead.some((h) => d % h === 0));
+  if (noHead.length) {
+    errors.push({ field: 'dModel', message: `dModel ${someOf(noHead)}: no nHead choice divides ${noHead.length === 1 ? 'it' : 'them'}` });
+  }
+  const noFfn = space.dModel.filter((d) => !space.dInner.some((f) => f >= r * d));
+  if (noFfn.length) {
+    const of = noFfn.length === 1 ? String(noFfn[0]) : 'dModel';
+    errors.push({ field: 'dInner', message: `dModel ${someOf(noFfn)}: no dInner choice is >= ${r} x ${of}` });
   }
   return errors;
 }

@@ -6,6 +6,7 @@ import { BASELINE_IDS, type BaselineId } from '../core/baselines';
 import { MERINO_OBJECTIVES, type Budgets, type Objective } from '../core/budgets';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import { validateSpace } from '../core/genome';
+import { LIMITS } from '../core/validate';
 import { DEFAULT_PROFILE, type DeviceProfile, type Workload } from '../core/latency';
 import { DEFAULT_OPERATORS } from '../core/operators';
 import { DEFAULT_ENTROPY, type EntropyParams, type ProxyId } from '../core/proxies';
@@ -103,45 +104,114 @@ export function spaceToForm(s: SearchSpace): SpaceForm {
 
 export const isPositiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
 
-function rangeChoices(name: string, lo: number, hi: number, by: number, errors: string[]): number[] {
-  if (!isPositiveInt(lo) || !isPositiveInt(hi) || !isPositiveInt(by)) {
-    errors.push(`${name}: from, to and step must be positive integers`);
+/**
+ * The Space panel's label for each of core's space fields: what the app shows instead of the
+ * field names core's (and the CLI's) messages use.
+ */
+export const SPACE_LABELS = {
+  family: 'Family',
+  vocabSize: 'Vocabulary',
+  contextLength: 'Context',
+  tieEmbeddings: 'Tie output head to token table',
+  nLayer: 'Layers',
+  dModel: 'Model width',
+  nHead: 'Heads',
+  nKvHead: 'KV heads',
+  dInner: 'FFN width',
+  minFfnRatio: 'Min FFN ratio',
+} as const;
+
+const CODE_NAMES = new RegExp(`\\b(?:rules\\.)?(${Object.keys(SPACE_LABELS).join('|')})\\b`, 'g');
+
+/** A core message in the panel's words: every field name replaced by its label. */
+export const inPanelWords = (message: string): string =>
+  message.replace(CODE_NAMES, (_, name: keyof typeof SPACE_LABELS) => SPACE_LABELS[name]);
+
+const int = (v: number) => v.toLocaleString('en-US');
+
+/** A "from ... to ... [step ...]" range as its choices, or one sentence on what to change. */
+function rangeChoices(label: string, lo: number, hi: number, by: number | null, limit: number, errors: string[]): number[] {
+  const fields = by === null ? '"from" and "to"' : '"from", "to" and "step"';
+  if (!isPositiveInt(lo) || !isPositiveInt(hi) || (by !== null && !isPositiveInt(by))) {
+    errors.push(`${label}: ${fields} must be positive integers`);
     return [];
   }
   if (lo > hi) {
-    errors.push(`${name}: "from" ${lo} is larger than "to" ${hi}`);
+    errors.push(`${label}: "from" ${int(lo)} is larger than "to" ${int(hi)}`);
     return [];
   }
-  if ((hi - lo) / by + 1 > MAX_CHOICES) {
-    errors.push(`${name}: more than ${MAX_CHOICES} choices; use a larger step`);
+  const n = Math.floor((hi - lo) / (by ?? 1)) + 1;
+  if (n > MAX_CHOICES) {
+    errors.push(
+      by === null
+        ? `${label}: from ${int(lo)} to ${int(hi)} gives ${int(n)} choices, more than ${int(MAX_CHOICES)}; lower "to"`
+        : `${label}: from ${int(lo)} to ${int(hi)} in steps of ${int(by)} gives ${int(n)} choices, ` +
+            `more than ${int(MAX_CHOICES)}; use a larger "step" or a narrower range`,
+    );
+    return [];
+  }
+  if (hi > limit) {
+    errors.push(`${label}: "to" ${int(hi)} is above the limit of ${int(limit)}; lower "to"`);
     return [];
   }
   const out: number[] = [];
-  for (let v = lo; v <= hi; v += by) out.push(v);
+  for (let v = lo; v <= hi; v += by ?? 1) out.push(v);
   return out;
 }
 
-function listChoices(name: string, text: string, errors: string[]): number[] {
+function listChoices(label: string, text: string, limit: number, errors: string[]): number[] {
   const parts = text.split(/[\s,;]+/).filter(Boolean);
   const xs = parts.map(Number);
   if (xs.length === 0 || !xs.every(isPositiveInt)) {
-    errors.push(`${name}: give positive integers separated by commas, e.g. "2, 4, 8"`);
+    errors.push(`${label}: give positive integers separated by commas, e.g. "2, 4, 8"`);
+    return [];
+  }
+  const over = xs.filter((x) => x > limit);
+  if (over.length) {
+    errors.push(`${label}: ${someOf(over.map(int))} ${over.length === 1 ? 'is' : 'are'} above the limit of ${int(limit)}`);
     return [];
   }
   return [...new Set(xs)].sort((a, b) => a - b);
 }
 
-/** The form as a SearchSpace, or every problem with it (ours, then core's validateSpace). */
+const someOf = (xs: string[]): string => (xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 3).join(', ')} and ${int(xs.length - 3)} more`);
+
+function whole(label: string, v: number, limit: number, errors: string[]): void {
+  if (!isPositiveInt(v) || v > limit) errors.push(`${label} must be an integer from 1 to ${int(limit)}`);
+}
+
+/**
+ * The form as a SearchSpace, or every problem with it, each once and in the panel's words. The
+ * checks here cover core's validateSpace; its messages (field names, for the CLI) are only a
+ * safety net, translated.
+ */
 export function formToSpace(f: SpaceForm): { space?: SearchSpace; errors: string[] } {
   const errors: string[] = [];
-  const nLayer = rangeChoices('Layers', f.layersMin, f.layersMax, 1, errors);
-  const dModel = rangeChoices('dModel', f.dModelMin, f.dModelMax, f.dModelStep, errors);
-  const nHead = listChoices('Heads', f.heads, errors);
-  const dInner = rangeChoices('dInner', f.dInnerMin, f.dInnerMax, f.dInnerStep, errors);
-  const nKvHead = f.family === 'llama' ? listChoices('KV heads', f.kvHeads, errors) : undefined;
-  if (!isPositiveInt(f.vocabSize)) errors.push('Vocabulary size must be a positive integer');
-  if (!isPositiveInt(f.contextLength)) errors.push('Context length must be a positive integer');
-  if (!(f.minFfnRatio >= 0)) errors.push('Min FFN ratio must be a number >= 0');
+  const L = SPACE_LABELS;
+  const nLayer = rangeChoices(L.nLayer, f.layersMin, f.layersMax, null, LIMITS.nLayer, errors);
+  const dModel = rangeChoices(L.dModel, f.dModelMin, f.dModelMax, f.dModelStep, LIMITS.dModel, errors);
+  const nHead = listChoices(L.nHead, f.heads, LIMITS.nHead, errors);
+  const dInner = rangeChoices(L.dInner, f.dInnerMin, f.dInnerMax, f.dInnerStep, LIMITS.dInner, errors);
+  const nKvHead = f.family === 'llama' ? listChoices(L.nKvHead, f.kvHeads, LIMITS.nHead, errors) : undefined;
+  whole(L.vocabSize, f.vocabSize, LIMITS.vocabSize, errors);
+  whole(L.contextLength, f.contextLength, LIMITS.contextLength, errors);
+  if (!(f.minFfnRatio >= 0)) errors.push(`${L.minFfnRatio} must be a number >= 0`);
+  if (errors.length) return { errors: unique(errors) };
+  const r = f.minFfnRatio;
+  const noHead = dModel.filter((d) => !nHead.some((h) => d % h === 0));
+  if (noHead.length) {
+    const them = noHead.length === 1 ? 'it' : 'them';
+    errors.push(
+      `${L.nHead}: no choice divides ${L.dModel} ${someOf(noHead.map(int))}; add a head count that divides ${them} (1 always does)`,
+    );
+  }
+  const noFfn = dModel.filter((d) => !dInner.some((x) => x >= r * d));
+  if (noFfn.length) {
+    errors.push(
+      `${L.dInner}: for ${L.dModel} ${someOf(noFfn.map(int))}, no choice is ≥ ${r} × ${L.dModel}; ` +
+        `raise ${L.dInner} "to" or lower ${L.minFfnRatio}`,
+    );
+  }
   if (errors.length) return { errors };
   const space: SearchSpace = {
     family: f.family,
@@ -156,9 +226,12 @@ export function formToSpace(f: SpaceForm): { space?: SearchSpace; errors: string
     heterogeneous: f.heterogeneous,
     rules: { minFfnRatio: f.minFfnRatio },
   };
-  const coreErrors = validateSpace(space).map((e) => e.message);
+  const coreErrors = unique(validateSpace(space).map((e) => inPanelWords(e.message)));
   return coreErrors.length ? { errors: coreErrors } : { space, errors: [] };
 }
+
+/** Each message once: two checks that refuse the same thing show one sentence. */
+const unique = (xs: string[]): string[] => [...new Set(xs)];
 
 export function formToBudgets(b: BudgetsForm): { budgets: Budgets; errors: string[] } {
   const errors: string[] = [];
@@ -214,7 +287,7 @@ export function settingsToConfig(s: Settings): { config?: SearchConfig; errors: 
   if (![aAtt, aFfn, rho0].every((v) => Number.isFinite(v) && v > 0)) {
     errors.push('Entropy parameters a_att, a_ffn and ρ0 must be positive numbers');
   }
-  if (!space || errors.length) return { errors };
+  if (!space || errors.length) return { errors: unique(errors) };
   const config: SearchConfig = {
     space,
     objectives: formToObjectives(s.objectives),

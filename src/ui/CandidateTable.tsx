@@ -97,7 +97,7 @@ export function CandidateTable() {
                         <th key={d.id} scope="col" aria-sort={isSorted ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
                           <button type="button" className="sort" onClick={() => sortByDevice(d.id)} title={d.label}>
                             <span className="th-main th-device">
-                              {d.label}
+                              <span className="th-device-name">{d.label}</span>
                               <span className="sort-mark" aria-hidden="true">
                                 {isSorted ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
                               </span>

@@ -7,6 +7,7 @@ import { MAX_DOMINATED } from '../view/chartData';
 import { exportCsv, exportJson } from '../view/exports';
 import { formatCount, formatInt } from '../view/format';
 import { seriesColor } from '../view/measuredView';
+import { legendItems, moreText } from '../view/legend';
 import { runView } from '../view/runView';
 import { explorerStore, referenceStore, useActions, useExplorer, useReference } from '../state/store';
 import { chartSvgString, svgToPng, type ChartFigure } from './chartExport';
@@ -45,8 +46,10 @@ function useFigure(): ChartFigure {
   const legend: LegendItem[] = measuredX
     ? []
     : [{ label: `Pareto frontier (${formatInt(rv?.frontier.length ?? 0)})`, color: themeVar('--front'), symbol: 'line-dot' }];
-  // One entry per backend + device, honest about where the numbers come from.
-  measurements.series.forEach((m, i) => {
+  // One entry per backend + device, honest about where the numbers come from; the first few
+  // only, then a count, so hundreds of stored series never bury the chart.
+  const capped = legendItems(measurements.series);
+  capped.shown.forEach((m, i) => {
     const n = Object.keys(m.byArch).length;
     legend.push({
       label: `measured (${m.label}): ${formatInt(n)} candidate${n === 1 ? '' : 's'}`,
@@ -54,6 +57,7 @@ function useFigure(): ChartFigure {
       symbol: 'diamond',
     });
   });
+  if (capped.more) legend.push({ label: moreText(capped.more), color: themeVar('--muted'), symbol: 'none' });
   if (view.showDominated && !measuredX) {
     const n = Math.min(MAX_DOMINATED, rv?.dominated.length ?? 0);
     legend.push({ label: `Dominated (random sample, ${formatInt(n)} shown)`, color: themeVar('--dom'), symbol: 'faint-dot' });
@@ -90,12 +94,15 @@ function useFigure(): ChartFigure {
 const themeVar = (name: string) => `var(${name})`;
 
 function Legend({ items }: { items: LegendItem[] }) {
+  // A long label is cut by CSS (text-overflow) and shown whole in its tooltip.
   return (
     <ul className="legend" aria-label="Legend">
-      {items.map((it) => (
-        <li key={it.label}>
-          <span className={`legend-symbol sym-${it.symbol}`} style={{ color: it.color }} aria-hidden="true" />
-          {it.label}
+      {items.map((it, i) => (
+        <li key={i} title={it.label} className={it.symbol === 'none' ? 'legend-more' : undefined}>
+          {it.symbol === 'none' ? null : (
+            <span className={`legend-symbol sym-${it.symbol}`} style={{ color: it.color }} aria-hidden="true" />
+          )}
+          <span className="legend-label">{it.label}</span>
         </li>
       ))}
     </ul>

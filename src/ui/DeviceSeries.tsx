@@ -39,6 +39,7 @@ function SeriesRow({ id, label, index, count }: { id: string; label: string; ind
       <input
         type="text"
         aria-label={`Name of ${label}`}
+        title={name}
         value={name}
         onChange={(e) => setName(e.target.value)}
         onBlur={() => (name.trim() ? renameSeries(id, name) : setName(label))}

@@ -1,7 +1,7 @@
 // Search space: a preset, then every choice list and rule of it, editable.
 import { FAMILIES, type Family } from '../core/arch';
 import type { SpacePresetId } from '../core/space';
-import { PRESET_OPTIONS } from '../state/settings';
+import { PRESET_OPTIONS, SPACE_LABELS } from '../state/settings';
 import { useActions, useExplorer } from '../state/store';
 import { Checkbox, NumberInput, Panel, RangeInputs, Select, TextInput } from './controls';
 
@@ -38,7 +38,7 @@ export function SpacePanel() {
         onChange={(family) => updateSpace({ family, ...(family === 'llama' && !f.kvHeads.trim() ? { kvHeads: f.heads } : {}) })}
       />
       <RangeInputs
-        label="Layers"
+        label={SPACE_LABELS.nLayer}
         from={f.layersMin}
         to={f.layersMax}
         onChange={(p) =>
@@ -46,7 +46,7 @@ export function SpacePanel() {
         }
       />
       <RangeInputs
-        label="dModel"
+        label={`${SPACE_LABELS.dModel} (dModel)`}
         from={f.dModelMin}
         to={f.dModelMax}
         step={f.dModelStep}
@@ -58,12 +58,12 @@ export function SpacePanel() {
           })
         }
       />
-      <TextInput label="Heads (nHead choices)" value={f.heads} onChange={(heads) => updateSpace({ heads })} />
+      <TextInput label={`${SPACE_LABELS.nHead} (nHead choices)`} value={f.heads} onChange={(heads) => updateSpace({ heads })} />
       {f.family === 'llama' ? (
-        <TextInput label="KV heads (nKvHead choices)" value={f.kvHeads} onChange={(kvHeads) => updateSpace({ kvHeads })} />
+        <TextInput label={`${SPACE_LABELS.nKvHead} (nKvHead choices)`} value={f.kvHeads} onChange={(kvHeads) => updateSpace({ kvHeads })} />
       ) : null}
       <RangeInputs
-        label="dInner"
+        label={`${SPACE_LABELS.dInner} (dInner)`}
         from={f.dInnerMin}
         to={f.dInnerMax}
         step={f.dInnerStep}
@@ -81,16 +81,16 @@ export function SpacePanel() {
         onChange={(heterogeneous) => updateSpace({ heterogeneous })}
       />
       <NumberInput
-        label="Min FFN ratio (dInner ≥ r × dModel)"
+        label={`${SPACE_LABELS.minFfnRatio} (dInner ≥ r × dModel)`}
         value={f.minFfnRatio}
         step={0.1}
         min={0}
         onChange={(v) => updateSpace({ minFfnRatio: v ?? NaN })}
       />
       <div className="row-2">
-        <NumberInput label="Vocabulary" value={f.vocabSize} step={1} onChange={(v) => updateSpace({ vocabSize: v ?? NaN })} />
+        <NumberInput label={SPACE_LABELS.vocabSize} value={f.vocabSize} step={1} onChange={(v) => updateSpace({ vocabSize: v ?? NaN })} />
         <NumberInput
-          label="Context"
+          label={SPACE_LABELS.contextLength}
           value={f.contextLength}
           step={1}
           unit="tok"

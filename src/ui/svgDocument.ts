@@ -1,7 +1,13 @@
 // A standalone SVG figure: title, subtitle and legend above the chart's own SVG markup (axes,
 // labels and points, styles already inlined). Pure string building, so it is unit-tested in Node.
 
-export type LegendSymbol = 'dot' | 'faint-dot' | 'cross' | 'ring' | 'line-dot' | 'diamond' | 'square';
+import { legendItems, moreText, truncateLabel } from '../view/legend';
+
+/** 'none': a text-only entry ("and 292 more device series"). */
+export type LegendSymbol = 'dot' | 'faint-dot' | 'cross' | 'ring' | 'line-dot' | 'diamond' | 'square' | 'none';
+
+/** Entries an exported legend draws at most (the chart panel caps its device series before this). */
+export const SVG_LEGEND_MAX = 16;
 
 export interface LegendItem {
   label: string;
@@ -41,6 +47,8 @@ function symbol(item: LegendItem, x: number, y: number): string {
       return `<path d="M${x + 8},${y - 5}l5,5l-5,5l-5,-5z" fill="${c}"/>`;
     case 'square':
       return `<rect x="${x + 4}" y="${y - 4}" width="8" height="8" fill="${c}"/>`;
+    case 'none':
+      return '';
     case 'line-dot':
       return (
         `<path d="M${x},${y + 4}H${x + 8}V${y - 4}H${x + 16}" stroke="${c}" stroke-width="1.6" fill="none"/>` +
@@ -63,14 +71,21 @@ export function svgDocument(f: FigureSpec): string {
   head.push(`<text x="${pad}" y="${y}" font-size="12" fill="${escapeXml(f.muted)}">${escapeXml(f.subtitle)}</text>`);
   y += 22;
   let x = pad;
-  for (const item of f.legend) {
-    const w = 24 + textWidth(item.label, 12) + 18;
+  // A backstop: at most SVG_LEGEND_MAX entries, each label cut to a line's length.
+  const capped = legendItems(f.legend, f.legend.length <= SVG_LEGEND_MAX ? SVG_LEGEND_MAX : SVG_LEGEND_MAX - 1);
+  const items: LegendItem[] = capped.more
+    ? [...capped.shown, { label: moreText(capped.more, 'entries'), color: f.muted, symbol: 'none' }]
+    : capped.shown;
+  for (const it of items) {
+    const item = { ...it, label: truncateLabel(it.label) };
+    const indent = item.symbol === 'none' ? 0 : 22;
+    const w = indent + 2 + textWidth(item.label, 12) + 18;
     if (x + w > f.width - pad && x > pad) {
       x = pad;
       y += 20;
     }
     head.push(symbol(item, x, y - 4));
-    head.push(`<text x="${x + 22}" y="${y}" font-size="12" fill="${escapeXml(f.text)}">${escapeXml(item.label)}</text>`);
+    head.push(`<text x="${x + indent}" y="${y}" font-size="12" fill="${escapeXml(f.text)}">${escapeXml(item.label)}</text>`);
     x += w;
   }
   const top = y + 8;

@@ -64,12 +64,15 @@ test('keyboard: Enter on Search keeps the focus on the run controls; the chart i
   assert.ok(name.length < 90 && !/Decode latency per token/.test(name), name);
 });
 
-test('a space with no valid dModel/dInner pair gets core validateSpace messages', async () => {
-  await page.getByLabel('dInner to').fill('256');
+test("a space with no valid width/FFN width pair gets one sentence in the panel's words", async () => {
+  await page.getByLabel('FFN width (dInner) to').fill('256');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
-  const alert = page.getByRole('alert').filter({ hasText: 'no dInner choice' });
+  const alert = page.getByRole('alert').filter({ hasText: 'FFN width: for Model width' });
   await alert.waitFor();
-  assert.match((await alert.textContent()) ?? '', /dModel 192: no dInner choice is >= 1\.7 x 192/);
+  const text = (await alert.textContent()) ?? '';
+  assert.match(text, /FFN width: for Model width 192, 256, 320 and 10 more, no choice is ≥ 1\.7 × Model width/);
+  assert.doesNotMatch(text, /\b(dModel|dInner|nHead)\b/);
+  assert.equal(await alert.locator('p').count(), 1);
   await page.getByLabel('Preset').selectOption({ label: 'LTS GPT-2' });
 });
 

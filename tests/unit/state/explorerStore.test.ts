@@ -145,13 +145,15 @@ describe('explorer store', () => {
     expect(workers).toHaveLength(1);
   });
 
-  it('a space with no valid dModel/dInner pair reports core validateSpace messages', () => {
+  it("a space with no valid width/FFN width pair says so once, in the panel's words", () => {
     const { store, workers } = setup();
     store.getState().actions.updateSpace({ dInnerMin: 128, dInnerMax: 256, dInnerStep: 64 });
     store.getState().actions.startSearch();
     const { errors, run } = store.getState();
     expect(run.status).toBe('idle');
-    expect(errors[0]).toBe('dModel 192: no dInner choice is >= 1.7 x 192');
+    expect(errors).toEqual([
+      'FFN width: for Model width 192, 256, 320 and 10 more, no choice is ≥ 1.7 × Model width; raise FFN width "to" or lower Min FFN ratio',
+    ]);
     expect(workers).toHaveLength(0);
   });
 

@@ -13,8 +13,10 @@ import {
   formToObjectives,
   formToSpace,
   paperSettings,
+  inPanelWords,
   settingsToConfig,
   spaceToForm,
+  type SpaceForm,
 } from '../../../src/state/settings';
 
 describe('settings', () => {
@@ -29,10 +31,56 @@ describe('settings', () => {
   it('reports range and list mistakes in words', () => {
     const f = spaceToForm(SPACE_PRESETS[0].space);
     expect(formToSpace({ ...f, layersMin: 20 }).errors).toEqual(['Layers: "from" 20 is larger than "to" 16']);
-    expect(formToSpace({ ...f, dModelStep: 0 }).errors).toEqual(['dModel: from, to and step must be positive integers']);
+    expect(formToSpace({ ...f, dModelStep: 0 }).errors).toEqual(['Model width: "from", "to" and "step" must be positive integers']);
     expect(formToSpace({ ...f, heads: '2, four' }).errors[0]).toMatch(/^Heads: give positive integers/);
-    expect(formToSpace({ ...f, dInnerStep: 1, dInnerMax: 100_000 }).errors[0]).toMatch(/more than 2000 choices/);
-    expect(formToSpace({ ...f, heads: '3' }).errors[0]).toBe('dModel 128: no nHead choice divides it');
+    expect(formToSpace({ ...f, dInnerStep: 1, dInnerMax: 100_000 }).errors[0]).toMatch(/more than 2,000; use a larger "step"/);
+    expect(formToSpace({ ...f, heads: '3' }).errors).toEqual([
+      'Heads: no choice divides Model width 128, 256, 320 and 6 more; add a head count that divides them (1 always does)',
+    ]);
+  });
+
+  it('a range that is too long says which field to change (Layers has no step)', () => {
+    const f = spaceToForm(SPACE_PRESETS[0].space);
+    expect(formToSpace({ ...f, layersMin: 2, layersMax: 100_000 }).errors).toEqual([
+      'Layers: from 2 to 100,000 gives 99,999 choices, more than 2,000; lower "to"',
+    ]);
+    expect(formToSpace({ ...f, layersMax: 1000 }).errors).toEqual(['Layers: "to" 1,000 is above the limit of 512; lower "to"']);
+    expect(formToSpace({ ...f, dModelMin: 64, dModelMax: 100_000, dModelStep: 1 }).errors).toEqual([
+      'Model width: from 64 to 100,000 in steps of 1 gives 99,937 choices, more than 2,000; use a larger "step" or a narrower range',
+    ]);
+  });
+
+  it("bad forms: every refusal once, in the panel's words (no code names)", () => {
+    const f = spaceToForm(SPACE_PRESETS[0].space);
+    const base = defaultSettings();
+    const bad: Partial<SpaceForm>[] = [
+      { vocabSize: 2_000_000 },
+      { vocabSize: NaN, contextLength: 1e7 },
+      { layersMax: 1000 },
+      { layersMax: 100_000 },
+      { dModelMax: 100_000, dModelStep: 1000 },
+      { dModelMin: 64, dModelMax: 2000, dModelStep: 1, heads: '7' },
+      { heads: '7' },
+      { heads: '2, 5000, 6000' },
+      { dInnerMax: 1_000_000, dInnerStep: 1000 },
+      { dInnerMin: 128, dInnerMax: 128, minFfnRatio: 8 },
+      { minFfnRatio: -1 },
+      { family: 'llama', kvHeads: 'x' },
+      { family: 'llama', kvHeads: '2000' },
+      { layersMin: 0, dModelStep: NaN, heads: '', dInnerMin: 9999, dInnerMax: 1 },
+    ];
+    for (const patch of bad) {
+      const { errors } = settingsToConfig({ ...base, space: { ...f, ...patch } });
+      expect(errors.length, JSON.stringify(patch)).toBeGreaterThan(0);
+      expect(errors.length, JSON.stringify(patch)).toBeLessThanOrEqual(5);
+      expect(new Set(errors).size, JSON.stringify(errors)).toBe(errors.length);
+      for (const e of errors) expect(e).not.toMatch(/\b(vocabSize|contextLength|nLayer|dModel|dInner|nHead|nKvHead|minFfnRatio)\b/);
+    }
+  });
+
+  it("core messages that reach the app are put in the panel's words", () => {
+    expect(inPanelWords('dModel 128: no nHead choice divides it')).toBe('Model width 128: no Heads choice divides it');
+    expect(inPanelWords('rules.minFfnRatio must be >= 0; vocabSize too large')).toBe('Min FFN ratio must be >= 0; Vocabulary too large');
   });
 
   it('budgets: display units to core units, empty means no limit, nonsense is reported', () => {
