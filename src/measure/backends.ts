@@ -117,8 +117,74 @@ export async function selectBackend(name: BackendName): Promise<BackendName> {
   await tf.ready();
   const running = tf.getBackend();
   if (running !== name) throw new Error(`asked for the ${name} backend but tfjs is running '${running}'`);
+  watchDeviceLoss(name);
   return name;
 }
+
+// A GPU backend can lose its device mid-run (a GPU process reset, a driver update, the tab sent
+// to the background on a phone, WEBGL_lose_context). tfjs then throws from somewhere deep or
+// returns zeros: the loss is recorded here and timing checks it between runs, so the candidate
+// fails with this reason. The worker is dropped after a failed call; the next one starts fresh.
+let lost: string | null = null;
+// Settles (rejects) when the loss is seen: a run in flight on a lost context may never resolve
+// (tfjs waits on a fence of a context that is gone), so timing races each run against it.
+let lostSignal: Promise<never> = new Promise<never>(() => undefined);
+let signalLoss: (reason: string) => void = () => undefined;
+
+function markLost(reason: string): void {
+  lost ??= reason;
+  signalLoss(lost);
+}
+
+function watchDeviceLoss(name: BackendName): void {
+  lost = null;
+  lostSignal = new Promise<never>((_, reject) => {
+    signalLoss = (reason) => reject(new Error(reason));
+  });
+  lostSignal.catch(() => undefined); // read by whoever races it; never unhandled
+  const backend = tf.backend() as unknown as {
+    gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext };
+    device?: { lost?: Promise<{ reason?: string; message?: string }> };
+  };
+  if (name === 'webgl') {
+    const canvas = backend.gpgpu?.gl?.canvas as (HTMLCanvasElement | OffscreenCanvas) | undefined;
+    canvas?.addEventListener('webglcontextlost', () =>
+      markLost('the WebGL context was lost during measurement (GPU reset or the page was backgrounded); measure again to start a new one'),
+    );
+  } else if (name === 'webgpu') {
+    void backend.device?.lost?.then((info) =>
+      markLost(
+        `the WebGPU device was lost during measurement (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}); measure again to start a new one`,
+      ),
+    );
+  }
+}
+
+/** Throws when the selected GPU backend's context or device was lost (see watchDeviceLoss). */
+export function assertDeviceAlive(): void {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  if (!lost && gl?.isContextLost?.()) markLost('the WebGL context was lost during measurement; measure again to start a new one');
+  if (lost) throw new Error(lost);
+}
+
+/**
+ * After a loss, the backend tfjs holds is dead (setBackend would hand it back): drop it and make a
+ * new one from the same factory (a new WebGL context or WebGPU device). Called before each
+ * measurement, so the candidate after a loss runs on a working device.
+ */
+export async function renewIfLost(): Promise<void> {
+  if (lost === null) return;
+  const name = tf.getBackend();
+  if (!isBackendName(name)) return;
+  const factory = tf.findBackendFactory(name);
+  if (!factory) return;
+  tf.removeBackend(name);
+  tf.registerBackend(name, factory);
+  await selectBackend(name); // watches the new context and clears `lost`
+}
+
+/** `work`, or a rejection with the reason as soon as the GPU context or device is lost. */
+export const unlessDeviceLost = <T>(work: Promise<T>): Promise<T> => Promise.race([work, lostSignal]);
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { archKey, type Arch } from '../core/arch';
 import { makeRng } from '../core/random';
 import { wasmHeapBytes } from './device';
+import { assertDeviceAlive, renewIfLost, unlessDeviceLost } from './backends';
 import { assertFits } from '../core/memoryGuard';
 import { buildDecoder, type DecoderModel } from './model';
 import { createReference, type ReferenceKernel } from './referenceKernels';
@@ -61,19 +62,26 @@ export async function timeWorkload(
     onRun?: (run: number, of: number) => void;
     /** Timed after each run (warm-ups included, so its weights are packed before timing). */
     reference?: ReferenceKernel;
+    /** Throws when the device can no longer be trusted (a lost GPU context), before and after each run. */
+    check?: () => void;
+    /** Wraps each run's read-back: rejects it when the device is lost mid-run (it may never resolve). */
+    guard?: <T>(work: Promise<T>) => Promise<T>;
   },
 ): Promise<WorkloadTiming> {
   const reference = opts.reference;
   const once = async (): Promise<number> => {
     opts.signal?.throwIfAborted();
+    opts.check?.();
     const start = performance.now();
     const out = run();
     try {
-      await out.data();
+      await (opts.guard ? opts.guard(out.data()) : out.data());
     } finally {
       out.dispose();
     }
-    return performance.now() - start;
+    const ms = performance.now() - start;
+    opts.check?.(); // a run on a lost context returns (zeros) quickly: not a timing
+    return ms;
   };
   const firstRunMs = await once();
   let lastMs = firstRunMs;
@@ -141,6 +149,7 @@ export async function measureArch(arch: Arch, options: MeasureOptions = {}): Pro
   if (tokens + 1 > arch.contextLength) {
     throw new RangeError(`tokens ${tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
   }
+  await renewIfLost(); // a GPU context lost during the previous candidate is replaced first
   await tf.ready(); // initialises tfjs's default backend if none was selected, so the name is real
   const backend = tf.getBackend();
   const capacity = tokens + 1;
@@ -167,7 +176,15 @@ export async function measureArch(arch: Arch, options: MeasureOptions = {}): Pro
     progress?.('build', 1, 1);
     const ids = sampleTokens(tokens, arch.vocabSize, seed + 1);
     const next = ids[0];
-    const common = { runs, warmup, minTimeMs, maxRuns: options.maxRuns, signal: options.signal };
+    const common = {
+      runs,
+      warmup,
+      minTimeMs,
+      maxRuns: options.maxRuns,
+      signal: options.signal,
+      check: assertDeviceAlive,
+      guard: unlessDeviceLost,
+    };
     const reference = (kind: ReferenceKind): ReferenceKernel | undefined => {
       if (!paired) return undefined;
       const r = createReference(kind, referenceShape(kind, backend));
