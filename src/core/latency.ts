@@ -25,6 +25,49 @@ export const DEFAULT_PROFILE: DeviceProfile = {
   label: 'default profile (uncalibrated: 30 GFLOP/s, 10 GB/s, 10 µs/kernel)',
 };
 
+/**
+ * Bounds a device profile must keep to be used (a stored one on load, a measured one on
+ * Calibrate). They are wide on purpose: they reject nonsense (a hand-edited or corrupted value, a
+ * timer that returned 0), never a real device. Outside them the analytic latency is dominated by
+ * one absurd term and the search degenerates (5e-324 GFLOP/s: every candidate infinitely slow, a
+ * frontier of one).
+ */
+/** Matmul GFLOP/s: an old phone's single wasm thread does ~0.1 and the cpu backend's plain JS
+ *  loops can dip towards 0.05; 0.01 leaves headroom below. The largest data-centre GPUs peak
+ *  around 1e5 dense; a browser gets far less. */
+export const PROFILE_GFLOPS_BOUNDS = { min: 0.01, max: 100_000 } as const;
+/** Memory bandwidth, GB/s: a slow phone's JS typed-array copy is ~0.5; 0.01 leaves headroom. HBM3
+ *  parts reach a few TB/s; 10,000 is above any device today. */
+export const PROFILE_GBPS_BOUNDS = { min: 0.01, max: 10_000 } as const;
+/** Per-kernel overhead, µs (the profile keeps ms): a native dispatch is ~1 µs, tfjs's a few µs,
+ *  a WebGL/WebGPU submit tens to hundreds; above 100,000 µs (100 ms) per op a single token would
+ *  take minutes. The floor is 0, not 0.01 µs: Calibrate measures it as the difference of two
+ *  chains and clamps at 0 (src/measure/profile.ts), which a coarse timer can yield on a real
+ *  device, and a zero overhead only leaves the roofline terms. */
+export const PROFILE_OVERHEAD_US_BOUNDS = { min: 0, max: 100_000 } as const;
+
+const inBounds = (field: string, unit: string, v: unknown, { min, max }: { min: number; max: number }): string[] => {
+  if (typeof v !== 'number')
+    return [`${field} is ${v === null ? 'null' : typeof v === 'undefined' ? 'missing' : `a ${typeof v}`}, not a number`];
+  if (!Number.isFinite(v)) return [`${field} is ${v}, not a finite number`];
+  if (v < min) return [`${field} is ${v} ${unit}, below the least this app accepts (${min} ${unit})`];
+  if (v > max) return [`${field} is ${v} ${unit}, above the most this app accepts (${max} ${unit})`];
+  return [];
+};
+
+/** What is wrong with a device profile, one sentence per field ([] when it can be used). */
+export function validateProfile(profile: DeviceProfile): string[] {
+  const p = profile as unknown as Partial<Record<keyof DeviceProfile, unknown>> | null;
+  if (!p || typeof p !== 'object') return ['the profile is not an object'];
+  const us = typeof p.overheadMsPerKernel === 'number' ? p.overheadMsPerKernel * 1000 : p.overheadMsPerKernel;
+  return [
+    ...inBounds('matmul throughput (gflops)', 'GFLOP/s', p.gflops, PROFILE_GFLOPS_BOUNDS),
+    ...inBounds('memory bandwidth (gbps)', 'GB/s', p.gbps, PROFILE_GBPS_BOUNDS),
+    ...inBounds('per-kernel overhead (overheadMsPerKernel)', 'µs', us, PROFILE_OVERHEAD_US_BOUNDS),
+    ...(typeof p.label === 'string' ? [] : ['label is not a string']),
+  ];
+}
+
 export type Workload = 'prefill' | 'decode';
 export const WORKLOADS: readonly Workload[] = ['prefill', 'decode'];
 

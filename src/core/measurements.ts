@@ -1,8 +1,9 @@
 // Measured latencies and their saved form (state/storage keeps them in localStorage under a
 // versioned key). One series per device + backend + T (the chart's "measured" series), each holding timings by arch key: a
 // prefill of 512 tokens is another workload than one of 128, so the two never overwrite or sit
-// beside each other in one series. Anything unreadable (hand-edited JSON, an unknown version) is
-// dropped with a reason, never half-loaded; version 1 (series per device + backend) is migrated.
+// beside each other in one series. Anything unreadable (hand-edited JSON, a newer version) is left
+// out with a precise reason and handed back as text (state/storage keeps it aside), never
+// half-loaded; version 1 (series per device + backend) is migrated.
 import type { DeviceInfo } from './deviceInfo';
 import type { MeasureResult } from './timingStats';
 
@@ -144,80 +145,141 @@ export function addMeasurements(
   return { ...store, series };
 }
 
-const isTiming = (t: unknown): t is TimingSummary => {
-  const o = t as TimingSummary;
-  return (
-    !!o &&
-    [o.medianMs, o.p10Ms, o.p90Ms, o.cv].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0) &&
-    (o.runs === undefined || (Number.isInteger(o.runs) && (o.runs as number) >= 1))
-  );
-};
-
 const isPositiveInteger = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1;
 
-const isMeasurement = (m: unknown): m is Measurement => {
-  const o = m as Measurement;
-  return (
-    !!o &&
-    typeof o.archKey === 'string' &&
-    isPositiveInteger(o.tokens) &&
-    isTiming(o.prefill) &&
-    isTiming(o.decode) &&
-    (o.slices === undefined || isPositiveInteger(o.slices))
-  );
-};
+// Validation says what is wrong, precisely: the first problem of a series, as "field
+// decode.medianMs is a string". Series and measurements are counted from 1 in messages.
 
-/** What every version's series has: who measured, on what, and sound measurements. */
-const isSeriesBody = (s: unknown): s is Omit<MeasuredSeries, 'tokens'> => {
-  const o = s as MeasuredSeries;
-  return (
-    !!o &&
-    typeof o.id === 'string' &&
-    typeof o.label === 'string' &&
-    typeof o.backend === 'string' &&
-    typeof o.thread === 'string' &&
-    !!o.device &&
-    typeof o.device === 'object' &&
-    !!o.byArch &&
-    typeof o.byArch === 'object' &&
-    Object.values(o.byArch).every(isMeasurement)
-  );
-};
+/** What a value is, for a message: "a string", "an object", "a list", "null", "missing". */
+const kind = (v: unknown): string =>
+  v === undefined ? 'missing' : v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+type Problem = string | undefined;
 
-/** Version 1 kept one series per backend + device, whatever T: its measurements regrouped by T. */
-function migrateV1(series: readonly unknown[]): { series: MeasuredSeries[]; bad: number } {
-  let store = emptyMeasurements();
-  let bad = 0;
-  for (const s of series) {
-    if (!isSeriesBody(s)) bad++;
-    else store = addMeasurements(store, s.backend, s.device, s.thread, Object.values(s.byArch));
+const nonNegative = (path: string, v: unknown): Problem =>
+  typeof v !== 'number'
+    ? `field ${path} is ${kind(v)}`
+    : Number.isFinite(v) && v >= 0
+      ? undefined
+      : `field ${path} is ${v}, not a number ≥ 0`;
+const positiveInteger = (path: string, v: unknown): Problem =>
+  typeof v !== 'number'
+    ? `field ${path} is ${kind(v)}`
+    : isPositiveInteger(v)
+      ? undefined
+      : `field ${path} is ${v}, not a whole number ≥ 1`;
+const text = (path: string, v: unknown): Problem => (typeof v === 'string' ? undefined : `field ${path} is ${kind(v)}, not text`);
+const object = (path: string, v: unknown): Problem => (isObject(v) ? undefined : `field ${path} is ${kind(v)}, not an object`);
+const first = (...checks: (() => Problem)[]): Problem => {
+  for (const check of checks) {
+    const p = check();
+    if (p) return p;
   }
-  return { series: store.series, bad };
+  return undefined;
+};
+
+const timingProblem = (path: string, t: unknown): Problem =>
+  !isObject(t)
+    ? object(path, t)
+    : first(...(['medianMs', 'p10Ms', 'p90Ms', 'cv'] as const).map((k) => () => nonNegative(`${path}.${k}`, t[k])), () =>
+        t.runs === undefined ? undefined : positiveInteger(`${path}.runs`, t.runs),
+      );
+
+const measurementProblem = (m: unknown): Problem =>
+  !isObject(m)
+    ? `it is ${kind(m)}, not an object`
+    : first(
+        () => text('archKey', m.archKey),
+        () => positiveInteger('tokens', m.tokens),
+        () => timingProblem('prefill', m.prefill),
+        () => timingProblem('decode', m.decode),
+        () => (m.slices === undefined ? undefined : positiveInteger('slices', m.slices)),
+      );
+
+/** What every version's series needs: who measured, on what, and sound measurements; the first
+ *  problem, or undefined. Version 2 (`perT`) also has one T for all its measurements. */
+function seriesProblem(s: unknown, perT: boolean): Problem {
+  if (!isObject(s)) return `it is ${kind(s)}, not an object`;
+  const body = first(
+    () => text('id', s.id),
+    () => text('label', s.label),
+    () => text('backend', s.backend),
+    () => text('thread', s.thread),
+    () => object('device', s.device),
+    () => object('byArch', s.byArch),
+    () => (perT ? positiveInteger('tokens', s.tokens) : undefined),
+  );
+  if (body) return body;
+  const measurements = Object.values(s.byArch as Record<string, unknown>);
+  for (const [i, m] of measurements.entries()) {
+    const p =
+      measurementProblem(m) ??
+      (perT && (m as Measurement).tokens !== s.tokens
+        ? `field tokens is ${(m as Measurement).tokens}, not the series' T (${String(s.tokens)})`
+        : undefined);
+    if (p) return `measurement ${i + 1}: ${p}`;
+  }
+  return undefined;
 }
 
-/** Parse stored JSON; returns the store and, when something was dropped, why. */
-export function parseMeasurements(text: string | null): { store: MeasurementStore; dropped?: string } {
+/** Parsed stored measurements. `dropped` says what could not be read and why ("saved
+ *  measurements could not be read: version 3 is newer than this app reads (2)"); `unreadable` is
+ *  that data as text, to keep aside: the whole text when it cannot be read, else the malformed
+ *  series as `{ version, series }`. */
+export interface ParsedMeasurements {
+  store: MeasurementStore;
+  dropped?: string;
+  unreadable?: string;
+}
+
+/** At most this many series' problems are named in `dropped` (the rest are counted). */
+const NAMED_PROBLEMS = 3;
+
+/** Parse stored JSON; returns the store and, when something was dropped, why and what. */
+export function parseMeasurements(text: string | null): ParsedMeasurements {
   if (!text) return { store: emptyMeasurements() };
+  const whole = (why: string): ParsedMeasurements => ({
+    store: emptyMeasurements(),
+    dropped: `saved measurements could not be read: ${why}`,
+    unreadable: text,
+  });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { store: emptyMeasurements(), dropped: 'saved measurements were not valid JSON' };
+    return whole('not JSON');
   }
-  const o = json as { version?: unknown; series?: unknown };
-  if (!o || (o.version !== 1 && o.version !== MEASUREMENTS_VERSION) || !Array.isArray(o.series)) {
-    return { store: emptyMeasurements(), dropped: `saved measurements are from another version (${String(o?.version)})` };
+  if (!isObject(json)) return whole(`the saved JSON is ${kind(json)}, not an object with a version and series`);
+  const { version } = json;
+  if (typeof version !== 'number') return whole(`field version is ${kind(version)}`);
+  if (version > MEASUREMENTS_VERSION) return whole(`version ${version} is newer than this app reads (${MEASUREMENTS_VERSION})`);
+  if (version !== 1 && version !== MEASUREMENTS_VERSION)
+    return whole(`version ${version} is not one this app reads (1 or ${MEASUREMENTS_VERSION})`);
+  if (!Array.isArray(json.series)) return whole(`field series is ${kind(json.series)}, not a list`);
+  const problems: string[] = [];
+  const bad: unknown[] = [];
+  const good: MeasuredSeries[] = [];
+  json.series.forEach((s: unknown, i) => {
+    const p = seriesProblem(s, version === MEASUREMENTS_VERSION);
+    if (p) {
+      problems.push(`series ${i + 1}${p.startsWith('measurement ') ? ',' : ':'} ${p}`);
+      bad.push(s);
+    } else good.push(s as MeasuredSeries);
+  });
+  // Version 1 kept one series per backend + device, whatever T: its measurements regrouped by T.
+  let store: MeasurementStore = { version: MEASUREMENTS_VERSION, series: good };
+  if (version === 1) {
+    store = emptyMeasurements();
+    for (const s of good) store = addMeasurements(store, s.backend, s.device, s.thread, Object.values(s.byArch));
   }
-  const { series, bad } =
-    o.version === 1
-      ? migrateV1(o.series)
-      : (() => {
-          const ok = o.series.filter((s): s is MeasuredSeries => {
-            if (!isSeriesBody(s)) return false;
-            const { tokens } = s as MeasuredSeries;
-            return isPositiveInteger(tokens) && Object.values(s.byArch).every((m) => m.tokens === tokens);
-          });
-          return { series: ok, bad: o.series.length - ok.length };
-        })();
-  return { store: { version: MEASUREMENTS_VERSION, series }, ...(bad ? { dropped: `${bad} malformed series dropped` } : {}) };
+  if (!bad.length) return { store };
+  const more = problems.length > NAMED_PROBLEMS ? `; and ${problems.length - NAMED_PROBLEMS} more` : '';
+  const others = json.series.length - bad.length;
+  return {
+    store,
+    dropped:
+      `${bad.length} of ${json.series.length} saved series could not be read (${problems.slice(0, NAMED_PROBLEMS).join('; ')}${more})` +
+      (others ? `; the other ${others} ${others === 1 ? 'is' : 'are'} loaded` : ''),
+    unreadable: JSON.stringify({ version, series: bad }),
+  };
 }

@@ -1,7 +1,8 @@
 // The calibrated device profile (state/measure's "Calibrate"), kept across reloads under a
-// versioned local-storage key with whether the next search uses it. Anything unreadable is
-// dropped with a reason and the stated default profile applies.
-import type { DeviceProfile } from '../core/latency';
+// versioned local-storage key with whether the next search uses it. Anything unreadable, or a
+// profile outside core/latency's bounds (validateProfile), is ignored with a reason naming the
+// field and value, and the stated default profile applies.
+import { validateProfile, type DeviceProfile } from '../core/latency';
 import type { StorageLike } from './storage';
 
 export const CALIBRATION_KEY = 'lm-frontier.profile';
@@ -20,8 +21,6 @@ export interface Calibration {
   use: boolean;
 }
 
-const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
-
 export function parseCalibration(text: string | null): { calibration: Calibration | null; dropped?: string } {
   if (!text) return { calibration: null };
   let o: Calibration;
@@ -34,17 +33,9 @@ export function parseCalibration(text: string | null): { calibration: Calibratio
     return { calibration: null, dropped: `the saved calibration is from another version (${String(o?.version)})` };
   }
   const p = o.profile;
-  const ok =
-    !!p &&
-    positive(p.gflops) &&
-    positive(p.gbps) &&
-    typeof p.overheadMsPerKernel === 'number' &&
-    p.overheadMsPerKernel >= 0 &&
-    typeof p.label === 'string' &&
-    typeof o.backend === 'string' &&
-    typeof o.device === 'string' &&
-    typeof o.at === 'string' &&
-    typeof o.use === 'boolean';
+  const wrong = validateProfile(p);
+  if (wrong.length) return { calibration: null, dropped: `its ${wrong.join('; its ')}` };
+  const ok = typeof o.backend === 'string' && typeof o.device === 'string' && typeof o.at === 'string' && typeof o.use === 'boolean';
   if (!ok) return { calibration: null, dropped: 'the saved calibration was malformed' };
   const profile: DeviceProfile = { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label };
   return { calibration: { version: CALIBRATION_VERSION, profile, backend: o.backend, device: o.device, at: o.at, use: o.use } };

@@ -9,7 +9,7 @@
 import type { BaselineId } from '../core/baselines';
 import { archSummary, type Arch } from '../core/arch';
 import type { BackendName } from '../core/backendNames';
-import { DEFAULT_PROFILE, type DeviceProfile } from '../core/latency';
+import { DEFAULT_PROFILE, validateProfile, type DeviceProfile } from '../core/latency';
 import { addMeasurements, deviceLabel, seriesId, toMeasurement, type Measurement, type MeasurementStore } from '../core/measurements';
 import type { PackedSnapshot } from '../core/packed';
 import type { LatencyPredictor } from '../core/predictor';
@@ -23,7 +23,7 @@ import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration
 import type { BackendSession, MeasureRunner } from './measureClient';
 import { MEASURE_WARMUP, measureTargets, validateMeasureForm, type MeasureForm } from './measureForm';
 import { createDeviceSeriesActions, latestSeries, type DeviceSeriesActions } from './deviceSeries';
-import { loadMeasurements, saveMeasurements, type StorageLike } from './storage';
+import { deleteUnreadable, dismissUnreadable, loadMeasurements, saveMeasurements, type StorageLike, type UnreadableData } from './storage';
 
 export type ItemState = 'pending' | 'running' | 'done' | 'failed' | 'stopped';
 
@@ -57,6 +57,9 @@ export interface MeasureState {
   /** The candidates of the measure link this page opened (mode 'link'). */
   linkCandidates: Arch[];
   calibration: Calibration | null;
+  /** Saved measurements this app could not read, kept aside (state/storage) until the user
+   *  deletes them, with the sentence shown until the user dismisses it. */
+  unreadable: (UnreadableData & { message: string }) | null;
   errors: string[];
   notice: string | null;
 }
@@ -72,7 +75,16 @@ export interface MeasureActions extends DeviceSeriesActions {
   setLinkCandidates(archs: Arch[]): void;
   /** `measure` on each backend in turn (the measure page's "every backend"); Stop ends the lot. */
   measureOnEach(backends: readonly BackendName[]): Promise<void>;
+  /** "Dismiss" on the unreadable-data message: remembered for this backup (a new one shows again). */
+  dismissUnreadable(): void;
+  /** "Delete unreadable data": the backup is gone for good. */
+  deleteUnreadable(): void;
 }
+
+/** The sentence about kept-aside data: every reason, and what the user can do. */
+export const unreadableMessage = (reasons: readonly string[]): string =>
+  reasons.map((r) => `${r.charAt(0).toUpperCase()}${r.slice(1)}.`).join(' ') +
+  ' The unreadable data is kept aside in this browser (a Measure does not erase it): download it, or delete it.';
 
 /** How long a backend may take to start before Measure gives up on it: WebGPU can wait for an
  *  adapter that never comes (or a lost device); the others fail fast or not at all. */
@@ -292,9 +304,18 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       try {
         const p = await run.result;
         if (!live(t)) return;
+        const profile: DeviceProfile = { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label };
+        const wrong = validateProfile(profile);
+        if (wrong.length) {
+          current = null;
+          return setMeasure({
+            status: 'idle',
+            errors: [`Calibration was not applied: its ${wrong.join('; its ')}. The analytic latency keeps its profile.`],
+          });
+        }
         const calibration: Calibration = {
           version: CALIBRATION_VERSION,
-          profile: { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label },
+          profile,
           backend: sess.backend,
           device: deviceLabel(sess.backend, sess.device),
           at: new Date().toISOString(),
@@ -327,6 +348,18 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
 
     ...createDeviceSeriesActions({ storage, get, setMeasure }),
 
+    dismissUnreadable() {
+      const { unreadable } = get().measure;
+      if (!unreadable) return;
+      const saveError = dismissUnreadable(storage, unreadable.id);
+      setMeasure({ unreadable: { ...unreadable, dismissed: true }, ...(saveError ? { errors: [saveError] } : {}) });
+    },
+
+    deleteUnreadable() {
+      const deleteError = deleteUnreadable(storage);
+      setMeasure({ unreadable: null, ...(deleteError ? { errors: [deleteError] } : {}) });
+    },
+
     setLinkCandidates: (archs) => setMeasure({ linkCandidates: archs, form: { ...get().measure.form, mode: 'link' } }),
 
     async measureOnEach(backends) {
@@ -345,8 +378,11 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
     },
   };
 
+  // Unreadable data has its own message (with download and delete); an error beyond it (storage
+  // unavailable, or the backup could not be stored) joins the errors.
+  const unreadable = loaded.unreadable && { ...loaded.unreadable, message: unreadableMessage(loaded.unreadable.reasons) };
   const dropped = [
-    loaded.dropped && `Saved measurements were dropped: ${loaded.dropped}.`,
+    loaded.dropped && !unreadable?.reasons.includes(loaded.dropped) && `Saved measurements were dropped: ${loaded.dropped}.`,
     cal.dropped && `The saved calibration was dropped: ${cal.dropped}.`,
   ];
   return {
@@ -370,6 +406,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       linkCandidates: [],
       refine: null,
       calibration: cal.calibration,
+      unreadable,
       errors: dropped.filter((x): x is string => !!x),
       notice: null,
     },

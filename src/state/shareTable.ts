@@ -12,7 +12,7 @@ import { LIMITS } from '../core/validate';
 import { X_METRICS, Y_METRICS } from '../view/axes';
 import type { ViewSettings } from '../view/chartData';
 import type { EntropyParams } from '../core/proxies';
-import type { DeviceProfile } from '../core/latency';
+import { PROFILE_GBPS_BOUNDS, PROFILE_GFLOPS_BOUNDS, PROFILE_OVERHEAD_US_BOUNDS, type DeviceProfile } from '../core/latency';
 import { defaultSettings, MAX_EVALUATIONS, type BudgetsForm, type ObjectivesForm, type Settings, type SpaceForm } from './settings';
 
 export interface ShareState {
@@ -187,9 +187,11 @@ export const SHARE_TABLE: readonly Row[] = [
   num('rho0', 0, 1e3, entropy('rho0')),
   int('evaluations', 1, MAX_EVALUATIONS, setting('evaluations')),
   int('seed', 0, 2 ** 32 - 1, setting('seed')),
-  num('gflops', 1e-6, 1e9, profile('gflops')),
-  num('gbps', 1e-6, 1e9, profile('gbps')),
-  num('overheadMsPerKernel', 0, 1e3, profile('overheadMsPerKernel')),
+  // The bounds a stored or calibrated profile must meet (core/latency): a link cannot bring the
+  // absurd profile that local storage is refused.
+  num('gflops', PROFILE_GFLOPS_BOUNDS.min, PROFILE_GFLOPS_BOUNDS.max, profile('gflops')),
+  num('gbps', PROFILE_GBPS_BOUNDS.min, PROFILE_GBPS_BOUNDS.max, profile('gbps')),
+  num('overheadMsPerKernel', PROFILE_OVERHEAD_US_BOUNDS.min / 1000, PROFILE_OVERHEAD_US_BOUNDS.max / 1000, profile('overheadMsPerKernel')),
   text('profileLabel', 300, profile('label')),
   choice('x', X_METRICS, view('x')),
   choice('y', Y_METRICS, view('y')),

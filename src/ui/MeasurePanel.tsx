@@ -13,6 +13,7 @@ import { Calibration } from './Calibration';
 import { DeviceSeries } from './DeviceSeries';
 import { Checkbox, NumberInput, Panel, Select } from './controls';
 import { Help } from './Help';
+import { downloadText } from './download';
 import { measuredLatencyEntry } from '../view/glossary';
 import type { BackendName } from '../core/backendNames';
 import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureMode } from '../state/measureForm';
@@ -114,6 +115,32 @@ export function Messages() {
   );
 }
 
+/** Saved measurements the app could not read, kept aside: why, download, dismiss, delete. */
+export function UnreadableData() {
+  const unreadable = useExplorer((s) => s.measure.unreadable);
+  const { dismissUnreadable, deleteUnreadable } = useActions();
+  if (!unreadable) return null;
+  const { file, dismissed } = unreadable;
+  return (
+    <div className={dismissed ? 'hint' : 'message error'} role={dismissed ? undefined : 'alert'} data-testid="measure-unreadable">
+      <p>{dismissed ? 'Saved measurements this app could not read are kept aside.' : unreadable.message}</p>
+      <div className="buttons">
+        <button type="button" onClick={() => downloadText(file.text, file.name, file.type)}>
+          Download unreadable data
+        </button>
+        {dismissed ? null : (
+          <button type="button" onClick={dismissUnreadable}>
+            Dismiss
+          </button>
+        )}
+        <button type="button" onClick={deleteUnreadable}>
+          Delete unreadable data
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function MeasurePanel() {
   const form = useExplorer((s) => s.measure.form);
   const baselineCount = useExplorer((s) => s.settings.baselines.length);
@@ -205,6 +232,7 @@ export function MeasurePanel() {
       <Session />
       <Items />
       <Messages />
+      <UnreadableData />
       <DeviceSeries />
       <Calibration />
     </Panel>

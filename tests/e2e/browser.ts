@@ -87,6 +87,18 @@ export async function download(
   return { name: dl.suggestedFilename(), text: bytes.toString('utf8'), bytes, dl };
 }
 
+/** Wait until neither measuring nor calibrating (the Measure button is enabled again). */
+export async function waitForMeasureIdle(p: Page, timeout = 120_000): Promise<void> {
+  await p.waitForFunction(
+    () => {
+      const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Measure');
+      return !!b && !b.disabled;
+    },
+    null,
+    { timeout, polling: 100 },
+  );
+}
+
 /** True while a search runs: the Stop button is enabled only then. */
 export const isRunning = (page: Page): Promise<boolean> =>
   page.evaluate(() => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { openApp, searchTinySpace, type AppPage } from './browser.ts';
+import { openApp, searchTinySpace, waitForMeasureIdle, type AppPage } from './browser.ts';
 
 let browser: Browser;
 let app: AppPage;
@@ -21,17 +21,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function waitForMeasureIdle(p: Page, timeout = 120_000): Promise<void> {
-  await p.waitForFunction(
-    () => {
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Measure');
-      return !!b && !b.disabled;
-    },
-    null,
-    { timeout, polling: 100 },
-  );
-}
 
 /** Runs `lose` inside the measure worker once it has started timing (tfjs keeps its engine on
  *  the worker's global object as `_tfengine`). */

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   BASE_URL,
+  waitForMeasureIdle,
   CHROMIUM_ARGS,
   download,
   frontierSize,
@@ -34,18 +35,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Wait until neither measuring nor calibrating (the Measure button is enabled again). */
-async function waitForMeasureIdle(p: Page, timeout = 120_000): Promise<void> {
-  await p.waitForFunction(
-    () => {
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Measure');
-      return !!b && !b.disabled;
-    },
-    null,
-    { timeout, polling: 100 },
-  );
-}
 
 const measureErrors = (p: Page) =>
   p

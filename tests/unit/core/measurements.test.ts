@@ -59,8 +59,8 @@ describe('measurements', () => {
   });
 
   it('drops what it cannot trust, and says why', () => {
-    expect(parseMeasurements('{not json').dropped).toMatch(/not valid JSON/);
-    expect(parseMeasurements(JSON.stringify({ version: 0, series: [] })).dropped).toMatch(/another version/);
+    expect(parseMeasurements('{not json').dropped).toBe('saved measurements could not be read: not JSON');
+    expect(parseMeasurements(JSON.stringify({ version: 0, series: [] })).dropped).toMatch(/version 0 is not one this app reads \(1 or 2\)/);
     const good = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
     const bad = {
       ...good,
@@ -68,7 +68,10 @@ describe('measurements', () => {
     };
     const parsed = parseMeasurements(JSON.stringify(bad));
     expect(parsed.store.series).toHaveLength(1);
-    expect(parsed.dropped).toMatch(/1 malformed series/);
+    expect(parsed.dropped).toBe(
+      '1 of 2 saved series could not be read (series 2, measurement 1: field tokens is missing); the other 1 is loaded',
+    );
+    expect(JSON.parse(parsed.unreadable!)).toEqual({ version: 2, series: [bad.series[1]] });
     expect(parseMeasurements(null)).toEqual({ store: emptyMeasurements() });
   });
 
@@ -86,7 +89,9 @@ describe('measurements', () => {
     expect(parsed.dropped).toBeUndefined();
     expect(describeMeasurement(parsed.store.series[0].byArch.a, parsed.store.series[0])).not.toMatch(/runs/);
     old.series[0].byArch.a.decode.runs = 0;
-    expect(parseMeasurements(JSON.stringify(old)).dropped).toMatch(/1 malformed series/);
+    expect(parseMeasurements(JSON.stringify(old)).dropped).toMatch(
+      /series 1, measurement 1: field decode.runs is 0, not a whole number ≥ 1/,
+    );
   });
 
   it('reports a storage that refuses to save instead of throwing', () => {
@@ -131,7 +136,11 @@ describe('measurements', () => {
     const store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2, 128))]);
     const mixed = JSON.parse(JSON.stringify(store));
     mixed.series[0].byArch.b = { ...mixed.series[0].byArch.a, archKey: 'b', tokens: 512 };
-    expect(parseMeasurements(JSON.stringify(mixed))).toEqual({ store: emptyMeasurements(), dropped: '1 malformed series dropped' });
+    expect(parseMeasurements(JSON.stringify(mixed))).toEqual({
+      store: emptyMeasurements(),
+      dropped: "1 of 1 saved series could not be read (series 1, measurement 2: field tokens is 512, not the series' T (128))",
+      unreadable: JSON.stringify({ version: 2, series: mixed.series }),
+    });
   });
 
   it('migrates version 1 (a series per backend + device): its measurements regrouped by T', () => {
@@ -153,7 +162,9 @@ describe('measurements', () => {
       ],
     };
     const { store, dropped } = parseMeasurements(JSON.stringify(v1));
-    expect(dropped).toBe('1 malformed series dropped');
+    expect(dropped).toBe(
+      '1 of 2 saved series could not be read (series 2, measurement 1: field tokens is 0, not a whole number ≥ 1); the other 1 is loaded',
+    );
     expect(store.version).toBe(2);
     expect(store.series.map((s) => [s.tokens, Object.keys(s.byArch)])).toEqual([
       [128, ['a', 'b']],
@@ -163,5 +174,54 @@ describe('measurements', () => {
     expect(store).toEqual(
       addMeasurements(addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [a128, b128]), 'wasm', device, 'worker', [a512]),
     );
+  });
+
+  describe('says precisely what it could not read, and hands the data back', () => {
+    const good = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
+    const whole = (text: string) => {
+      const parsed = parseMeasurements(text);
+      expect(parsed.store).toEqual(emptyMeasurements());
+      expect(parsed.unreadable).toBe(text); // the whole text, as stored
+      return parsed.dropped!.replace('saved measurements could not be read: ', '');
+    };
+
+    it('names the problem of a text it cannot read at all', () => {
+      expect(whole('{"version":')).toBe('not JSON');
+      expect(whole('{"version":3,"series":[]}')).toBe('version 3 is newer than this app reads (2)');
+      expect(whole('null')).toBe('the saved JSON is null, not an object with a version and series');
+      expect(whole('[1]')).toBe('the saved JSON is a list, not an object with a version and series');
+      expect(whole('{"series":[]}')).toBe('field version is missing');
+      expect(whole('{"version":"2","series":[]}')).toBe('field version is a string');
+      expect(whole('{"version":2}')).toBe('field series is missing, not a list');
+      expect(whole('{"version":2,"series":{}}')).toBe('field series is an object, not a list');
+    });
+
+    it('names the field of a malformed series, counting from 1, and keeps only those series aside', () => {
+      const s = good.series[0];
+      const m = s.byArch.a;
+      const text = JSON.stringify({
+        version: 2,
+        series: [
+          s,
+          { ...s, id: 'b', label: 7 },
+          { ...s, id: 'c', byArch: { a: m, b: { ...m, archKey: 'b', decode: { ...m.decode, medianMs: '2' } } } },
+          null,
+          { ...s, id: 'e', tokens: 1.5 },
+          { ...s, id: 'f', device: 'phone' },
+        ],
+      });
+      const parsed = parseMeasurements(text);
+      expect(parsed.store.series).toEqual([s]);
+      expect(parsed.dropped).toBe(
+        '5 of 6 saved series could not be read (series 2: field label is a number, not text; ' +
+          'series 3, measurement 2: field decode.medianMs is a string; series 4: it is null, not an object; and 2 more); the other 1 is loaded',
+      );
+      expect(JSON.parse(parsed.unreadable!).series.map((x: { id?: string } | null) => x?.id ?? null)).toEqual(['b', 'c', null, 'e', 'f']);
+    });
+
+    it('reads what it can without a word', () => {
+      expect(parseMeasurements(JSON.stringify(good))).toEqual({ store: good });
+      expect(parseMeasurements('')).toEqual({ store: emptyMeasurements() });
+    });
   });
 });

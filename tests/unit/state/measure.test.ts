@@ -5,14 +5,15 @@
 // and calibration sets the next search's eval.profile and its label, persisted, with a way back.
 import { describe, expect, it } from 'vitest';
 import { checkMemory } from '../../../src/core/memoryGuard';
-import { DEFAULT_PROFILE } from '../../../src/core/latency';
+import { DEFAULT_PROFILE, type DeviceProfile } from '../../../src/core/latency';
+import type { MeasuredProfile } from '../../../src/measure/profile';
 import { createMeasureRunner } from '../../../src/state/measureClient';
 import { CALIBRATION_KEY } from '../../../src/state/calibration';
 import { createExplorerStore, type ExplorerStore } from '../../../src/state/explorerStore';
 import { archSummary } from '../../../src/core/arch';
 import { api as measureApi } from '../../../src/workers/measure.worker';
 import { fakeRunner, fakeWorker } from './fakeWorker';
-import { MEASUREMENTS_KEY, type StorageLike } from '../../../src/state/storage';
+import { MEASUREMENTS_KEY, UNREADABLE_DISMISSED_KEY, UNREADABLE_KEY, type StorageLike } from '../../../src/state/storage';
 import { measureTargets } from '../../../src/state/measureForm';
 
 const until = async (cond: () => boolean, ms = 30_000) => {
@@ -28,6 +29,9 @@ function memoryStorage(): StorageLike & { data: Map<string, string> } {
   return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
 }
 
+/** A profile the next calibrate returns instead of measuring (null: measured). */
+const profileOverride: { next: DeviceProfile | null } = { next: null };
+
 /** A store with a tiny space (two frontier candidates) searched, ready to measure on cpu; `timed`
  *  lists the candidate of every measure call, in order. */
 async function setup(storage = memoryStorage()) {
@@ -41,6 +45,11 @@ async function setup(storage = memoryStorage()) {
   measureRunner.measure = (archs, options, onProgress) => {
     timed.push(...archs.map(archSummary));
     return measure(archs, options, onProgress);
+  };
+  const profile = measureRunner.profile.bind(measureRunner);
+  measureRunner.profile = (options) => {
+    const next = profileOverride.next;
+    return next ? { result: Promise.resolve(next as MeasuredProfile), abort() {} } : profile(options);
   };
   const store = createExplorerStore(runner, undefined, { runner: measureRunner, storage });
   const a = store.getState().actions;
@@ -267,10 +276,81 @@ describe('measuring from the store', () => {
       ),
       storage,
     });
-    expect(store.getState().measure.errors).toEqual([
-      'Saved measurements were dropped: saved measurements are from another version (0).',
-      'The saved calibration was dropped: the saved calibration was not valid JSON.',
-    ]);
+    expect(store.getState().measure.errors).toEqual(['The saved calibration was dropped: the saved calibration was not valid JSON.']);
+    expect(store.getState().measure.unreadable?.message).toBe(
+      'Saved measurements could not be read: version 0 is not one this app reads (1 or 2). ' +
+        'The unreadable data is kept aside in this browser (a Measure does not erase it): download it, or delete it.',
+    );
     expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
+  });
+
+  it('a stored calibration with absurd numbers is not used, with a sentence naming the field and value', () => {
+    const storage = memoryStorage();
+    const profile = { gflops: 5e-324, gbps: 10, overheadMsPerKernel: 0.01, label: 'measured on wasm: absurd' };
+    storage.setItem(CALIBRATION_KEY, JSON.stringify({ version: 1, profile, backend: 'wasm', device: 'x', at: '2025-01-01', use: true }));
+    const store = createExplorerStore(fakeRunner().runner, undefined, {
+      runner: createMeasureRunner(
+        () => fakeWorker(measureApi),
+        async () => measureApi,
+      ),
+      storage,
+    });
+    expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
+    expect(store.getState().measure.calibration).toBeNull();
+    expect(store.getState().measure.errors).toEqual([
+      'The saved calibration was dropped: its matmul throughput (gflops) is 5e-324 GFLOP/s, below the least this app accepts (0.01 GFLOP/s).',
+    ]);
+  });
+
+  it('a calibration that measures absurd numbers is not applied nor stored', async () => {
+    const { store, storage, a } = await setup();
+    const absurd = { gflops: 30, gbps: 0, overheadMsPerKernel: 0.01, label: 'measured on cpu: absurd' };
+    profileOverride.next = absurd;
+    await a.calibrate();
+    profileOverride.next = null;
+    expect(store.getState().measure.errors).toEqual([
+      'Calibration was not applied: its memory bandwidth (gbps) is 0 GB/s, below the least this app accepts (0.01 GB/s). ' +
+        'The analytic latency keeps its profile.',
+    ]);
+    expect(store.getState().measure.calibration).toBeNull();
+    expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
+    expect(storage.data.has(CALIBRATION_KEY)).toBe(false);
+  });
+
+  it('the measure action keeps the unreadable backup; its dismissal and deletion are remembered', async () => {
+    const storage = memoryStorage();
+    const v3 = '{"version":3,"series":[]}';
+    storage.setItem(MEASUREMENTS_KEY, v3);
+    const { store, a } = await setup(storage);
+    expect(store.getState().measure.unreadable).toMatchObject({
+      dismissed: false,
+      message: expect.stringMatching(/^Saved measurements could not be read: version 3 is newer than this app reads \(2\)\. /),
+      file: { text: v3 },
+    });
+    await a.measure();
+    expect(store.getState().measure.errors).toEqual([]);
+    expect(JSON.parse(storage.data.get(MEASUREMENTS_KEY)!).series).toHaveLength(1); // the new series is saved
+    expect(JSON.parse(storage.data.get(UNREADABLE_KEY)!).kept.map((e: { text: string }) => e.text)).toEqual([v3]);
+    expect(store.getState().measure.unreadable?.file.text).toBe(v3);
+    // "Dismiss": a reload does not show the message again, but still offers the data.
+    a.dismissUnreadable();
+    expect(store.getState().measure.unreadable?.dismissed).toBe(true);
+    const reload = () =>
+      createExplorerStore(fakeRunner().runner, undefined, {
+        runner: createMeasureRunner(
+          () => fakeWorker(measureApi),
+          async () => measureApi,
+        ),
+        storage,
+      });
+    expect(reload().getState().measure.unreadable).toMatchObject({ dismissed: true, file: { text: v3 } });
+    expect(reload().getState().measure.measurements.series).toHaveLength(1);
+    // "Delete unreadable data": gone, after a reload too.
+    a.deleteUnreadable();
+    expect(store.getState().measure.unreadable).toBeNull();
+    // This storage has no removeItem: the keys are emptied, which reads as nothing.
+    expect(storage.data.get(UNREADABLE_KEY)).toBe('');
+    expect(storage.data.get(UNREADABLE_DISMISSED_KEY)).toBe('');
+    expect(reload().getState().measure.unreadable).toBeNull();
   });
 });
