@@ -15,6 +15,8 @@ import { api as measureApi } from '../../../src/workers/measure.worker';
 import { fakeRunner, fakeWorker } from './fakeWorker';
 import { MEASUREMENTS_KEY, UNREADABLE_DISMISSED_KEY, UNREADABLE_KEY, type StorageLike } from '../../../src/state/storage';
 import { measureTargets } from '../../../src/state/measureForm';
+import { archKey } from '../../../src/core/arch';
+import { baselineById } from '../../../src/core/baselines';
 
 const until = async (cond: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;
@@ -112,6 +114,25 @@ describe('measuring from the store', () => {
     await a.measure();
     expect(Object.keys(series(store)[0].byArch)).toHaveLength(1);
   });
+
+  it("with baselines, Measure times the chart's baselines after the candidates, in the same rounds, into the same series", async () => {
+    const { store, a } = await setup();
+    store.setState({ settings: { ...store.getState().settings, baselines: ['pythia-70m', 'lts-gpt2-16l'] } });
+    const picked = measureTargets(store.getState(), 'frontier', true).archs;
+    expect(picked.slice(-2).map(archKey)).toEqual(['pythia-70m', 'lts-gpt2-16l'].map((id) => archKey(baselineById(id)!.arch)));
+    expect(measureTargets(store.getState(), 'frontier', false).archs).toHaveLength(picked.length - 2);
+    // The link's own candidates are what a measure link asked for: no baselines added to them.
+    expect(
+      measureTargets({ ...store.getState(), measure: { ...store.getState().measure, linkCandidates: picked } }, 'link', true).archs,
+    ).toHaveLength(picked.length);
+    // Timed for real (cpu, tiny T): a small baseline is measured beside the candidates.
+    store.setState({ settings: { ...store.getState().settings, baselines: ['pythia-70m'] } });
+    a.updateMeasure({ withBaselines: true, tokens: 4, runs: 1, minTimeMs: 0 });
+    await a.measure();
+    const keys = Object.keys(series(store)[0].byArch);
+    expect(keys).toContain(archKey(baselineById('pythia-70m')!.arch));
+    expect(keys).toHaveLength(picked.length - 1);
+  }, 120_000);
 
   it('Stop is idle at once and keeps the frontier and earlier measurements; the next run works', async () => {
     const { store, a } = await setup();
