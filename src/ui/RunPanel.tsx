@@ -90,14 +90,22 @@ export function RunPanel() {
   const stopButton = useRef<HTMLButtonElement>(null);
   // A disabled button drops focus to the page body (63 Tabs back to the table): when the button
   // that had it is disabled, the focus moves to the other one (Search -> Stop when a run starts,
-  // Stop -> Search when it ends). Focus anywhere else is left alone.
-  const was = useRef(running);
+  // Stop -> Search when it ends). Focus anywhere else, or nowhere (page load), is left alone:
+  // `holder` is the button that last took the focus, cleared when the focus moves to another
+  // element (a button being disabled blurs with no relatedTarget: the focus went nowhere).
+  const holder = useRef<HTMLButtonElement | null>(null);
+  const track = {
+    onFocus: (e: React.FocusEvent<HTMLButtonElement>) => (holder.current = e.currentTarget),
+    onBlur: (e: React.FocusEvent<HTMLButtonElement>) => {
+      if (e.relatedTarget) holder.current = null;
+    },
+  };
   useEffect(() => {
-    if (was.current === running) return; // only on a change: page load leaves the focus where it is
-    was.current = running;
     const [from, to] = running ? [searchButton, stopButton] : [stopButton, searchButton];
+    // Chrome keeps a just-disabled button as activeElement until its next focus fixup.
     const active = document.activeElement;
-    if (active === from.current || active === document.body || active === null) to.current?.focus();
+    const lost = active === from.current || active === null || active === document.body;
+    if (holder.current && holder.current === from.current && lost) to.current?.focus();
   }, [running]);
   return (
     <Panel title="Run" className="run-panel">
@@ -106,10 +114,10 @@ export function RunPanel() {
         <NumberInput label="Seed" value={seed} step={1} min={0} onChange={(v) => setSeed(v ?? NaN)} />
       </div>
       <div className="buttons">
-        <button ref={searchButton} type="button" className="primary" onClick={startSearch} disabled={running}>
+        <button ref={searchButton} type="button" className="primary" onClick={startSearch} disabled={running} {...track}>
           Search
         </button>
-        <button ref={stopButton} type="button" onClick={stopSearch} disabled={!running}>
+        <button ref={stopButton} type="button" onClick={stopSearch} disabled={!running} {...track}>
           Stop
         </button>
       </div>

@@ -48,6 +48,8 @@ test('the default search runs on load and draws its frontier', async () => {
   // The first frontier candidate is selected for the architecture view.
   assert.match((await archSummary(page)) ?? '', /^\d+L d\d+ h/);
   assert.equal(await page.getByRole('table', { name: 'Candidates' }).locator('tbody tr[aria-selected="true"]').count(), 1);
+  // The default search on load leaves the focus alone (the run buttons move it only when they had it).
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
   assert.deepEqual(app.problems, []);
   await mkdir('tests/e2e/artifacts', { recursive: true });
   await page.waitForTimeout(300); // let the lazy est. ppl column fill in
