@@ -3,6 +3,8 @@
 // damage their text, or make up text from nothing. Every decoder must answer each with a value
 // or a LinkError, in bounded time.
 import fc from 'fast-check';
+import { archKey, type Arch } from '../../../src/core/arch';
+import type { MeasureResult } from '../../../src/core/timingStats';
 import { expect } from 'vitest';
 import { deflateRaw, LinkError, toBase64Url } from '../../../src/core/linkCodec';
 import { RESULTS_LIMITS, type ResultsLink } from '../../../src/core/links';
@@ -240,3 +242,21 @@ export function expectResultsLink(l: ResultsLink): void {
     for (const m of s.measurements) if (m) expect(Number.isFinite(m.decode.medianMs) && Number.isFinite(m.peakBytes)).toBe(true);
   }
 }
+
+/** A measure result for `arch` with decode median `ms` (prefill 10x), as the link tests need. */
+export const resultOf = (arch: Arch, ms = 1, { runs = 17, tokens = 128, cv = 0.0412 } = {}): MeasureResult => {
+  const t = (m: number) => ({ medianMs: m, p10Ms: m * 0.9, p90Ms: m * 1.2, cv, firstRunMs: m * 3, runs, timesMs: [] });
+  return {
+    backend: 'wasm',
+    arch: archKey(arch),
+    params: 1,
+    tokens,
+    buildMs: 1,
+    prefill: t(ms * 10),
+    decode: t(ms),
+    peakBytes: 123456789,
+    estimatedBytes: 1,
+    leakedTensors: 0,
+    slices: 4,
+  };
+};

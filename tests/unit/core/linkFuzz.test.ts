@@ -23,34 +23,16 @@ import {
 import { toMeasurement, type MeasuredSeries } from '../../../src/core/measurements';
 import { capEvenly } from '../../../src/core/stats';
 import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';
-import type { MeasureResult } from '../../../src/core/timingStats';
 import { validateArch } from '../../../src/core/validate';
 import { decodeShareLink, encodeShareLink } from '../../../src/state/shareLink';
 import { defaultShareState } from '../../../src/state/shareTable';
-import { expectResultsLink, hashMutations, payloadCase, payloadOf, settle, tally, type Seed, type Tally } from './_linkMutations';
+import { expectResultsLink, hashMutations, payloadCase, payloadOf, settle, tally, type Seed, type Tally, resultOf } from './_linkMutations';
 
 /** Inputs per decoder (random and mutated together); 3 x 3,400 here, 3,400 more for the share link. */
 const RUNS = 3400;
 const TIME = 60_000;
 
 const MARKUP = '<img src=x onerror=alert(1)>';
-
-const resultOf = (arch: Arch, ms: number): MeasureResult => {
-  const t = (m: number) => ({ medianMs: m, p10Ms: m * 0.9, p90Ms: m * 1.2, cv: 0.04, firstRunMs: m * 3, runs: 17, timesMs: [] });
-  return {
-    backend: 'wasm',
-    arch: archKey(arch),
-    params: 1,
-    tokens: 128,
-    buildMs: 1,
-    prefill: t(ms * 10),
-    decode: t(ms),
-    peakBytes: 123456789,
-    estimatedBytes: 1,
-    leakedTensors: 0,
-    slices: 4,
-  };
-};
 
 const seriesOf = (label: string, archs: Arch[]): MeasuredSeries => ({
   id: label,

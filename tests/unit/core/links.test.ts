@@ -2,6 +2,7 @@
 // measure link stays short enough for a QR code a phone reads off a laptop screen, and results
 // come back as the measurements they were.
 import fc from 'fast-check';
+import { resultOf } from './_linkMutations';
 import { describe, expect, it } from 'vitest';
 import { archKey, type Arch } from '../../../src/core/arch';
 import { capEvenly } from '../../../src/core/stats';
@@ -28,7 +29,6 @@ import { sampleGenome } from '../../../src/core/operators';
 import { makeRng } from '../../../src/core/random';
 import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';
 import { SPACE_PRESETS } from '../../../src/core/space';
-import type { MeasureResult } from '../../../src/core/timingStats';
 
 /** The longest origin a LAN link has: https, a 15-character IPv4 address and a port. */
 const LAN_ORIGIN = 'https://192.168.100.100:4173/';
@@ -167,23 +167,6 @@ describe('measure link', () => {
     await expect(decodeMeasureLink(payload)).rejects.toThrow(/no room for a decode step/);
   });
 });
-
-const resultOf = (arch: Arch, ms = 1): MeasureResult => {
-  const t = (m: number) => ({ medianMs: m, p10Ms: m * 0.9, p90Ms: m * 1.2, cv: 0.0412, firstRunMs: m * 3, runs: 17, timesMs: [] });
-  return {
-    backend: 'wasm',
-    arch: archKey(arch),
-    params: 1,
-    tokens: 128,
-    buildMs: 1,
-    prefill: t(ms * 10),
-    decode: t(ms),
-    peakBytes: 123456789,
-    estimatedBytes: 1,
-    leakedTensors: 0,
-    slices: 4,
-  };
-};
 
 describe('results link', () => {
   it('round-trips each series: device, thread, T, and per candidate the figures to the microsecond', async () => {

@@ -4,35 +4,18 @@
 // hang.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archKey, type Arch } from '../../../src/core/arch';
+import { archKey } from '../../../src/core/arch';
 import { checkProperty, decodePayload, LinkError } from '../../../src/core/linkCodec';
 import { readLinkHash } from '../../../src/core/links';
 import { toMeasurement, type MeasuredSeries } from '../../../src/core/measurements';
 import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';
-import type { MeasureResult } from '../../../src/core/timingStats';
 import { decodeShareLink, encodeShareLink, type DecodedShareLink } from '../../../src/state/shareLink';
 import { defaultShareState, SHARE_TABLE } from '../../../src/state/shareTable';
-import { expectResultsLink, payloadCase, payloadOf, settle, tally, type Seed } from '../core/_linkMutations';
+import { expectResultsLink, payloadCase, payloadOf, settle, tally, type Seed, resultOf } from '../core/_linkMutations';
 
 /** Share links fuzzed (random and mutated together); core/linkFuzz feeds 3 x 3,400 more to the others. */
 const RUNS = 3400;
 const TIME = 60_000;
-
-const resultOf = (arch: Arch, ms: number): MeasureResult => {
-  const t = (m: number) => ({ medianMs: m, p10Ms: m * 0.9, p90Ms: m * 1.2, cv: 0.04, firstRunMs: m * 3, runs: 9, timesMs: [] });
-  return {
-    backend: 'wasm',
-    arch: archKey(arch),
-    params: 1,
-    tokens: 64,
-    buildMs: 1,
-    prefill: t(ms * 10),
-    decode: t(ms),
-    peakBytes: 1e6,
-    estimatedBytes: 1,
-    leakedTensors: 0,
-  };
-};
 
 const seeds: Seed[] = [];
 const t = tally();
