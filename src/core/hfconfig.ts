@@ -103,30 +103,20 @@ function llamaConfig(arch: Arch): HfConfig {
 /** A llama arch with q/k/v biases is a Qwen2 model (Qwen2Attention: q/k/v_proj bias=True, o_proj
  *  bias=False); the values not in the arch are Qwen2.5-0.5B's. */
 function qwen2Config(arch: Arch): HfConfig {
-  const l = arch.layers[0];
+  // Qwen2Config is LlamaConfig's shape fields without the bias / head_dim / tp switches
+  // (Qwen2's biases are fixed in its modelling code), plus its sliding-window fields.
+  const { head_dim: _h, attention_bias: _a, mlp_bias: _m, pretraining_tp: _p, ...shape } = llamaConfig(arch);
   return {
+    ...shape,
     architectures: ['Qwen2ForCausalLM'],
     model_type: 'qwen2',
-    vocab_size: arch.vocabSize,
-    max_position_embeddings: arch.contextLength,
-    hidden_size: arch.dModel,
-    intermediate_size: l.dInner,
-    num_hidden_layers: arch.layers.length,
-    num_attention_heads: l.nHead,
-    num_key_value_heads: kvHeads(l),
-    hidden_act: 'silu',
     rms_norm_eps: 1e-6,
     rope_theta: 1000000.0,
-    rope_scaling: null,
     use_sliding_window: false,
     sliding_window: arch.contextLength,
     max_window_layers: arch.layers.length,
-    attention_dropout: 0.0,
-    initializer_range: 0.02,
-    use_cache: true,
     bos_token_id: 151643,
     eos_token_id: 151643,
-    tie_word_embeddings: arch.tieEmbeddings,
   };
 }
 
