@@ -10,7 +10,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig([
-  globalIgnores(['dist/', 'node_modules/', 'bench/results/', 'src/data/']),
+  globalIgnores(['dist/', 'dist-*/', 'node_modules/', 'bench/results/', 'src/data/']),
 
   js.configs.recommended,
   tseslint.configs.recommended,

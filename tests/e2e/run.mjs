@@ -20,7 +20,9 @@ if (!chromium) {
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-const build = spawnSync(npx, ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+// E2E_DIST builds and serves another folder, so two e2e runs on one checkout do not share dist/.
+const outDir = process.env.E2E_DIST || 'dist';
+const build = spawnSync(npx, ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
   console.log('e2e: vite build failed');
   process.exit(build.status ?? 1);
@@ -54,7 +56,7 @@ async function waitForServer(url, ms) {
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}/`;
 // detached: the server gets its own process group, so stopping it also stops its children.
-const server = spawn(npx, ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+const server = spawn(npx, ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], {
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],
   detached: true,
