@@ -72,9 +72,17 @@ export interface ProxyCorrelation {
 /** Each proxy's Spearman and Kendall against validation perplexity, sign-flipped so 1 is perfect. */
 export function validateProxies(ref: ReferenceFile, settings: EvalSettings = DEFAULT_EVAL): ProxyCorrelation[] {
   const evals = ref.models.map((m) => evaluate(referenceArch(m), settings));
-  const negPpl = ref.models.map((m) => -m.valid_ppl);
+  return proxyCorrelations(
+    evals.map((e) => e.scores),
+    ref.models.map((m) => m.valid_ppl),
+  );
+}
+
+/** The same from proxy scores already computed, one record per model, beside their perplexities. */
+export function proxyCorrelations(scores: readonly Record<ProxyId, number>[], ppl: readonly number[]): ProxyCorrelation[] {
+  const negPpl = ppl.map((p) => -p);
   return PROXY_IDS.map((id) => {
-    const xs = evals.map((e) => e.scores[id]);
+    const xs = scores.map((s) => s[id]);
     return { proxy: id, label: PROXIES[id].label, spearman: spearman(xs, negPpl), kendall: kendall(xs, negPpl), n: xs.length };
   });
 }

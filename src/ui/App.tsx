@@ -1,5 +1,6 @@
 // Page layout: top bar, a left column of controls, the explorer (chart, table, architecture), the
 // proxy check or the About view in the centre.
+import { Suspense, lazy } from 'react';
 import { useActions, useExplorer } from '../state/store';
 import { About } from './About';
 import { ArchView } from './ArchView';
@@ -11,11 +12,13 @@ import { MeasurePanel } from './MeasurePanel';
 import { ObjectivesPanel } from './ObjectivesPanel';
 import { PaperComparison } from './PaperComparison';
 import { PaperPanel } from './PaperPanel';
-import { ProxyCheck } from './ProxyCheck';
 import { RunPanel } from './RunPanel';
 import { SpacePanel } from './SpacePanel';
 import { TopBar } from './TopBar';
 import type { Tab } from '../state/explorerStore';
+
+// A tab the first screen does not show, with recharts: a chunk of its own, loaded when opened.
+const ProxyCheck = lazy(() => import('./ProxyCheck').then((m) => ({ default: m.ProxyCheck })));
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'explorer', label: 'Explorer' },
@@ -71,7 +74,9 @@ export function App() {
           </div>
           {tab === 'proxies' ? (
             <div role="tabpanel" id="panel-proxies" aria-labelledby="tab-proxies">
-              <ProxyCheck />
+              <Suspense fallback={<p className="muted">Loading the proxy check…</p>}>
+                <ProxyCheck />
+              </Suspense>
             </div>
           ) : null}
           {tab === 'about' ? <About /> : null}

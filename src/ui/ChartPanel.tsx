@@ -1,6 +1,6 @@
 // The "Pareto frontier" region: title, axis pickers and toggles, the chart, its legend and the
 // frontier / chart exports.
-import { useDeferredValue, useRef, useState } from 'react';
+import { Suspense, lazy, useDeferredValue, useRef, useState } from 'react';
 import { SPACE_PRESETS, type SearchSpace } from '../core/space';
 import { AXES, estPplLabel, isMeasuredAxis, latencySource, measuredWorkload, X_METRICS, Y_METRICS, type AxisMetric } from '../view/axes';
 import { MAX_DOMINATED } from '../view/chartData';
@@ -13,11 +13,17 @@ import { explorerStore, referenceStore, useActions, useExplorer, useReference } 
 import { chartSvgString, svgToPng, type ChartFigure } from './chartExport';
 import { Checkbox, Select } from './controls';
 import { downloadBlob, downloadJson, downloadText } from './download';
-import { FrontierChart } from './FrontierChart';
 import { LinksPanel } from './LinksPanel';
 import type { ScreenSeries } from './pointsDraw';
 import type { LegendItem } from './svgDocument';
 import { HelpFor } from './Help';
+import { CHART_HEIGHT } from './chartSize';
+
+// The chart and recharts (about a third of the page's script) are their own chunk: evaluating
+// them with the rest of the page made its first task 80+ ms; loaded after it, they run in a task
+// of their own. The placeholder keeps the chart's height so nothing moves when it arrives.
+const FrontierChart = lazy(() => import('./FrontierChart').then((m) => ({ default: m.FrontierChart })));
+const CHART_PLACEHOLDER = <div className="chart-box" style={{ height: CHART_HEIGHT }} aria-busy="true" />;
 
 const spaceName = (space: SearchSpace): string =>
   SPACE_PRESETS.find((p) => JSON.stringify(p.space) === JSON.stringify(space))?.label ?? 'Custom';
@@ -26,7 +32,7 @@ function useFigure(): ChartFigure {
   // Deferred like the chart and table: a new snapshot is laid out in a yielding transition.
   const results = useDeferredValue(useExplorer((s) => s.results));
   const view = useExplorer((s) => s.view);
-  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const fit = useReference((s) => s.estFit);
   const measurements = useExplorer((s) => s.measure.measurements);
   const nextProfile = useExplorer((s) => s.settings.profile);
   const rv = results ? runView(results.snapshot) : null;
@@ -126,7 +132,7 @@ function Exports(props: {
     return {
       snapshot: results.snapshot,
       config: results.config,
-      fit: referenceStore.getState().analysis?.fit ?? null,
+      fit: referenceStore.getState().estFit,
       measurements,
       shownSeriesId,
     };
@@ -230,7 +236,9 @@ export function ChartPanel() {
       </div>
       <Legend items={figure.legend} />
       <div ref={chartRef}>
-        <FrontierChart projection={projection} />
+        <Suspense fallback={CHART_PLACEHOLDER}>
+          <FrontierChart projection={projection} />
+        </Suspense>
       </div>
       <Exports figure={figure} chartRef={chartRef} projection={projection} />
     </section>

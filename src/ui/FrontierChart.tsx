@@ -1,7 +1,7 @@
 // The frontier chart (recharts 3): axes, grid and labels from recharts, the points from
 // ChartLayer, an HTML tooltip with the arch summary. Click or arrow keys select a candidate.
 import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
-import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, XAxis, YAxis } from 'recharts';
 import { archKey, archSummary } from '../core/arch';
 import { DEFAULT_EVAL } from '../core/evaluate';
 import { archBase, unpackArch } from '../core/packed';
@@ -13,8 +13,9 @@ import { EMPTY_VIEW, runView } from '../view/runView';
 import { useActions, useExplorer, useReference } from '../state/store';
 import { ChartLayer } from './ChartLayer';
 import type { ScreenPoint, ScreenSeries } from './pointsDraw';
+import { useBoxWidth } from './useBoxWidth';
 
-export const CHART_HEIGHT = 420;
+import { CHART_HEIGHT } from './chartSize';
 
 /**
  * Under this chart width a tooltip beside the point (220 px at least, 14 px off) would stick out
@@ -41,7 +42,7 @@ function Tooltip({ point, boxWidth }: { point: ScreenPoint; boxWidth: number }) 
   const snapshot = useExplorer((s) => s.results?.snapshot);
   const config = useExplorer((s) => s.results?.config);
   const view = useExplorer((s) => s.view);
-  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const fit = useReference((s) => s.estFit);
   const measurements = useExplorer((s) => s.measure.measurements);
   const row = snapshot ? runView(snapshot).byId.get(point.id) : undefined;
   if (!row || !snapshot || !config) return null;
@@ -123,10 +124,11 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
   // yielding render, not in an urgent one.
   const selection = useExplorer((s) => s.selection);
   const selectedId = selection && results && selection.runId === results.runId ? selection.id : null;
-  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const fit = useReference((s) => s.estFit);
   const { select } = useActions();
   const [hover, setHover] = useState<ScreenPoint | null>(null);
   const [host, setHost] = useState<HTMLDivElement | null>(null);
+  const width = useBoxWidth(host);
 
   const proxy = config?.objectives[0].metric;
   const staircase =
@@ -267,9 +269,10 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
       onKeyDown={onKeyDown}
       aria-label="Frontier plot: arrow keys select the previous or next frontier candidate"
     >
-      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        {/* No recharts keyboard layer: the chart box is the one tab stop, with a short name. */}
-        <ComposedChart margin={MARGIN} accessibilityLayer={false}>
+      {/* No recharts keyboard layer: the chart box is the one tab stop, with a short name. Until the
+          box has been measured, an empty block of the chart's height keeps the layout still. */}
+      {width > 0 ? (
+        <ComposedChart width={width} height={CHART_HEIGHT} margin={MARGIN} accessibilityLayer={false}>
           {axes}
           <ChartLayer
             series={series}
@@ -284,7 +287,9 @@ export const FrontierChart = memo(function FrontierChart({ projection }: { proje
             baselines={placement.on}
           />
         </ComposedChart>
-      </ResponsiveContainer>
+      ) : (
+        <div style={{ height: CHART_HEIGHT }} />
+      )}
       <OffChart placement={placement} />
       {hover ? <Tooltip point={hover} boxWidth={host?.clientWidth ?? 0} /> : null}
       {view.y === 'est-ppl' && !fit ? <p className="chart-empty">Loading the perplexity fit…</p> : null}

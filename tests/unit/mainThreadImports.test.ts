@@ -29,4 +29,11 @@ describe('what the page loads at startup', () => {
     const tfjs = [...reached].filter(([p]) => p.startsWith('@tensorflow/')).map(([, chain]) => chain.join(' -> '));
     expect(tfjs).toEqual([]);
   });
+
+  it('recharts is not in the first chunk: the chart and the proxy check load as chunks of their own', () => {
+    // Evaluating recharts with the rest of the page made the first task 80+ ms (see ChartPanel).
+    const reached = packagesReached(join(ROOT, 'src/main.tsx'));
+    const recharts = [...reached].filter(([p]) => p === 'recharts').map(([, chain]) => chain.join(' -> '));
+    expect(recharts).toEqual([]);
+  });
 });
