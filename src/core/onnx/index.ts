@@ -1,0 +1,74 @@
+// ONNX export of a core `Arch`: the two graphs of a Hugging Face Optimum text-generation export
+// (decoder_model.onnx and decoder_with_past_model.onnx, see decoderGraph.ts), opset 17, fp32,
+// with the tfjs builder's seeded random weights (core/weights.ts: same specs, same fill order,
+// same seed give the same numbers), so ONNX Runtime and our tfjs model compute the same logits.
+import { archKey, type Arch } from '../arch';
+import { formatErrors, validateArch } from '../validate';
+import { fillWeight, specParamCount, weightSpecs } from '../weights';
+import { decoderGraph, graphErrors, type Weight } from './decoderGraph';
+import { modelProto, OPSET, type GraphSpec } from './onnxProto';
+import { concatBytes } from './protobuf';
+
+export { DIMS, graphIO } from './decoderGraph';
+export { OPSET } from './onnxProto';
+
+export const ONNX_FILES = { decoder: 'decoder_model.onnx', decoderWithPast: 'decoder_with_past_model.onnx' } as const;
+
+/** A protobuf message, so a whole .onnx file without external data, is at most 2 GiB - 1 bytes
+ *  (protobuf's int32 sizes; ONNX Runtime refuses larger files). Weights plus graph must fit. */
+export const MAX_ONNX_BYTES = 2 ** 31 - 1;
+/** Room left under that limit for everything that is not a weight (nodes, names, shapes). */
+const GRAPH_ALLOWANCE = 16 * 2 ** 20;
+
+export interface OnnxExport<Bytes = Uint8Array> {
+  decoder: Bytes;
+  decoderWithPast: Bytes;
+  /** Elements in each graph's initializers: the model's parameters, every weight once. */
+  initializerParams: number;
+}
+
+/** Why `arch` cannot be exported (invalid, rotary without an even rotated width, over 2 GiB), or []. */
+export function onnxExportErrors(arch: Arch): string[] {
+  const invalid = validateArch(arch);
+  if (invalid.length) return [formatErrors(invalid)];
+  const errors = graphErrors(arch);
+  const weightBytes = 4 * specParamCount(weightSpecs(arch));
+  if (weightBytes > MAX_ONNX_BYTES - GRAPH_ALLOWANCE) {
+    errors.push(
+      `fp32 weights of ${(weightBytes / 2 ** 30).toFixed(2)} GiB do not fit a single .onnx file (2 GiB; external data is not written)`,
+    );
+  }
+  return errors;
+}
+
+/**
+ * Both files as lists of consecutive chunks, the weights' chunks shared between them and not
+ * copied: a caller writing files chunk by chunk holds the weights once (GPT-2's two files are
+ * 1 GB, its weights 0.5 GB). Weights are filled as the tfjs builder fills them from `seed` (default 1).
+ */
+export function exportOnnxChunks(arch: Arch, options: { seed?: number } = {}): OnnxExport<Uint8Array[]> {
+  const errors = onnxExportErrors(arch);
+  if (errors.length) throw new RangeError(`cannot export to ONNX: ${errors.join('; ')}`);
+  const seed = options.seed ?? 1;
+  const state = { seed };
+  const weights: Weight[] = weightSpecs(arch).map((spec) => ({ spec, values: fillWeight(spec, state) }));
+  const encode = (graph: GraphSpec) =>
+    modelProto({
+      graph,
+      producerName: 'lm-frontier',
+      docString: `${archKey(arch)}: random fp32 weights, seed ${seed}, opset ${OPSET}`,
+      // archKey, not the arch's JSON: canonical (same model, same bytes, whatever the key order).
+      metadata: { 'lm_frontier.arch': archKey(arch), 'lm_frontier.seed': String(seed) },
+    }).parts();
+  return {
+    decoder: encode(decoderGraph(arch, weights, false)),
+    decoderWithPast: encode(decoderGraph(arch, weights, true)),
+    initializerParams: weights.reduce((n, w) => n + w.values.length, 0),
+  };
+}
+
+/** Both files, each as one array. */
+export function exportOnnx(arch: Arch, options: { seed?: number } = {}): OnnxExport {
+  const { decoder, decoderWithPast, initializerParams } = exportOnnxChunks(arch, options);
+  return { decoder: concatBytes(decoder), decoderWithPast: concatBytes(decoderWithPast), initializerParams };
+}
