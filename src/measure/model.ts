@@ -25,6 +25,9 @@ export interface BuildOptions {
   /** How prefill and the full recompute run attention (see ops.ts). Default 'per-head' on the
    *  wasm backend, 'batched' elsewhere. A decode step (one query row) always runs 'batched'. */
   attention?: AttentionMode;
+  /** Called after each weight tensor is made, with how many of how many: a big model's build
+   *  takes seconds (filling the random values), and its progress can be shown. */
+  onWeight?: (built: number, of: number) => void;
 }
 
 /** The attention mode for multi-token passes on the backend running now. */
@@ -79,8 +82,10 @@ class Decoder implements DecoderModel {
     checkBuildable(arch, this.capacity);
     const state = { seed: options.seed ?? 1 };
     try {
-      for (const spec of weightSpecs(arch)) {
+      const specs = weightSpecs(arch);
+      for (const spec of specs) {
         this.weights.set(spec.name, tf.tensor(fillWeight(spec, state), spec.shape, 'float32'));
+        options.onWeight?.(this.weights.size, specs.length);
       }
       if (this.rotaryPositions) {
         for (const layer of arch.layers) {

@@ -22,6 +22,9 @@ import { pairedReferenceBytes, referenceShape, type ReferenceKind } from '../cor
 
 export type MeasurePhase = 'build' | 'prefill' | 'decode' | 'peak';
 
+/** Least time between two "building weights i of n" reports (the last weight always reports). */
+const BUILD_REPORT_MS = 100;
+
 export interface MeasureOptions {
   /** Prefill length and decode context, T. Default 128. */
   tokens?: number;
@@ -45,6 +48,8 @@ export interface MeasureOptions {
   maxBytes?: number;
   /** navigator.deviceMemory in GB, tightening the guard's limit when known. */
   deviceMemoryGB?: number;
+  /** Per phase: 'build' weights made of n; 'prefill' / 'decode' timed runs done of the expected
+   *  count (0 while the first run and warm-ups go); 'peak' profiled workloads done of 2. */
   onProgress?: (phase: MeasurePhase, run: number, of: number) => void;
   /** Checked between runs: abort stops the measurement (the model is still disposed). */
   signal?: AbortSignal;
@@ -169,11 +174,19 @@ export async function measureArch(arch: Arch, options: MeasureOptions = {}): Pro
   const buildStart = performance.now();
   let model: DecoderModel | undefined;
   const references: ReferenceKernel[] = [];
+  // "Building weights i of n" at most every BUILD_REPORT_MS: a report crosses to the page as one
+  // message, so the build timed here stays the build (GPT-2 small has 196 weight tensors).
+  let reportedAt = buildStart;
+  const onWeight = (built: number, of: number) => {
+    const t = performance.now();
+    if (built < of && t - reportedAt < BUILD_REPORT_MS) return;
+    reportedAt = t;
+    progress?.('build', built, of);
+  };
   try {
-    model = buildDecoder(arch, { capacity, seed });
+    model = buildDecoder(arch, { capacity, seed, onWeight });
     const m = model;
     const buildMs = performance.now() - buildStart;
-    progress?.('build', 1, 1);
     const ids = sampleTokens(tokens, arch.vocabSize, seed + 1);
     const next = ids[0];
     const common = {
@@ -192,6 +205,9 @@ export async function measureArch(arch: Arch, options: MeasureOptions = {}): Pro
       return r;
     };
     const matmul = reference('matmul');
+    // The phase starts with its first (compile) run and warm-ups, which on a GPU backend can take
+    // longer than the timed runs: say so before them, not after the first timed run.
+    progress?.('prefill', 0, runs);
     const prefill = await timeWorkload(() => m.prefill(ids), {
       ...common,
       reference: matmul,
@@ -199,6 +215,7 @@ export async function measureArch(arch: Arch, options: MeasureOptions = {}): Pro
     });
     matmul?.dispose(); // not alive while decode streams memory
     // The cache now holds the T prefilled tokens; each decode rewrites slot T with the same shapes.
+    progress?.('decode', 0, runs);
     const decode = await timeWorkload(() => m.decode(next, tokens), {
       ...common,
       reference: reference('gemv'),
@@ -206,15 +223,21 @@ export async function measureArch(arch: Arch, options: MeasureOptions = {}): Pro
     });
     // Before the peak: the references' weights are not the model's.
     for (const r of references) r.dispose();
-    progress?.('peak', 0, 1);
-    const peakBytes = await peakBytesDuring(async () => {
-      for (const run of [() => m.prefill(ids), () => m.decode(next, tokens)]) {
+    // One profile per workload (the peak is the larger), each reported: under tf.profile a GPU
+    // backend without a kernel timer reads every kernel's output back synchronously (tfjs's
+    // Profiler.profileKernel), so this pass can take much longer than a timed run.
+    const passes = [() => m.prefill(ids), () => m.decode(next, tokens)];
+    let peakBytes = 0;
+    for (const [i, run] of passes.entries()) {
+      progress?.('peak', i, passes.length);
+      const bytes = await peakBytesDuring(async () => {
         const out = run();
         await out.data();
         out.dispose();
-      }
-    });
-    progress?.('peak', 1, 1);
+      });
+      peakBytes = Math.max(peakBytes, bytes);
+    }
+    progress?.('peak', passes.length, passes.length);
     const heap = wasmHeapBytes();
     const params = m.paramCount();
     m.dispose();

@@ -32,6 +32,13 @@ export interface MeasureItem {
   summary: string;
   state: ItemState;
   phase: MeasurePhase | null;
+  /** Progress within the phase, as measureArch reports it (weights built, timed runs done, peak
+   *  passes done) of `of`; absent before the first report. */
+  run?: number;
+  of?: number;
+  /** Date.now() when the phase began, for the panel's elapsed-seconds counter (a big model's
+   *  build or peak pass can take a minute with no other change on screen). */
+  phaseStartedAt?: number;
   /** 0..1 through every round's build, prefill, decode and peak-memory pass. */
   fraction: number;
   /** Slices timed so far, of `rounds`. */
@@ -113,6 +120,8 @@ type Set = (partial: Pick<MeasureHost, 'measure'>) => void;
 type Get = () => MeasureHost;
 
 const PHASES: Record<MeasurePhase, [number, number]> = { build: [0, 0.1], prefill: [0.1, 0.5], decode: [0.6, 0.35], peak: [0.95, 0.05] };
+/** Least time between two updates of a candidate's counts within a phase and percent. */
+const PROGRESS_TEXT_MS = 250;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure: MeasureState; actions: MeasureActions } {
@@ -210,13 +219,18 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       partial = { sess, slices, failures };
       const timeSlice = async (i: number, r: number): Promise<SliceOutcome> => {
         setItem(i, { state: 'running' });
+        let updatedAt = 0;
         const run = runner.measure([archs[i]], options, (_, phase, n, of) => {
           if (!live(t)) return;
-          // At most one update per percent or phase: a thousand fast runs must not flood React.
+          // At most one update per phase, percent or PROGRESS_TEXT_MS (for the counts in a slow
+          // phase): a thousand fast runs must not flood React.
           const fraction = (r + PHASES[phase][0] + PHASES[phase][1] * (of > 0 ? n / of : 0)) / rounds;
           const item = get().measure.items[i];
-          if (item && item.phase === phase && fraction - item.fraction < 0.01) return;
-          setItem(i, { phase, fraction });
+          const now = Date.now();
+          const newPhase = item?.phase !== phase;
+          if (item && !newPhase && fraction - item.fraction < 0.01 && now - updatedAt < PROGRESS_TEXT_MS) return;
+          updatedAt = now;
+          setItem(i, { phase, fraction, run: n, of, ...(newPhase ? { phaseStartedAt: now } : {}) });
         });
         current = run;
         let outcome: MeasureOutcome;

@@ -1,6 +1,8 @@
 // On-device timing: backend, what to measure, tokens, runs and the memory cap; "Measure" /
-// "Stop measuring" with a progress bar per candidate, then each candidate's result or the reason
-// it was not timed. Calibration of the analytic latency sits below (Calibration).
+// "Stop measuring" with a progress bar per candidate (its phase, count and seconds in the phase),
+// then each candidate's result or the reason it was not timed. Calibration of the analytic
+// latency sits below (Calibration).
+import { useEffect, useState } from 'react';
 import { formatBytes, formatInt } from '../view/format';
 import { formatMsSpreadRuns as ms } from '../view/measuredView';
 import { deviceLabel } from '../core/measurements';
@@ -18,7 +20,29 @@ import { measuredLatencyEntry } from '../view/glossary';
 import type { BackendName } from '../core/backendNames';
 import { MAX_FRONTIER_MEASURE, MEASURE_WARMUP, type MeasureMode } from '../state/measureForm';
 
-function itemText(it: MeasureItem): string {
+/** Seconds a phase has run, for the counter beside it: "7 s", "1 min 20 s". */
+export function formatPhaseElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/** What a running candidate is doing, after its phase's name: "round 2 of 4: build… weights 37 of
+ *  150 · 12 s", "prefill… warm-up · 3 s", "decode… run 40 of 120 · 9 s", "peak… pass 1 of 2". */
+export function runningText(it: MeasureItem, now: number): string {
+  const round = it.rounds > 1 ? `round ${it.slicesDone + 1} of ${it.rounds}: ` : '';
+  if (!it.phase) return `${round}starting…`;
+  const run = it.run ?? 0;
+  const of = it.of ?? 0;
+  let detail = '';
+  if (it.phase === 'build') detail = of > 1 ? ` weights ${run} of ${of}` : '';
+  else if (it.phase === 'peak') detail = of > 0 ? ` pass ${Math.min(run + 1, of)} of ${of}` : '';
+  else detail = run > 0 ? ` run ${run} of ${of}` : ' warm-up';
+  // The counter ticks on the page's own timer: it shows the page alive while the worker is busy.
+  const elapsed = it.phaseStartedAt === undefined ? '' : ` · ${formatPhaseElapsed(now - it.phaseStartedAt)}`;
+  return `${round}${it.phase}…${detail}${elapsed}`;
+}
+
+function itemText(it: MeasureItem, now: number): string {
   switch (it.state) {
     case 'done': {
       const m = it.measurement!;
@@ -27,10 +51,8 @@ function itemText(it: MeasureItem): string {
     }
     case 'failed':
       return it.error ?? 'failed';
-    case 'running': {
-      const round = it.rounds > 1 ? `round ${it.slicesDone + 1} of ${it.rounds}: ` : '';
-      return `${round}${it.phase ? `${it.phase}…` : 'starting…'}`;
-    }
+    case 'running':
+      return runningText(it, now);
     case 'stopped':
       return 'stopped';
     default:
@@ -38,8 +60,21 @@ function itemText(it: MeasureItem): string {
   }
 }
 
+/** Date.now(), renewed every second while `ticking` (re-renders the caller); until the first tick
+ *  it may be older than a phase's start, which formatPhaseElapsed shows as 0 s. */
+function useClock(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
+}
+
 export function Items() {
   const items = useExplorer((s) => s.measure.items);
+  const now = useClock(items.some((it) => it.state === 'running'));
   if (items.length === 0) return null;
   return (
     <ol className="measure-items" aria-label="Measured candidates">
@@ -65,7 +100,7 @@ export function Items() {
             data-state={it.state}
             data-leaked={it.measurement?.leakedTensors}
           >
-            {itemText(it)}
+            {itemText(it, now)}
           </span>
         </li>
       ))}

@@ -1,7 +1,8 @@
 // The memory guard refuses models that do not fit, before anything is allocated.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_MEMORY_LIMITS, assertFits, checkMemory, formatBytes } from '../../../src/core/memoryGuard';
+import { BACKEND_MEMORY_LIMITS, GPU_INTERMEDIATES, GPU_MARGIN, assertFits, checkMemory, formatBytes } from '../../../src/core/memoryGuard';
+import { homogeneous, type Arch } from '../../../src/core/arch';
 import { measureArch } from '../../../src/measure/timing';
 import { memory } from '../../../src/core/memory';
 import { findPreset } from '../../../src/core/presets';
@@ -17,7 +18,7 @@ describe('memory guard', () => {
     expect(check.ok).toBe(false);
     expect(check.limitBytes).toBe(BACKEND_MEMORY_LIMITS.cpu);
     expect(check.message).toMatch(/^22L d2048 h32\/kv4 ffn5632 needs 4\.4 GB \(weights 4\.4 GB \+ .*\), limit 2 GB on cpu$/);
-    expect(() => assertFits(tinyllama, { backend: 'webgl' })).toThrow(/needs 4\.\d GB .*limit 1 GB on webgl/);
+    expect(() => assertFits(tinyllama, { backend: 'webgl' })).toThrow(/needs \d+(\.\d)? GB \(weights 4\.4 GB \+ .*\), limit 1 GB on webgl/);
   });
 
   it('counts the packed weight copy wasm keeps', () => {
@@ -56,6 +57,46 @@ describe('memory guard', () => {
       /needs .* limit 1 kB on the user cap on cpu/,
     );
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('on webgl and webgpu adds what tfjs allocates beyond weights, KV cache and activations; cpu and wasm get nothing', () => {
+    // gpt2, vocabulary 64, width 16, context 32, two layers of FFN 64: every shape by hand.
+    const arch: Arch = homogeneous({ family: 'gpt2', vocabSize: 64, contextLength: 32, dModel: 16, tieEmbeddings: true }, 2, {
+      nHead: 2,
+      dInner: 64,
+    });
+    const options = { tokens: 8, capacity: 9 };
+    const m = memory(arch, { kvTokens: 9, prefillTokens: 8 });
+    const kvAndActivations = m.kvCache + m.activations;
+    for (const backend of ['cpu', 'wasm'] as const) expect(checkMemory(arch, { backend, ...options }).gpuOverheadBytes).toBe(0);
+    const table = 4 * 16 * 64;
+    // One staging texture per distinct shape: the token table [16, 64] (apart from ffn.up's
+    // [16, 64]), positions [32, 16], [16] (norms and biases), [16, 16] (q, k, v, out), ffn.up
+    // [16, 64], its bias [64], ffn.down [64, 16]: the second layer adds none.
+    const distinct = 4 * (16 * 64 + 32 * 16 + 16 + 16 * 16 + 16 * 64 + 64 + 64 * 16);
+    const webgl = checkMemory(arch, { backend: 'webgl', ...options });
+    const webgpu = checkMemory(arch, { backend: 'webgpu', ...options });
+    expect(webgl.neededBytes).toBe(
+      Math.round(GPU_MARGIN * (m.total + 4 * distinct + table + (GPU_INTERMEDIATES.webgl - 1) * kvAndActivations)),
+    );
+    expect(webgpu.neededBytes).toBe(Math.round(GPU_MARGIN * (m.total + table + (GPU_INTERMEDIATES.webgpu - 1) * kvAndActivations)));
+    expect(webgl.gpuOverheadBytes).toBe(webgl.neededBytes - m.total);
+    expect(webgl.message).toMatch(
+      /\+ webgl overhead .* \(upload staging, token table copy, pooled intermediates\)\), within 1 GB on webgl$/,
+    );
+    expect(webgpu.message).toMatch(/\+ webgpu overhead .* \(token table copy, pooled intermediates\)\), within 2 GB on webgpu$/);
+  });
+
+  it('refuses on webgl a 229 M-parameter GPT-2 that fit the old estimate (issue 14: tfjs reported 1,088 MB against 1 GB)', () => {
+    const big = homogeneous({ family: 'gpt2', vocabSize: 50257, contextLength: 1024, dModel: 1024, tieEmbeddings: true }, 14, {
+      nHead: 16,
+      dInner: 4096,
+    });
+    const options = { tokens: 128, capacity: 129 };
+    expect(checkMemory(big, { backend: 'cpu', ...options }).neededBytes).toBeLessThan(BACKEND_MEMORY_LIMITS.webgl);
+    const webgl = checkMemory(big, { backend: 'webgl', ...options });
+    expect(webgl.ok).toBe(false);
+    expect(webgl.message).toMatch(/^14L d1024 h16 ffn4096 needs \d\.\d GB \(weights 915 MB \+ .*webgl overhead .*\), limit 1 GB on webgl$/);
   });
 
   it('formats bytes in decimal units', () => {

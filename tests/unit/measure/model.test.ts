@@ -212,3 +212,16 @@ describe('input checks', () => {
     expect(tf.memory().numTensors).toBe(baseline);
   });
 });
+
+describe('build progress', () => {
+  it('onWeight reports each weight tensor as it is made, i of n, ending at every weight', () => {
+    const calls: [number, number][] = [];
+    const model = buildDecoder(TINY.gpt2, { capacity: 8, onWeight: (i, n) => calls.push([i, n]) });
+    try {
+      const n = model.describeWeights().length;
+      expect(calls).toEqual(Array.from({ length: n }, (_, i) => [i + 1, n]));
+    } finally {
+      model.dispose();
+    }
+  });
+});

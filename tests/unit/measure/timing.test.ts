@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReferenceKernel } from '../../../src/measure/referenceKernels';
 import { measureArch, sampleTokens, timeWorkload } from '../../../src/measure/timing';
 import { countParams } from '../../../src/core/params';
+import { weightSpecs } from '../../../src/core/weights';
 import { TINY, useCpu } from './fixtures';
 import type { WorkloadTiming } from '../../../src/core/timingStats';
 
@@ -145,6 +146,28 @@ describe('measureArch', () => {
     expect(r.peakBytes).toBeLessThan(50 * r.estimatedBytes);
     expect([...phases]).toEqual(['build', 'prefill', 'decode', 'peak']);
     expect(r.prefill.paired).toBeUndefined();
+  });
+
+  it('reports each phase as it starts and goes: weights built, 0 runs before the warm-ups, both peak passes', async () => {
+    const arch = TINY.gpt2;
+    const events: [string, number, number][] = [];
+    await measureArch(arch, { tokens: 8, runs: 2, warmup: 1, onProgress: (p, r, n) => events.push([p, r, n]) });
+    const weights = weightSpecs(arch).length;
+    const of = (phase: string) => events.filter(([p]) => p === phase);
+    expect(events[0]).toEqual(['build', 0, 1]);
+    expect(of('build').at(-1)).toEqual(['build', weights, weights]); // a tiny build: the end only
+    expect(of('prefill')).toEqual([
+      ['prefill', 0, 2],
+      ['prefill', 1, 2],
+      ['prefill', 2, 2],
+    ]);
+    expect(of('decode')[0]).toEqual(['decode', 0, 2]);
+    expect(of('peak')).toEqual([
+      ['peak', 0, 2],
+      ['peak', 1, 2],
+      ['peak', 2, 2],
+    ]);
+    expect(events.map(([p]) => p).filter((p, i, all) => p !== all[i - 1])).toEqual(['build', 'prefill', 'decode', 'peak']);
   });
 
   it('paired: a matmul reference after each prefill, a GEMV after each decode, all disposed', async () => {

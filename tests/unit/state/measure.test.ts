@@ -68,6 +68,23 @@ async function setup(storage = memoryStorage()) {
 const series = (store: ExplorerStore) => store.getState().measure.measurements.series;
 
 describe('measuring from the store', () => {
+  it('a running candidate holds its phase, the count within it, and when the phase began', async () => {
+    const { store, a } = await setup();
+    const seen: { phase: string | null; run?: number; of?: number; phaseStartedAt?: number }[] = [];
+    const unsubscribe = store.subscribe((s) => {
+      const it = s.measure.items[0];
+      if (it?.state === 'running' && it.phase && seen.at(-1)?.phase !== it.phase) seen.push({ ...it });
+    });
+    const t0 = Date.now();
+    await a.measure();
+    unsubscribe();
+    expect(seen.map((x) => x.phase)).toEqual(['build', 'prefill', 'decode', 'peak']);
+    expect(seen[1]).toMatchObject({ run: 0, of: 2 }); // prefill's first report comes before its warm-up
+    const starts = seen.map((x) => x.phaseStartedAt ?? NaN);
+    expect(starts[0]).toBeGreaterThanOrEqual(t0);
+    expect(starts).toEqual([...starts].sort((x, y) => x - y));
+  });
+
   it('measures the frontier on cpu, persists the series, and a new store reads it back', async () => {
     const { store, storage, a } = await setup();
     await a.measure();

@@ -2,23 +2,24 @@
 // in Node): measures tiny archs, reports per-candidate failures without losing the others,
 // aborts at once, restarts a stopped worker with the same backend, and falls back to the main
 // thread only when the worker cannot start a backend that the main thread can.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { homogeneous } from '../../../src/core/arch';
 import { createMeasureRunner } from '../../../src/state/measureClient';
 import { api } from '../../../src/workers/measure.worker';
 import { fakeWorker, type FakeWorker } from './fakeWorker';
 import { isAbortError } from '../../../src/workers/bridge';
+import { fakeLockRegistry } from '../workers/fakeLocks';
 
 const tiny = (d: number) =>
   homogeneous({ family: 'gpt2', vocabSize: 64, contextLength: 32, dModel: d, tieEmbeddings: true }, 2, { nHead: 2, dInner: 4 * d });
 const options = { tokens: 8, runs: 2, warmup: 1 };
 
-function setup(mainApi = api) {
+function setup(mainApi = api, locks?: ReturnType<typeof fakeLockRegistry>) {
   const workers: FakeWorker[] = [];
   let mainLoads = 0;
   const runner = createMeasureRunner(
     () => {
-      const w = fakeWorker(api);
+      const w = fakeWorker(api, { locks });
       workers.push(w);
       return w;
     },
@@ -31,6 +32,10 @@ function setup(mainApi = api) {
 }
 
 describe('measure client', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
   it('times candidates in the worker on the chosen backend; an oversized one fails alone', async () => {
     const { runner, mainLoads } = setup();
     const session = await runner.useBackend('cpu');
@@ -98,6 +103,20 @@ describe('measure client', () => {
     await expect(run.result).rejects.toThrow('measure worker crashed: out of memory');
     const again = await runner.measure([tiny(16)], options, () => {}).result;
     expect(again[0].ok).toBe(true);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('a measure worker that ends without an event mid-run (self.close()) rejects, and the next run re-selects the backend in a fresh worker', async () => {
+    const locks = fakeLockRegistry();
+    vi.stubGlobal('navigator', { locks: locks.agent().locks }); // the page's navigator.locks
+    const { runner, workers } = setup(api, locks);
+    await runner.useBackend('cpu');
+    const run = runner.measure([tiny(64), tiny(64)], { tokens: 16, runs: 50, warmup: 1 }, () => {});
+    workers[0].close();
+    await expect(run.result).rejects.toThrow('measure worker stopped (closed or killed by the browser)');
+    const again = await runner.measure([tiny(16)], options, () => {}).result;
+    expect(again[0].ok).toBe(true);
+    if (again[0].ok) expect(again[0].result.backend).toBe('cpu');
     expect(workers).toHaveLength(2);
   });
 });

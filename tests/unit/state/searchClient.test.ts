@@ -1,11 +1,16 @@
 // The worker client on its own: abort rejects at once and terminates the worker; a finished run
 // leaves the worker for the next one; progress arrives through the one callback.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SEARCH } from '../../../src/core/search';
-import { fakeRunner } from './fakeWorker';
+import { fakeRunner, fakeWorker } from './fakeWorker';
+import { fakeLockRegistry } from '../workers/fakeLocks';
 import { abortable, isAbortError } from '../../../src/workers/bridge';
 
 describe('search client', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
   it('abortable rejects as soon as the signal aborts', async () => {
     const c = new AbortController();
     const never = new Promise<number>(() => {});
@@ -56,5 +61,21 @@ describe('search client', () => {
     await runner.start({ ...DEFAULT_SEARCH, evaluations: 500 }, () => {}).result;
     expect(workers).toHaveLength(2);
     expect(workers[1].terminated).toBe(false);
+  });
+
+  it('a worker that ends without an event mid-run (self.close()) rejects the run; the next run starts a fresh worker', async () => {
+    const locks = fakeLockRegistry();
+    vi.stubGlobal('navigator', { locks: locks.agent().locks }); // the page's navigator.locks
+    const { runner, workers } = fakeRunner(() => fakeWorker(undefined, { locks }));
+    const progress: number[] = [];
+    const run = runner.start({ ...DEFAULT_SEARCH, evaluations: 1_000_000 }, (p) => {
+      progress.push(p.evaluated);
+      if (progress.length === 1) workers[0].close();
+    });
+    await expect(run.result).rejects.toThrow('search worker stopped (closed or killed by the browser)');
+    expect(progress.length).toBeGreaterThan(0);
+    const next = await runner.start({ ...DEFAULT_SEARCH, evaluations: 500 }, () => {}).result;
+    expect(next.done).toBe(true);
+    expect(workers).toHaveLength(2);
   });
 });

@@ -1,19 +1,21 @@
 // The worker bridge on its own, over a MessageChannel-backed fake worker: a host starts its worker
-// once and reuses it, a crash rejects the call under way with the worker's words, and a
-// cancellable call rejects at once on abort and drops the worker, but never after it settled.
-import { describe, expect, it } from 'vitest';
+// once and reuses it, a crash rejects the call under way with the worker's words, a worker that
+// ends without an event (self.close(), killed) is seen through its life lock (fake navigator.locks),
+// and a cancellable call rejects at once on abort and drops the worker, but never after it settled.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { abortable, cancellable, createWorkerHost, isAbortError, workerErrorMessage } from '../../../src/workers/bridge';
 import { fakeWorker, type FakeWorker } from '../state/fakeWorker';
+import { fakeLockRegistry } from './fakeLocks';
 
 const api = {
   echo: async (x: number) => x,
   never: () => new Promise<never>(() => {}),
 };
 
-function host() {
+function host(locks?: ReturnType<typeof fakeLockRegistry>) {
   const workers: FakeWorker[] = [];
   const h = createWorkerHost<typeof api>(() => {
-    const w = fakeWorker(api);
+    const w = fakeWorker(api, { locks });
     workers.push(w);
     return w;
   }, 'test');
@@ -74,6 +76,65 @@ describe('createWorkerHost', () => {
     await h.run((w) => w.echo(0)); // the worker is up
     workers[0].crash('out of memory');
     await expect(call).rejects.toThrow('test worker crashed: out of memory');
+  });
+});
+
+/** Lets messages cross the fake's MessagePort and lock grants run. */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+/** A page with navigator.locks (the fake's), and workers that hold their life locks in it. */
+function withLocks() {
+  const locks = fakeLockRegistry();
+  vi.stubGlobal('navigator', { locks: locks.agent().locks });
+  return host(locks);
+}
+
+describe('createWorkerHost: a worker that ends without an event', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('closed mid-call: the call rejects with "stopped", and the next call starts a fresh worker', async () => {
+    const { host: h, workers } = withLocks();
+    await h.run((w) => w.echo(0)); // up, its life lock held and announced
+    const call = h.run((w) => w.never());
+    workers[0].close();
+    await expect(call).rejects.toThrow('test worker stopped (closed or killed by the browser)');
+    expect(h.started).toBe(false);
+    expect(await h.run((w) => w.echo(1))).toBe(1);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('closed while idle: dropped, so the next call runs in a fresh worker instead of failing', async () => {
+    const { host: h, workers } = withLocks();
+    await h.run((w) => w.echo(0));
+    workers[0].close();
+    await settle();
+    expect(h.started).toBe(false);
+    expect(await h.run((w) => w.echo(2))).toBe(2);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('a worker the host terminated itself is not a death: the next worker is left alone', async () => {
+    const { host: h, workers } = withLocks();
+    await h.run((w) => w.echo(0));
+    h.drop(); // releases the first worker's life lock, as terminate() does in a browser
+    expect(await h.run((w) => w.echo(3))).toBe(3);
+    await settle();
+    expect(workers[1].terminated).toBe(false);
+    expect(h.started).toBe(true);
+    expect(await h.run((w) => w.echo(4))).toBe(4);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('without navigator.locks only events are watched (a closed worker leaves its call pending)', async () => {
+    const { host: h, workers } = host();
+    await h.run((w) => w.echo(0));
+    const call = h.run((w) => w.never());
+    workers[0].close();
+    await settle();
+    expect(await settlesAtOnce(call)).toBe('pending');
+    expect(h.started).toBe(true);
   });
 });
 
