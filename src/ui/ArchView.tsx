@@ -1,11 +1,13 @@
 // The selected candidate: key numbers, per-layer heads and FFN widths, where its parameters and
-// FLOPs go, and its export as a Hugging Face config.json (or arch JSON when heterogeneous).
+// FLOPs go, and its export as a Hugging Face config.json (or arch JSON when heterogeneous) and as
+// ONNX (OnnxExport).
 import { useDeferredValue, useMemo } from 'react';
 import { archKey, archSummary } from '../core/arch';
 import { evaluate } from '../core/evaluate';
 import { decodeStepFlops, prefillFlops } from '../core/flops';
 import { HETEROGENEOUS_REASON } from '../core/hfconfig';
 import { estimatePerplexity } from '../core/referenceModels';
+import { estPplSource } from '../view/axes';
 import { archExport } from '../view/exports';
 import { formatBytes, formatCount, formatFlops, formatMs, sig } from '../view/format';
 import { describeMeasurement } from '../view/measuredView';
@@ -14,6 +16,7 @@ import { useExplorer, useReference } from '../state/store';
 import { BreakdownBar } from './BreakdownBar';
 import { downloadJson } from './download';
 import { LayerBars } from './LayerBars';
+import { OnnxExport } from './OnnxExport';
 
 export function ArchView() {
   // Deferred: a new selection renders in a yielding transition, not in the click's task.
@@ -25,7 +28,7 @@ export function ArchView() {
   const results = useDeferredValue(useExplorer((s) => s.results));
   const status =
     selection && results && selection.runId === results.runId ? runView(results.snapshot).byId.get(selection.id)?.status : undefined;
-  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const fit = useReference((s) => s.estFit);
   const measurements = useExplorer((s) => s.measure.measurements);
   const key = useMemo(() => (selection ? archKey(selection.arch) : ''), [selection]);
   const details = useMemo(() => {
@@ -79,6 +82,7 @@ export function ArchView() {
               Export arch JSON
             </button>
           ) : null}
+          <OnnxExport arch={selection.arch} />
         </div>
       </header>
       {measurements.series
@@ -131,7 +135,7 @@ export function ArchView() {
         <div>
           <dt>est. ppl</dt>
           <dd>
-            {fit ? sig(estimatePerplexity(fit, e.params.decoder)) : '…'} <span className="src">LTS WT-103 fit</span>
+            {fit ? sig(estimatePerplexity(fit, e.params.decoder)) : '…'} <span className="src">{estPplSource(fit)}</span>
           </dd>
         </div>
         <div>

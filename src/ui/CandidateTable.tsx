@@ -1,7 +1,7 @@
 // Frontier candidates, sortable, one page at a time (a frontier holds thousands of archs: a page
 // keeps each progress update cheap). Clicking a row or pressing Enter on it selects it.
 import { useDeferredValue, useMemo } from 'react';
-import { latencySource, sourcedLabel } from '../view/axes';
+import { estPplBasis, latencySource, sourcedLabel } from '../view/axes';
 import { formatInt } from '../view/format';
 import { describeComparison } from '../view/baselines';
 import { describeMeasurement, shownMeasuredLookup } from '../view/measuredView';
@@ -20,7 +20,7 @@ export function CandidateTable() {
   const page = useExplorer((s) => s.page);
   const selection = useExplorer((s) => s.selection);
   const selectedId = selection && results && selection.runId === results.runId ? selection.id : null;
-  const fit = useReference((s) => s.analysis?.fit ?? null);
+  const fit = useReference((s) => s.estFit);
   const { sortBy, setPage, select, showSeries } = useActions();
   const rows = snapshot ? runView(snapshot).frontier : EMPTY_VIEW.frontier;
   const lookup = useMemo(() => shownMeasuredLookup(measurements, shownSeriesId, results), [measurements, shownSeriesId, results]);
@@ -60,7 +60,7 @@ export function CandidateTable() {
           </h2>
           <p className="card-sub">
             Proxies: decoder params (LTS), entropy (MeRino-style, our reconstruction), prefill FLOPs (naive baseline). Latency is{' '}
-            {source.word} ({source.detail}); est. ppl is a power-law fit on the LTS GPT-2 / WikiText-103 models, not a measurement.{' '}
+            {source.word} ({source.detail}); est. ppl is a power-law fit on {estPplBasis(fit)}, not a measurement.{' '}
             {shown
               ? `Measured: ${workload} latency measured (${shown.label}), median ± half the p10–p90 range.`
               : 'Measured: empty until candidates are timed on this device (Measure).'}

@@ -34,6 +34,15 @@ export const estPplLabel = (fit: Pick<PowerLawFit, 'dataset'> | null): string =>
 
 export const REFERENCE_DATASET = 'LTS GPT-2, WikiText-103';
 
+/** Whose fit est. ppl is, in a few words: "LTS WT-103 fit", or the data set of the models the
+ *  proxy validation lab trained here when the user took theirs. */
+export const estPplSource = (fit: Pick<PowerLawFit, 'dataset'> | null): string =>
+  !fit || fit.dataset === REFERENCE_DATASET ? 'LTS WT-103 fit' : `${fit.dataset} fit`;
+
+/** What est. ppl's fit was fitted on, to end "a power-law fit on …". */
+export const estPplBasis = (fit: Pick<PowerLawFit, 'dataset'> | null): string =>
+  !fit || fit.dataset === REFERENCE_DATASET ? 'the LTS GPT-2 / WikiText-103 models' : `“${fit.dataset}”`;
+
 export interface AxisDef {
   /** Short name for pickers and legends. */
   name: string;

@@ -133,7 +133,8 @@ export const GLOSSARY: Record<GlossaryId, GlossaryEntry> = {
       'An estimate of the perplexity a candidate would reach after training, read from its decoder parameter count through a power ' +
       'law fitted to the 200 GPT-2 models LiteTransformerSearch trained on WikiText-103 and released. It is a fit, never a measurement, ' +
       'and outside that family and data set an extrapolation: it is always labelled “est.” with its fit (the Proxy check tab shows a, b ' +
-      'and the error).',
+      'and the error). “Validate proxies” in that tab can replace it with the same fit on small models trained in this browser; the ' +
+      'axis and table then name that fit, whose perplexity is per byte of the text trained on, not per word of WikiText-103.',
     formula: 'ln ppl = a + b · ln N_decoder (least squares in log-log space), i.e. est. ppl = e^a · N_decoder^b',
     source: `Fitted in this browser on the released LTS data (microsoft/archai, MIT) of ${REFERENCES.lts}`,
   },
