@@ -1,13 +1,15 @@
-// npm run bench [-- search|latency|interleave|drift ...]: runs the benchmarks, writes bench/results/<name>.json and
+// npm run bench [-- search|latency|interleave|drift|validatetrain ...]: runs the benchmarks, writes bench/results/<name>.json and
 // prints a table. Figures are ratios against targets measured in the same run where possible.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runDriftBench } from './drift';
 import { runLatencyBench } from './latency';
 import { runLinksBench } from './links';
+import { runMainThreadBench } from './mainThread';
 import { runPredictBench } from './predict';
 import { runInterleaveBench } from './interleave';
 import { runSearchBench } from './search';
+import { runValidateTrainBench } from './validateTrain';
 
 type Row = [string, string, string, string];
 
@@ -223,6 +225,53 @@ async function linksBench(): Promise<Row[]> {
   return rows;
 }
 
+async function mainThreadBench(): Promise<Row[]> {
+  const r = await runMainThreadBench((s) => console.log(`  ${s}`));
+  save('mainthread', r);
+  const rows: Row[] = [['main-thread long tasks (> 50 ms), built app', 'CPU', 'long tasks (ms), per repeat', 'target']];
+  for (const s of r.situations) {
+    const all = s.longTasks.flat();
+    rows.push([
+      `${s.name} (${s.repeats}x)`,
+      s.throttle === 1 ? 'as is' : `${s.throttle}x throttled`,
+      s.longTasks.map((l) => (l.length ? l.join(' ') : '-')).join(' | '),
+      s.throttle === 1 ? `none ${ok(all.length === 0)}` : '',
+    ]);
+  }
+  return rows;
+}
+
+async function validateTrainBench(): Promise<Row[]> {
+  const r = await runValidateTrainBench((s) => console.log(`  ${s}`));
+  save('validatetrain', r);
+  const s = r.report.settings;
+  const ci = ([lo, hi]: [number, number]) => `[${lo.toFixed(2)}, ${hi.toFixed(2)}]`;
+  const rows: Row[] = [
+    [
+      `validate-train: K ${s.k}, ${s.steps} steps, batch ${s.batchSize} x ${s.seqLen} bytes, seed ${s.seed} (wasm, Node)`,
+      'Spearman [95 % CI]',
+      'Kendall [95 % CI]',
+      'target',
+    ],
+    ['wall time', `${r.seconds.toFixed(0)} s`, '', `<= ${r.targetSeconds} s ${ok(r.seconds <= r.targetSeconds)}`],
+    [
+      'per model (median, min-max)',
+      `${r.perModelSeconds.median.toFixed(1)} s, ${r.perModelSeconds.min.toFixed(1)}-${r.perModelSeconds.max.toFixed(1)} s`,
+      '',
+      '',
+    ],
+    [
+      'held-out ppl (bytes), min-max',
+      `${Math.min(...r.models.map((m) => m.ppl)).toFixed(2)}-${Math.max(...r.models.map((m) => m.ppl)).toFixed(2)}`,
+      '',
+      '',
+    ],
+  ];
+  for (const p of r.proxies)
+    rows.push([`  ${p.label}`, `${p.spearman.toFixed(3)} ${ci(p.spearmanCi)}`, `${p.kendall.toFixed(3)} ${ci(p.kendallCi)}`, '']);
+  return rows;
+}
+
 function save(name: string, data: object) {
   mkdirSync('bench/results', { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
@@ -235,7 +284,9 @@ const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
   drift: driftBench,
   interleave: interleaveBench,
   links: linksBench,
+  mainthread: mainThreadBench,
   predict: predictBench,
+  validatetrain: validateTrainBench,
 };
 
 async function main() {

@@ -5,12 +5,15 @@
 //   npm run cli -- validate-proxies <reference.json>
 //   npm run cli -- measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--rounds 4]
 //   npm run cli -- predict --train measured.json [more.json ...] --archs archs.json
+//   npm run cli -- validate-train [--k 12] [--steps 300] [--seed 1] [--backend wasm|cpu] [--space preset|file] [--text file.txt]
+//                                 [--batch 8] [--seq 64] [--lr 0.003] [--eval-tokens 8192]
+//   npm run cli -- export-onnx <preset | arch.json> --out DIR [--seed 1]
 import { UsageError } from './args';
 import { costCommand, searchCommand, validateProxiesCommand } from './commands';
 import { frontierCsv } from '../core/export';
 import { predictCommand } from './predict';
 
-const USAGE = 'usage: cli <cost|search|validate-proxies|measure|predict> ... (see README)';
+const USAGE = 'usage: cli <cost|search|validate-proxies|measure|predict|export-onnx|validate-train> ... (see README)';
 
 async function main(argv: string[]): Promise<string> {
   const [command, ...rest] = argv;
@@ -28,6 +31,14 @@ async function main(argv: string[]): Promise<string> {
     case 'measure': {
       const { measureCommand } = await import('./measure');
       return JSON.stringify(await measureCommand(rest), null, 2);
+    }
+    case 'export-onnx': {
+      const { exportOnnxCommand } = await import('./exportOnnx');
+      return JSON.stringify(exportOnnxCommand(rest), null, 2);
+    }
+    case 'validate-train': {
+      const { validateTrainCommand } = await import('./validateTrain');
+      return JSON.stringify(await validateTrainCommand(rest), null, 2);
     }
     default:
       throw new UsageError(command ? `unknown command ${command}; ${USAGE}` : USAGE);

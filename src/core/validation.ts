@@ -24,12 +24,16 @@ export interface TrainSettings {
   evalTokens: number;
 }
 
+/** Sized so that K = 12 x 300 steps runs in Node's wasm on 2 cores within 10 minutes
+ *  (bench/validateTrain.ts): at 8 x 64 tokens a step of the scaled models took about 250 ms on
+ *  average there, at 8 x 32 about 90 ms (4 x 64 cost the same as 8 x 32; 8 shorter windows give a
+ *  less noisy gradient than 4 longer ones, and 32 bytes of context is more than 300 steps learn to use). */
 export const DEFAULT_TRAIN: TrainSettings = {
   k: 12,
   steps: 300,
   seed: 1,
   batchSize: 8,
-  seqLen: 64,
+  seqLen: 32,
   learningRate: 3e-3,
   evalTokens: 8192,
 };
@@ -114,6 +118,8 @@ export interface ValidationReport {
   scaleRule: string;
   models: TrainedModel[];
   proxies: ProxyValidation[];
+  /** Set when the space gave fewer than k distinct models once scaled down: a sentence to show. */
+  warning?: string;
   /** ISO time the run finished. */
   finishedAt: string;
 }

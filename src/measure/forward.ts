@@ -46,12 +46,26 @@ function norm(arch: Arch, weights: WeightMap, x: tf.Tensor2D, name: string): tf.
   return layerNorm(x, need(weights, `${name}.weight`), need(weights, `${name}.bias`));
 }
 
+/** How embedTokens reads the token table. 'gather' (the builder's): gather columns. 'one-hot'
+ *  (training, src/measure/train.ts): a one-hot [ids, vocab] matrix times the table, the same
+ *  values; tf.gather's gradient needs the UnsortedSegmentSum kernel, which tfjs-backend-wasm 4.22
+ *  does not have, while a matmul's gradient runs everywhere. */
+export type EmbedLookup = 'gather' | 'one-hot';
+
 /** Token embeddings (through OPT's project_in when present): [ids, dModel]. The table is stored
  *  [width, vocab] (see weights.ts), so a lookup gathers columns and transposes them. */
-export function embedTokens(weights: WeightMap, ids: tf.Tensor1D): tf.Tensor2D {
-  const columns = tf.gather(need(weights, 'embed.tokens'), ids, 1) as tf.Tensor2D; // [width, ids]
-  const [width, n] = columns.shape;
-  const x: tf.Tensor2D = n === 1 ? tf.reshape(columns, [1, width]) : tf.transpose(columns);
+export function embedTokens(weights: WeightMap, ids: tf.Tensor1D, lookup: EmbedLookup = 'gather'): tf.Tensor2D {
+  const table = need(weights, 'embed.tokens') as tf.Tensor2D; // [width, vocab]
+  let x: tf.Tensor2D;
+  if (lookup === 'one-hot') {
+    // An int32 one-hot, cast: asked for float32, tfjs-backend-wasm 4.22's OneHot gave values that
+    // read as zeros in our runs (integer bits taken as floats).
+    x = tf.matMul(tf.cast(tf.oneHot(ids, table.shape[1]), 'float32') as tf.Tensor2D, table, false, true);
+  } else {
+    const columns = tf.gather(table, ids, 1) as tf.Tensor2D; // [width, ids]
+    const [width, n] = columns.shape;
+    x = n === 1 ? tf.reshape(columns, [1, width]) : tf.transpose(columns);
+  }
   const projectIn = weights.get('embed.project_in');
   return projectIn ? tf.matMul(x, projectIn as tf.Tensor2D) : x;
 }

@@ -9,6 +9,7 @@ import { formatCount, formatFlops, sig } from '../view/format';
 import type { ReferenceAnalysis } from '../state/referenceStore';
 import { referenceStore, useReference } from '../state/store';
 import { axisScale } from '../view/ticks';
+import { ValidationLab } from './ValidationLab';
 
 const X_TICK: Record<ProxyId, (v: number) => string> = {
   'decoder-params': (v) => formatCount(v),
@@ -199,6 +200,7 @@ export function ProxyCheck() {
         ))}
         <FitCard fit={a.fit} />
       </div>
+      <ValidationLab />
     </section>
   );
 }
