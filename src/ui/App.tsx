@@ -1,6 +1,6 @@
 // Page layout: top bar, a left column of controls, the explorer (chart, table, architecture), the
 // proxy check or the About view in the centre.
-import { Suspense, lazy } from 'react';
+import { Suspense, lazy, startTransition } from 'react';
 import { useActions, useExplorer } from '../state/store';
 import { About } from './About';
 import { ArchView } from './ArchView';
@@ -39,7 +39,9 @@ function Tabs() {
           aria-selected={tab === t.id}
           aria-controls={`panel-${t.id}`}
           className={tab === t.id ? 'active' : undefined}
-          onClick={() => setTab(t.id)}
+          // A transition: React renders the tab in slices (the Proxy check's three charts were one
+          // 80-90 ms task as a synchronous update).
+          onClick={() => startTransition(() => setTab(t.id))}
         >
           {t.label}
         </button>

@@ -9,6 +9,7 @@ import { formatCount, formatFlops, sig } from '../view/format';
 import type { ReferenceAnalysis } from '../state/referenceStore';
 import { referenceStore, useReference } from '../state/store';
 import { axisScale } from '../view/ticks';
+import { PlotPlaceholder, useStaggered } from './staggered';
 import { ValidationLab } from './ValidationLab';
 
 const X_TICK: Record<ProxyId, (v: number) => string> = {
@@ -148,6 +149,7 @@ function FitCard({ fit }: { fit: PowerLawFit }) {
 
 export function ProxyCheck() {
   const state = useReference((s) => s);
+  const shown = useStaggered(PROXY_IDS.length);
   useEffect(() => {
     void referenceStore.getState().load();
   }, []);
@@ -195,9 +197,7 @@ export function ProxyCheck() {
         </tbody>
       </table>
       <div className="proxy-grid">
-        {PROXY_IDS.map((id) => (
-          <ProxyScatter key={id} id={id} analysis={a} />
-        ))}
+        {PROXY_IDS.map((id, i) => (i < shown ? <ProxyScatter key={id} id={id} analysis={a} /> : <PlotPlaceholder key={id} />))}
         <FitCard fit={a.fit} />
       </div>
       <ValidationLab />

@@ -35,6 +35,7 @@ import {
 import { NumberInput, Select } from './controls';
 import { downloadJson, downloadText } from './download';
 import './validationLab.css';
+import { PlotPlaceholder, useStaggered } from './staggered';
 
 const actions = () => validationStore.getState().actions;
 const num = (v: number | null) => (v === null ? NaN : v);
@@ -356,6 +357,7 @@ function Results({ report, partial }: { report: ValidationReport; partial: boole
   const rows = useMemo(() => proxyRows(report.proxies, lts), [report, lts]);
   const models = useMemo(() => modelRows(report.models), [report]);
   const label = trainedLabel(report);
+  const shown = useStaggered(PROXY_IDS.length);
   // The trainer words it when the space had fewer distinct models than K; a report without its
   // sentence gets this one.
   const fewer =
@@ -409,9 +411,7 @@ function Results({ report, partial }: { report: ValidationReport; partial: boole
         </tbody>
       </table>
       <div className="proxy-grid">
-        {PROXY_IDS.map((id) => (
-          <Scatter key={id} id={id} report={report} />
-        ))}
+        {PROXY_IDS.map((id, i) => (i < shown ? <Scatter key={id} id={id} report={report} /> : <PlotPlaceholder key={id} />))}
       </div>
       <table className="proxy-table lab-models" aria-label="Trained models">
         <caption className="lab-caption">Each model as sampled from the space and as trained ({label}).</caption>
