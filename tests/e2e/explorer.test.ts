@@ -1,6 +1,6 @@
 // The explorer in headless Chromium against the built app: the default search runs on load and
 // draws its frontier, selection links chart, table and architecture view, Stop keeps the
-// frontier and frees the UI within 250 ms, and the main thread has no long task during a search.
+// frontier and frees the UI within 250 ms. (No long task during searches: soak.test.ts, 20 in a row.)
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -15,14 +15,6 @@ before(async () => {
   browser = await launchBrowser();
   app = await openPage(browser);
   page = app.page;
-  // Record long tasks from the very start (buffered), with their start times.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
   await page.goto(BASE_URL);
 });
 
@@ -93,43 +85,6 @@ test('selecting a point updates the table and the architecture view', async () =
   const otherId = await other.getAttribute('data-id');
   await other.click();
   await page.waitForFunction((id) => document.querySelector('circle.pt-selected')?.getAttribute('data-id') === id, otherId);
-  assert.deepEqual(app.problems, []);
-});
-
-/** Runs one 20,000-evaluation search and returns the long tasks (start from the click, ms) seen. */
-async function longTasksDuringSearch(): Promise<number[][]> {
-  // Clicked from inside the page: Playwright's click resolves the role query by walking the
-  // accessibility tree on the main thread (30-40 ms here), which the observer would count as ours.
-  const t0 = await page.evaluate(() => {
-    const start = performance.now();
-    [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Search')!.click();
-    return start;
-  });
-  await page.waitForFunction(() => document.querySelector('[data-testid="evaluated"]')?.textContent?.startsWith('20,000'), null, {
-    polling: 100,
-    timeout: 60_000,
-  });
-  await waitForSearchDone(page);
-  const t1 = await page.evaluate(() => performance.now());
-  const long = await page.evaluate(
-    ({ t0, t1 }) =>
-      (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter(
-        (t) => t.start >= t0 && t.start <= t1,
-      ),
-    { t0, t1 },
-  );
-  console.log(
-    `# search took ${((t1 - t0) / 1000).toFixed(1)} s in the page; long tasks (start, ms): ${JSON.stringify(long.map((t) => [Math.round(t.start - t0), Math.round(t.duration)]))}`,
-  );
-  return long.map((t) => [t.start - t0, t.duration]);
-}
-
-test('no long task over 50 ms on the main thread during a 20,000-evaluation search', async () => {
-  // One retry, stated in the README: on this shared 2-core machine a results render occasionally
-  // takes 50-90 ms (see the closing note); both searches having a long task fails the test.
-  const first = await longTasksDuringSearch();
-  const long = first.length ? await longTasksDuringSearch() : first;
-  assert.deepEqual(long, [], `long tasks in two searches in a row: ${JSON.stringify(first)} then ${JSON.stringify(long)}`);
   assert.deepEqual(app.problems, []);
 });
 
