@@ -4,8 +4,7 @@
 // without and with 4x CPU throttling (Chromium's DevTools emulation, which slows the page's main
 // thread, not the workers). Each situation is repeated; the figures are every long task seen.
 import { build, preview } from 'vite';
-import type { Page } from 'playwright-core';
-import { launchBrowser, waitForSearchDone } from '../tests/e2e/browser';
+import { clickByText, launchBrowser, longTasksSince, recordLongTasks, waitForSearchDone } from '../tests/e2e/browser';
 
 export interface Situation {
   name: string;
@@ -19,37 +18,6 @@ const OUT_DIR = 'dist-bench';
 const LOADS = 3;
 const SEARCHES = 5;
 const TABS = 3;
-
-async function observe(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-const tasksSince = (page: Page, t0: number) =>
-  page.evaluate(
-    (t0) =>
-      (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks
-        .filter((t) => t.start >= t0)
-        .map((t) => Math.round(t.duration)),
-    t0,
-  );
-
-/** Clicks a button by its text from inside the page: Playwright's role queries walk the
- *  accessibility tree on the main thread, which the observer would count as the app's. */
-const clickText = (page: Page, text: string, selector = 'button') =>
-  page.evaluate(
-    ([text, selector]) => {
-      const start = performance.now();
-      [...document.querySelectorAll<HTMLElement>(selector)].find((b) => b.textContent?.trim() === text)!.click();
-      return start;
-    },
-    [text, selector] as const,
-  );
 
 export async function runMainThreadBench(log: (s: string) => void = () => {}): Promise<{ situations: Situation[] }> {
   await build({ logLevel: 'warn', build: { outDir: OUT_DIR } });
@@ -66,29 +34,29 @@ export async function runMainThreadBench(log: (s: string) => void = () => {}): P
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         await context.addInitScript('globalThis.__name = (f) => f;');
         const page = await context.newPage();
-        await observe(page);
+        await recordLongTasks(page);
         if (throttle > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
         await page.goto(url);
         await waitForSearchDone(page, 120_000);
         await page.waitForTimeout(2000 * throttle); // the reference analysis after the first search
-        load.push(await tasksSince(page, 0));
+        load.push(await longTasksSince(page, 0));
         if (i === 0) {
           for (let s = 0; s < SEARCHES; s++) {
-            const t0 = await clickText(page, 'Search');
+            const t0 = await clickByText(page, 'Search');
             await page.waitForFunction(() => document.querySelector('[data-testid="evaluated"]')?.textContent?.startsWith('20,000'), null, {
               polling: 100,
               timeout: 120_000,
             });
             await waitForSearchDone(page, 120_000);
             await page.waitForTimeout(500);
-            search.push(await tasksSince(page, t0));
+            search.push(await longTasksSince(page, t0));
           }
         }
         if (i < TABS) {
-          const t0 = await clickText(page, 'Proxy check', '[role="tab"]');
+          const t0 = await clickByText(page, 'Proxy check', '[role="tab"]');
           await page.getByRole('table', { name: 'Proxy correlations' }).waitFor();
           await page.waitForTimeout(1000);
-          tab.push(await tasksSince(page, t0));
+          tab.push(await longTasksSince(page, t0));
         }
         await context.close();
         log(`throttle ${throttle}x: load ${i + 1} of ${LOADS} done`);

@@ -1,110 +1,42 @@
 // Proxy check tab: how well each training-free proxy ranks the trained perplexity of LTS's 200
 // GPT-2 models (WikiText-103), computed live in the browser from the shipped data, and the
 // power-law fit behind "est. ppl".
-import { useEffect, useMemo } from 'react';
-import { CartesianGrid, Scatter, ScatterChart, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
+import { useEffect } from 'react';
+import { Scatter } from 'recharts';
 import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
 import type { PowerLawFit } from '../core/referenceModels';
-import { formatCount, formatFlops, sig } from '../view/format';
 import type { ReferenceAnalysis } from '../state/referenceStore';
 import { referenceStore, useReference } from '../state/store';
-import { axisScale } from '../view/ticks';
+import type { AxisScale } from '../view/ticks';
+import { ProxyPlot } from './proxyPlot';
 import { PlotPlaceholder, useStaggered } from './staggered';
 import { ValidationLab } from './ValidationLab';
 
-const X_TICK: Record<ProxyId, (v: number) => string> = {
-  'decoder-params': (v) => formatCount(v),
-  entropy: (v) => sig(v),
-  flops: (v) => formatFlops(v).replace('FLOPs', ''),
-};
-const LOG_X: Record<ProxyId, boolean> = { 'decoder-params': true, entropy: false, flops: true };
-
-/**
- * The 200 models as one path of small circles, placed with the chart's own scales: a recharts
- * Scatter makes a React element and an SVG group per point, 600 for the three plots, which took
- * 160 ms on the main thread when the tab opened. One path each costs a few ms.
- */
-function RefPoints({ pts }: { pts: readonly { x: number; ppl: number }[] }) {
-  const xs = useXAxisScale();
-  const ys = useYAxisScale();
-  if (!xs || !ys) return null;
-  let d = '';
-  let n = 0;
-  for (const p of pts) {
-    const cx = xs(p.x);
-    const cy = ys(p.ppl);
-    if (cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) continue;
-    d += `M${(cx - 2.6).toFixed(1)},${cy.toFixed(1)}a2.6,2.6 0 1,0 5.2,0a2.6,2.6 0 1,0 -5.2,0`;
-    n++;
-  }
-  return <path className="ref-dot" d={d} data-count={n} />;
-}
-
 function ProxyScatter({ id, analysis }: { id: ProxyId; analysis: ReferenceAnalysis }) {
-  const pts = analysis.points[id];
   const corr = analysis.correlations.find((c) => c.proxy === id)!;
   const fit = analysis.fit;
-  const xs = useMemo(
-    () =>
-      axisScale(
-        pts.map((p) => p.x),
-        LOG_X[id],
-      ),
-    [pts, id],
-  );
-  const ys = useMemo(
-    () =>
-      axisScale(
-        pts.map((p) => p.ppl),
-        true,
-      ),
-    [pts],
-  );
   // The fit is a straight line in log-log space: two end points suffice.
-  const line = id === 'decoder-params' ? xs.domain.map((n) => ({ x: n, ppl: Math.exp(fit.a + fit.b * Math.log(n)) })) : null;
+  const line = (xs: AxisScale) =>
+    id === 'decoder-params' ? (
+      <Scatter
+        data={xs.domain.map((n) => ({ x: n, ppl: Math.exp(fit.a + fit.b * Math.log(n)) }))}
+        line
+        className="fit-line"
+        shape={() => <g />}
+        isAnimationActive={false}
+        legendType="none"
+      />
+    ) : null;
   return (
-    <figure className="proxy-plot">
-      <figcaption>
-        <strong>{PROXIES[id].label}</strong>
-        <span className="muted">
-          {' '}
-          Spearman {corr.spearman.toFixed(3)} · Kendall {corr.kendall.toFixed(3)}
-        </span>
-      </figcaption>
-      <ScatterChart width={300} height={250} margin={{ top: 8, right: 12, bottom: 28, left: 4 }}>
-        <CartesianGrid className="chart-grid" />
-        <XAxis
-          type="number"
-          dataKey="x"
-          scale={LOG_X[id] ? 'log' : 'linear'}
-          domain={xs.domain}
-          ticks={xs.ticks}
-          allowDataOverflow
-          tickFormatter={X_TICK[id]}
-          fontSize={11}
-          label={{ value: PROXIES[id].label, position: 'bottom', offset: 10, className: 'axis-label' }}
-        />
-        <YAxis
-          type="number"
-          dataKey="ppl"
-          scale="log"
-          domain={ys.domain}
-          ticks={ys.ticks}
-          allowDataOverflow
-          width={44}
-          fontSize={11}
-          label={{
-            value: 'valid ppl (trained)',
-            angle: -90,
-            position: 'insideLeft',
-            style: { textAnchor: 'middle' },
-            className: 'axis-label',
-          }}
-        />
-        <RefPoints pts={pts} />
-        {line ? <Scatter data={line} line className="fit-line" shape={() => <g />} isAnimationActive={false} legendType="none" /> : null}
-      </ScatterChart>
-    </figure>
+    <ProxyPlot
+      id={id}
+      pts={analysis.points[id]}
+      caption={`Spearman ${corr.spearman.toFixed(3)} · Kendall ${corr.kendall.toFixed(3)}`}
+      xLabel={PROXIES[id].label}
+      yLabel="valid ppl (trained)"
+      dot={{ r: 2.6, className: 'ref-dot' }}
+      extra={line}
+    />
   );
 }
 

@@ -5,7 +5,6 @@
 // taking the fit on these models for est. ppl. Every trained figure says it was trained here, for
 // how many steps, and that its perplexity is byte-level.
 import { useId, useMemo, type DragEvent } from 'react';
-import { CartesianGrid, ScatterChart, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
 import { BACKENDS, type BackendName } from '../core/backendNames';
 import { PROXIES, PROXY_IDS, type ProxyId } from '../core/proxies';
 import { SCALE_RULE } from '../core/scaleDown';
@@ -14,8 +13,7 @@ import { useReference } from '../state/store';
 import { useValidation, validationStore } from '../state/validationApp';
 import { FORM_LIMITS, formErrors, MIN_TEXT_BYTES, type LabRun } from '../state/validationStore';
 import { estPplSource } from '../view/axes';
-import { formatCount, formatFlops, formatInt, sig } from '../view/format';
-import { axisScale } from '../view/ticks';
+import { formatInt, sig } from '../view/format';
 import {
   lossPolyline,
   lossRange,
@@ -30,22 +28,15 @@ import {
   validationFilename,
   validationJson,
   type LossCurve,
-  type ScatterPoint,
 } from '../view/validation';
 import { NumberInput, Select } from './controls';
 import { downloadJson, downloadText } from './download';
 import './validationLab.css';
 import { PlotPlaceholder, useStaggered } from './staggered';
+import { ProxyPlot } from './proxyPlot';
 
 const actions = () => validationStore.getState().actions;
 const num = (v: number | null) => (v === null ? NaN : v);
-
-const X_TICK: Record<ProxyId, (v: number) => string> = {
-  'decoder-params': (v) => formatCount(v),
-  entropy: (v) => sig(v),
-  flops: (v) => formatFlops(v).replace('FLOPs', ''),
-};
-const LOG_X: Record<ProxyId, boolean> = { 'decoder-params': true, entropy: false, flops: true };
 
 async function readFile(file: File): Promise<void> {
   actions().chooseText(file.name, new Uint8Array(await file.arrayBuffer()));
@@ -226,86 +217,20 @@ function Progress({ run }: { run: LabRun }) {
   );
 }
 
-/** The trained models as one path of small circles placed with the chart's scales (as ProxyCheck draws LTS's). */
-function Dots({ pts }: { pts: readonly ScatterPoint[] }) {
-  const xs = useXAxisScale();
-  const ys = useYAxisScale();
-  if (!xs || !ys) return null;
-  let d = '';
-  let n = 0;
-  for (const p of pts) {
-    const cx = xs(p.x);
-    const cy = ys(p.ppl);
-    if (cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) continue;
-    d += `M${(cx - 3.2).toFixed(1)},${cy.toFixed(1)}a3.2,3.2 0 1,0 6.4,0a3.2,3.2 0 1,0 -6.4,0`;
-    n++;
-  }
-  return <path className="lab-dot" d={d} data-count={n} />;
-}
-
 function Scatter({ id, report }: { id: ProxyId; report: ValidationReport }) {
   const pts = useMemo(() => scatterPoints(report.models, id), [report, id]);
   const v = report.proxies.find((p) => p.proxy === id);
-  const xs = useMemo(
-    () =>
-      axisScale(
-        pts.map((p) => p.x),
-        LOG_X[id],
-      ),
-    [pts, id],
-  );
-  const ys = useMemo(
-    () =>
-      axisScale(
-        pts.map((p) => p.ppl),
-        true,
-      ),
-    [pts],
-  );
+  const fmt = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : '–');
   return (
-    <figure className="proxy-plot" data-testid="lab-scatter">
-      <figcaption>
-        <strong>{PROXIES[id].label}</strong>
-        <span className="muted">
-          {' '}
-          Spearman {v && Number.isFinite(v.spearman) ? v.spearman.toFixed(3) : '–'} · Kendall{' '}
-          {v && Number.isFinite(v.kendall) ? v.kendall.toFixed(3) : '–'}
-        </span>
-      </figcaption>
-      <ScatterChart width={300} height={250} margin={{ top: 8, right: 12, bottom: 28, left: 4 }}>
-        <CartesianGrid className="chart-grid" />
-        <XAxis
-          type="number"
-          dataKey="x"
-          scale={LOG_X[id] ? 'log' : 'linear'}
-          domain={xs.domain}
-          ticks={xs.ticks}
-          allowDataOverflow
-          tickFormatter={X_TICK[id]}
-          fontSize={11}
-          label={{ value: `${PROXIES[id].label}, trained arch`, position: 'bottom', offset: 10, className: 'axis-label' }}
-        />
-        <YAxis
-          type="number"
-          dataKey="ppl"
-          scale="log"
-          domain={ys.domain}
-          ticks={ys.ticks}
-          allowDataOverflow
-          width={44}
-          fontSize={11}
-          tickFormatter={(t: number) => sig(t)}
-          label={{
-            value: 'held-out ppl per byte',
-            angle: -90,
-            position: 'insideLeft',
-            style: { textAnchor: 'middle' },
-            className: 'axis-label',
-          }}
-        />
-        <Dots pts={pts} />
-      </ScatterChart>
-    </figure>
+    <ProxyPlot
+      id={id}
+      pts={pts}
+      caption={`Spearman ${fmt(v?.spearman)} · Kendall ${fmt(v?.kendall)}`}
+      xLabel={`${PROXIES[id].label}, trained arch`}
+      yLabel="held-out ppl per byte"
+      dot={{ r: 3.2, className: 'lab-dot' }}
+      testId="lab-scatter"
+    />
   );
 }
 

@@ -165,3 +165,37 @@ export async function searchTinySpace(
   await page.waitForFunction(() => document.querySelector('.arch-card')?.textContent?.includes('vocab 1,000'), null, { polling: 100 });
   await waitForSearchDone(page);
 }
+
+/** Records the page's long tasks (over 50 ms) from navigation on, in `window.__longTasks`. */
+export async function recordLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** Durations (ms, rounded) of the long tasks that started at or after `t0` (performance.now()). */
+export const longTasksSince = (page: Page, t0: number): Promise<number[]> =>
+  page.evaluate(
+    (t0) =>
+      (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks
+        .filter((t) => t.start >= t0)
+        .map((t) => Math.round(t.duration)),
+    t0,
+  );
+
+/** Clicks the first `selector` whose text is `text` from inside the page and returns when
+ *  (performance.now()): Playwright's role queries walk the accessibility tree on the main thread,
+ *  which a long-task observer would count as the app's. */
+export const clickByText = (page: Page, text: string, selector = 'button'): Promise<number> =>
+  page.evaluate(
+    ([text, selector]) => {
+      const start = performance.now();
+      [...document.querySelectorAll<HTMLElement>(selector)].find((b) => b.textContent?.trim() === text)!.click();
+      return start;
+    },
+    [text, selector] as const,
+  );

@@ -5,7 +5,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page, Worker } from 'playwright-core';
-import { BASE_URL, launchBrowser, openPage, searchTinySpace, waitForMeasureIdle, waitForSearchDone, type AppPage } from './browser.ts';
+import {
+  BASE_URL,
+  clickByText,
+  launchBrowser,
+  longTasksSince,
+  openPage,
+  recordLongTasks,
+  searchTinySpace,
+  waitForMeasureIdle,
+  waitForSearchDone,
+  type AppPage,
+} from './browser.ts';
 
 let browser: Browser;
 let app: AppPage;
@@ -17,13 +28,7 @@ before(async () => {
   browser = await launchBrowser(['--enable-blink-features=ForceEagerMeasureMemory']);
   app = await openPage(browser);
   page = app.page;
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await recordLongTasks(page);
   await page.goto(BASE_URL);
   await waitForSearchDone(page);
 });
@@ -50,23 +55,14 @@ async function heapBytes(p: Page): Promise<{ page: number; searchWorker: number 
 }
 
 async function runSearch(p: Page): Promise<{ ms: number; longTasks: number[] }> {
-  // Clicked from inside the page (Playwright's role query walks the accessibility tree on the
-  // main thread, which the observer would count as ours).
-  const t0 = await p.evaluate(() => {
-    const start = performance.now();
-    [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Search')!.click();
-    return start;
-  });
+  const t0 = await clickByText(p, 'Search');
   await p.waitForFunction(() => document.querySelector('[data-testid="evaluated"]')?.textContent?.startsWith('20,000'), null, {
     polling: 100,
     timeout: 60_000,
   });
   await waitForSearchDone(p);
-  return p.evaluate((t0) => {
-    const t1 = performance.now();
-    const tasks = (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks;
-    return { ms: t1 - t0, longTasks: tasks.filter((t) => t.start >= t0 && t.start <= t1).map((t) => Math.round(t.duration)) };
-  }, t0);
+  const ms = (await p.evaluate(() => performance.now())) - t0;
+  return { ms, longTasks: await longTasksSince(p, t0) };
 }
 
 test('20 default searches in a row: the search worker heap stays flat, no main-thread task over 50 ms', async () => {
