@@ -15,8 +15,9 @@ import { formatCount, formatElapsed, formatInt, sig } from './format';
 export const perplexityUnit = (corpus: Pick<CorpusInfo, 'tokenizer' | 'vocabSize'>): string =>
   corpus.vocabSize === 256 && /^byte/i.test(corpus.tokenizer) ? 'byte-level perplexity' : `perplexity per token (${corpus.tokenizer})`;
 
-/** The corpus's short name: "Moby-Dick" from "Moby-Dick (Herman Melville; …)"; a file name as is. */
-export const shortCorpusName = (name: string): string => name.replace(/\s*\(.*\)\s*$/, '').trim() || name;
+/** The corpus's short name: "Moby-Dick" from "Moby-Dick (Herman Melville; …), without contents.txt";
+ *  a file name as is. */
+export const shortCorpusName = (name: string): string => name.replace(/\s*\(.*\)(, without [^()]*)?\s*$/, '').trim() || name;
 
 /** The honest label of every trained figure: "trained here, 300 steps, byte-level perplexity". */
 export const trainedLabel = (report: Pick<ValidationReport, 'settings' | 'corpus'>): string =>

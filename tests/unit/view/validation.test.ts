@@ -6,6 +6,7 @@ import { decoderParams } from '../../../src/core/params';
 import { PROXY_IDS } from '../../../src/core/proxies';
 import type { ProxyCorrelation } from '../../../src/core/referenceModels';
 import { DEFAULT_TRAIN } from '../../../src/core/validation';
+import { MOBY_DICK_SOURCE_NAME } from '../../../src/core/corpus';
 import { estPplBasis, estPplLabel, estPplSource } from '../../../src/view/axes';
 import {
   CSV_HEADER,
@@ -36,6 +37,7 @@ describe('labels', () => {
     expect(trainedLabel(report)).toBe('trained here, 20 steps, byte-level perplexity');
     expect(perplexityUnit({ tokenizer: 'GPT-2 BPE', vocabSize: 50257 })).toBe('perplexity per token (GPT-2 BPE)');
     expect(shortCorpusName(report.corpus.name)).toBe('Moby-Dick');
+    expect(shortCorpusName(MOBY_DICK_SOURCE_NAME)).toBe('Moby-Dick'); // as the app and the CLI name it
     expect(shortCorpusName('my notes (draft).txt')).toBe('my notes (draft).txt'); // a file name stays whole
     expect(shortCorpusName('notes.txt')).toBe('notes.txt');
   });
