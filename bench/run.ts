@@ -1,4 +1,4 @@
-// npm run bench [-- search|latency|interleave|drift|validatetrain ...]: runs the benchmarks, writes bench/results/<name>.json and
+// npm run bench [-- search|latency|interleave|drift|runtimes|validatetrain ...]: runs the benchmarks, writes bench/results/<name>.json and
 // prints a table. Figures are ratios against targets measured in the same run where possible.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -8,6 +8,7 @@ import { runLinksBench } from './links';
 import { runMainThreadBench } from './mainThread';
 import { runPredictBench } from './predict';
 import { runInterleaveBench } from './interleave';
+import { runRuntimesBench, SPEED_TARGET } from './runtimes';
 import { runSearchBench } from './search';
 import { runValidateTrainBench } from './validateTrain';
 
@@ -194,6 +195,49 @@ async function interleaveBench(): Promise<Row[]> {
   return rows;
 }
 
+async function runtimesBench(): Promise<Row[]> {
+  const r = await runRuntimesBench((s) => console.log(`  ${s}`));
+  save('runtimes', r);
+  const f = (x: number) => x.toFixed(3);
+  const rows: Row[] = [
+    [`runtimes: tfjs vs ORT-web, wasm, ${r.protocol.archs} archs, two passes (${r.protocol.order.join(', ')})`, 'Spearman', '', ''],
+  ];
+  for (const a of r.agreement) {
+    rows.push([
+      `  ${a.workload}: tfjs vs ORT (pass 1, pass 2, means)`,
+      `${f(a.betweenRuntimesPass1)}, ${f(a.betweenRuntimesPass2)}, ${f(a.betweenRuntimesMeans)}`,
+      '',
+      '',
+    ]);
+    rows.push([`  ${a.workload}: pass 1 vs pass 2 (tfjs, ORT)`, `${f(a.tfjsPassToPass)}, ${f(a.ortPassToPass)}`, '', '']);
+  }
+  rows.push([
+    'per arch (dModel, layers, M params)',
+    'prefill ms tfjs / ORT',
+    'decode ms tfjs / ORT',
+    `tfjs speed vs ORT (>= ${SPEED_TARGET})`,
+  ]);
+  for (const a of r.perArch) {
+    const ms = (x: { tfjsMs: number; ortMs: number }) => `${x.tfjsMs.toFixed(1)} / ${x.ortMs.toFixed(1)}`;
+    const speed = (x: { tfjsSpeedVsOrt: number }) => x.tfjsSpeedVsOrt.toFixed(2);
+    rows.push([
+      `  d${a.dModel}, ${a.layers}L, ${(a.params / 1e6).toFixed(1)}M`,
+      ms(a.prefill),
+      ms(a.decode),
+      `prefill ${speed(a.prefill)}, decode ${speed(a.decode)}`,
+    ]);
+  }
+  for (const s of r.summary) {
+    rows.push([
+      `  ${s.workload}: tfjs speed vs ORT, min / median / max`,
+      `${s.minSpeed.toFixed(2)} / ${s.medianSpeed.toFixed(2)} / ${s.maxSpeed.toFixed(2)}`,
+      '',
+      `${s.archsAtTarget} of ${r.perArch.length} archs ${ok(s.archsAtTarget === r.perArch.length)}`,
+    ]);
+  }
+  return rows;
+}
+
 async function predictBench(): Promise<Row[]> {
   const r = await runPredictBench((s) => console.log(`  ${s}`));
   save('predict', r);
@@ -283,6 +327,7 @@ const BENCHES: Record<string, () => Row[] | Promise<Row[]>> = {
   latency: latencyBench,
   drift: driftBench,
   interleave: interleaveBench,
+  runtimes: runtimesBench,
   links: linksBench,
   mainthread: mainThreadBench,
   predict: predictBench,

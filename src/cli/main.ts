@@ -3,7 +3,7 @@
 //   npm run cli -- search [--space preset|file] [--budget params=64e6,...] [--objectives decoder-params,latency]
 //                         [--evals N] [--seed S] [--format json|csv] [--algorithm nsga2|random]
 //   npm run cli -- validate-proxies <reference.json>
-//   npm run cli -- measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--rounds 4]
+//   npm run cli -- measure <preset | arch.json>... [--runtime tfjs|ort] [--backend wasm|cpu] [--tokens 128] [--runs 10] [--rounds 4]
 //   npm run cli -- predict --train measured.json [more.json ...] --archs archs.json
 //   npm run cli -- validate-train [--k 12] [--steps 300] [--seed 1] [--backend wasm|cpu] [--space preset|file] [--text file.txt]
 //                                 [--batch 8] [--seq 64] [--lr 0.003] [--eval-tokens 8192]

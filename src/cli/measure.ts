@@ -1,14 +1,15 @@
-// `npm run cli -- measure <preset | arch.json | '{...}'>... [--backend wasm|cpu] [--tokens 128]
-//  [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on]
-//  [--rounds N]`
-// Times a randomly initialised model in Node with the same protocol as the browser (src/measure)
-// and returns a plain JSON object. Several models are timed round-robin, as the app's Measure
+// `npm run cli -- measure <preset | arch.json | '{...}'>... [--runtime tfjs|ort] [--backend wasm|cpu]
+//  [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2] [--seed 1] [--max-mb N]
+//  [--paired off|on] [--rounds N]`
+// Times a randomly initialised model in Node with the same protocol as the browser (src/measure;
+// `--runtime ort`: ONNX Runtime Web's wasm build on the same seeded weights, src/ort) and returns
+// a plain JSON object. Several models are timed round-robin, as the app's Measure
 // does (src/measure/rounds.ts: `--rounds` slices each, default 4), so a slow stretch of the device
 // lands on all of them rather than on whichever ran then; the output is then
 // { backend, device, rounds, models: [one object per model, in order] }. Bad input (arguments, arch, unavailable backend, a model over
 // the memory limit) throws a UsageError with a one-line message; a failure while measuring throws
 // a plain Error, also one line.
-// Node only runs tfjs's wasm and pure-JS cpu backends here (no tfjs-node, no GPU).
+// Node only runs tfjs's wasm and pure-JS cpu backends here (no tfjs-node, no GPU), and ORT's wasm.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,16 +21,19 @@ import { deviceInfo } from '../measure/device';
 import { checkMemory } from '../core/memoryGuard';
 import { measureRounds } from '../measure/rounds';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
-import type { BackendName } from '../core/backendNames';
+import type { BackendName, RuntimeName } from '../core/backendNames';
+import { ortDeviceInfo, selectOrtBackend } from '../ort/runtime';
+import { measureRoundsOrt, ortGuard } from '../ort/timing';
+import { onnxExportErrors } from '../core/onnx';
 import { describeDevice } from '../core/deviceInfo';
 import { pairedReferenceBytes } from '../core/referenceShapes';
 import type { MeasureResult, WorkloadTiming } from '../core/timingStats';
 
 const NODE_BACKENDS = ['wasm', 'cpu'] as const;
-const FLAGS = ['backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb', 'paired', 'rounds'] as const;
+const FLAGS = ['runtime', 'backend', 'tokens', 'runs', 'min-time-ms', 'warmup', 'seed', 'max-mb', 'paired', 'rounds'] as const;
 const USAGE =
-  'usage: measure <preset | arch.json>... [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0] [--warmup 2]' +
-  ' [--seed 1] [--max-mb N] [--paired off|on] [--rounds 4]';
+  'usage: measure <preset | arch.json>... [--runtime tfjs|ort] [--backend wasm|cpu] [--tokens 128] [--runs 10] [--min-time-ms 0]' +
+  ' [--warmup 2] [--seed 1] [--max-mb N] [--paired off|on] [--rounds 4]';
 /** Slices per model when several are timed (the interleave bench's choice, as the app's). */
 export const DEFAULT_ROUNDS = 4;
 
@@ -38,6 +42,8 @@ export interface MeasureArgs {
   targets: string[];
   /** Round-robin slices per model: 1 for a single model. */
   rounds: number;
+  /** tfjs (default) or ONNX Runtime Web ('ort', wasm only in Node). */
+  runtime: RuntimeName;
   backend: BackendName;
   tokens: number;
   runs: number;
@@ -61,18 +67,27 @@ export function parseMeasureArgs(argv: readonly string[]): MeasureArgs {
   if (raw === 'webgl' || raw === 'webgpu') {
     throw new UsageError(`--backend ${raw} needs a browser (open the app's Measure page); Node runs wasm or cpu`);
   }
+  const runtime = choiceFlag(flags, 'runtime', ['tfjs', 'ort'] as const, 'tfjs');
+  const backend = choiceFlag(flags, 'backend', NODE_BACKENDS, 'wasm');
+  const paired = choiceFlag(flags, 'paired', ['off', 'on'] as const, 'off') === 'on';
+  if (runtime === 'ort' && backend !== 'wasm')
+    throw new UsageError(`--runtime ort runs on wasm in Node (ONNX Runtime Web has no ${backend} backend here)`);
+  if (runtime === 'ort' && paired) {
+    throw new UsageError('--paired on times tfjs reference kernels after each run; it is not available with --runtime ort');
+  }
   const maxMb = flags.has('max-mb') ? numberFlag(flags, 'max-mb', 0, { min: 1 }) : undefined;
   return {
     targets: positionals,
     rounds: positionals.length > 1 ? rounds : 1,
-    backend: choiceFlag(flags, 'backend', NODE_BACKENDS, 'wasm'),
+    runtime,
+    backend,
     tokens: numberFlag(flags, 'tokens', 128, { int: true, min: 1, max: 1_000_000 }),
     runs: numberFlag(flags, 'runs', 10, { int: true, min: 1, max: 10_000 }),
     minTimeMs: numberFlag(flags, 'min-time-ms', 0, { min: 0, max: 3_600_000 }),
     warmup: numberFlag(flags, 'warmup', 2, { int: true, min: 1, max: 1_000 }),
     seed: numberFlag(flags, 'seed', 1, { int: true, min: 0, max: 2 ** 32 - 1 }),
     maxBytes: maxMb === undefined ? undefined : maxMb * 1e6,
-    paired: choiceFlag(flags, 'paired', ['off', 'on'] as const, 'off') === 'on',
+    paired,
   };
 }
 
@@ -132,6 +147,7 @@ function resultJson(result: MeasureResult) {
     prefill: timingJson(result.prefill),
     decode: timingJson(result.decode),
     peakBytes: result.peakBytes,
+    ...(result.memoryNote ? { memoryNote: result.memoryNote } : {}),
     estimatedBytes: result.estimatedBytes,
     ...(result.wasmHeapBytes === undefined ? {} : { wasmHeapBytes: result.wasmHeapBytes }),
     leakedTensors: result.leakedTensors,
@@ -149,43 +165,53 @@ export async function measureCommand(argv: string[]): Promise<object> {
     if (args.tokens + 1 > arch.contextLength) {
       throw new UsageError(`${which}--tokens ${args.tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
     }
-    // Refuse before touching tfjs (measureArch repeats this check with the same numbers).
-    const fits = checkMemory(arch, {
-      backend: args.backend,
-      tokens: args.tokens,
-      capacity: args.tokens + 1,
-      maxBytes: args.maxBytes,
-      extraWeightBytes: args.paired ? pairedReferenceBytes(args.backend) : 0,
-    });
+    if (args.runtime === 'ort') {
+      const errors = onnxExportErrors(arch);
+      if (errors.length) throw new UsageError(`${which}cannot run on ONNX Runtime: ${errors.join('; ')}`);
+    }
+    // Refuse before touching tfjs or ORT (measureArch repeats this check with the same numbers).
+    const fits = checkMemory(
+      arch,
+      args.runtime === 'ort'
+        ? ortGuard(arch, 'wasm', { tokens: args.tokens, maxBytes: args.maxBytes })
+        : {
+            backend: args.backend,
+            tokens: args.tokens,
+            capacity: args.tokens + 1,
+            maxBytes: args.maxBytes,
+            extraWeightBytes: args.paired ? pairedReferenceBytes(args.backend) : 0,
+          },
+    );
     if (!fits.ok) throw new UsageError(`${which}${fits.message}`);
     archs.push(arch);
   }
-  silenceNodeBanner();
+  const ort = args.runtime === 'ort';
+  if (!ort) silenceNodeBanner();
   let backend: BackendName;
   try {
-    backend = await selectBackend(args.backend);
+    backend = ort ? await selectOrtBackend(args.backend) : await selectBackend(args.backend);
   } catch (err) {
     throw new UsageError(oneLine(err));
   }
   // Round r times every model once, in order (A, B, C, A, B, C, ...); a model's slices are pooled.
   let current = 0;
   let results: MeasureResult[];
+  const options = {
+    tokens: args.tokens,
+    runs: args.runs,
+    minTimeMs: args.minTimeMs,
+    warmup: args.warmup,
+    seed: args.seed,
+    maxBytes: args.maxBytes,
+    rounds: args.rounds,
+    onSlice: (i: number) => (current = i),
+  };
   try {
-    results = await measureRounds(archs, {
-      tokens: args.tokens,
-      runs: args.runs,
-      minTimeMs: args.minTimeMs,
-      warmup: args.warmup,
-      seed: args.seed,
-      maxBytes: args.maxBytes,
-      paired: args.paired,
-      rounds: args.rounds,
-      onSlice: (i) => (current = i),
-    });
+    results = ort ? await measureRoundsOrt(archs, options) : await measureRounds(archs, { ...options, paired: args.paired });
   } catch (err) {
     throw new Error(`${archs.length > 1 ? `${args.targets[current]}: ` : ''}${oneLine(err)}`, { cause: err });
   }
-  const info = await deviceInfo();
+  const info = ort ? await ortDeviceInfo() : await deviceInfo();
   const cpus = os.cpus();
   const device = {
     ...info,
@@ -197,9 +223,9 @@ export async function measureCommand(argv: string[]): Promise<object> {
   };
   if (archs.length === 1) {
     const { slices: _one, ...result } = results[0]; // one slice: nothing was interleaved
-    return { backend, device, ...resultJson(result) };
+    return { runtime: args.runtime, backend, device, ...resultJson(result) };
   }
-  return { backend, device, rounds: args.rounds, models: results.map(resultJson) };
+  return { runtime: args.runtime, backend, device, rounds: args.rounds, models: results.map(resultJson) };
 }
 
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];

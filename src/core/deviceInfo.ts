@@ -33,3 +33,30 @@ export function describeDevice(info: DeviceInfo): string {
   const gpu = info.webglRenderer ?? info.webgpuAdapter;
   return gpu ? `${info.backend} (${gpu})` : info.backend;
 }
+
+interface NavigatorLike {
+  userAgent?: string;
+  hardwareConcurrency?: number;
+  deviceMemory?: number;
+}
+
+/** Where this code runs: a window, a Worker or Node. */
+export function runtimeKind(): DeviceInfo['runtime'] {
+  const g = globalThis as { process?: { versions?: { node?: string } }; document?: unknown };
+  if (typeof g.process?.versions?.node === 'string' && g.document === undefined) return 'node';
+  return g.document !== undefined ? 'browser' : 'worker';
+}
+
+/** What the host says of itself (user agent, cores, memory, isolation), whichever runtime times:
+ *  src/measure/device.ts and src/ort add their backend's details. Structural access only, so it
+ *  runs in a window, a Worker and Node; a field the host does not give is left out. */
+export function hostInfo(backend: string): DeviceInfo {
+  const g = globalThis as { navigator?: NavigatorLike; crossOriginIsolated?: boolean };
+  const info: DeviceInfo = { backend, runtime: runtimeKind() };
+  const nav = g.navigator;
+  if (typeof nav?.userAgent === 'string') info.userAgent = nav.userAgent;
+  if (typeof nav?.hardwareConcurrency === 'number') info.hardwareConcurrency = nav.hardwareConcurrency;
+  if (typeof nav?.deviceMemory === 'number') info.deviceMemoryGB = nav.deviceMemory;
+  if (typeof g.crossOriginIsolated === 'boolean') info.crossOriginIsolated = g.crossOriginIsolated;
+  return info;
+}

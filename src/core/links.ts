@@ -2,13 +2,14 @@
 // `#v=<version>&<kind>=<payload>`:
 //   s  share    a search and its view (the property table lives in state/shareLink.ts), maybe
 //               with measured device series;
-//   m  measure  candidates (candidateCodec.ts), the workload and the backends to try, for a phone;
-//   r  results  what the phone measured: its device, and per candidate medians and spread.
+//   m  measure  candidates (candidateCodec.ts), the workload, the runtime and the backends to try,
+//               for a phone;
+//   r  results  what the phone measured: its device and runtime, and per candidate medians and spread.
 // The hash never reaches a server. `v` is the link format's version: a link of an older version
 // is migrated on read (state/shareLink.ts keeps the share link's migrations); a newer one is
 // refused with a sentence saying so.
 import { archKey, parseArchKey, type Arch } from './arch';
-import { BACKENDS, type BackendName } from './backendNames';
+import { BACKENDS, RUNTIMES, runtimeBackends, type BackendName, type RuntimeName } from './backendNames';
 import { BASELINE_IDS, baselineById, type BaselineId } from './baselines';
 import { MAX_LINK_CANDIDATES, readCandidates, writeCandidates } from './candidateCodec';
 import type { DeviceInfo } from './deviceInfo';
@@ -60,6 +61,8 @@ export interface MeasureLink {
   /** Known models to time beside the candidates (core/baselines), by id. A link made before
    *  baselines existed ends after the candidates and reads as none. */
   baselines?: BaselineId[];
+  /** The runtime to time in; absent = tfjs (a link made before ONNX Runtime ends before it). */
+  runtime?: RuntimeName;
 }
 
 /** Everything a measure link asks to time: its candidates, then its baselines. */
@@ -76,8 +79,14 @@ export async function encodeMeasureLink(link: MeasureLink): Promise<string> {
   w.uint(link.tokens).uint(link.runs).uint(link.minTimeMs).uint(link.rounds).byte(backendMask(link.backends));
   w.byte(BACKENDS.indexOf(link.backends[0] ?? 'wasm'));
   writeCandidates(w, link.candidates);
-  // Baselines as a bit mask over BASELINE_IDS (append-only, like FAMILIES): one or two bytes.
-  if (link.baselines?.length) w.uint(link.baselines.reduce((m, id) => m + 2 ** BASELINE_IDS.indexOf(id), 0));
+  // Baselines as a bit mask over BASELINE_IDS (append-only, like FAMILIES): one or two bytes;
+  // then, on a runtime other than tfjs, its index in RUNTIMES (the mask written, 0 if need be, so
+  // the runtime's byte has its place). A tfjs link ends as links did before ORT.
+  const mask = (link.baselines ?? []).reduce((m, id) => m + 2 ** BASELINE_IDS.indexOf(id), 0);
+  const runtime = link.runtime ?? 'tfjs';
+  if (!RUNTIMES.includes(runtime)) throw new RangeError(`unknown runtime ${String(runtime)}`);
+  if (mask || runtime !== 'tfjs') w.uint(mask);
+  if (runtime !== 'tfjs') w.byte(RUNTIMES.indexOf(runtime));
   return encodePayload(w.finish());
 }
 
@@ -93,6 +102,8 @@ export async function decodeMeasureLink(payload: string): Promise<MeasureLink> {
   const mask = r.done ? 0 : r.uint();
   if (mask >= 2 ** BASELINE_IDS.length) throw new LinkError('the measure link names a baseline this version does not know');
   const baselines = BASELINE_IDS.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1);
+  const runtime: RuntimeName | undefined = r.done ? 'tfjs' : RUNTIMES[r.byte()];
+  if (!runtime) throw new LinkError('the measure link names a runtime this version does not know');
   if (tokens < 1 || runs < 1 || rounds < 1 || runs > 1000 || rounds > 10 || minTimeMs > 600_000) {
     throw new LinkError('the measure link asks for a workload out of range (T, runs, time or rounds)');
   }
@@ -101,7 +112,8 @@ export async function decodeMeasureLink(payload: string): Promise<MeasureLink> {
     throw new LinkError(
       `the measure link asks for T = ${tokens}, which leaves no room for a decode step in a context of ${short.contextLength}`,
     );
-  const backends: BackendName[] = first && offered.includes(first) ? [first, ...offered.filter((b) => b !== first)] : offered;
+  const ordered: BackendName[] = first && offered.includes(first) ? [first, ...offered.filter((b) => b !== first)] : offered;
+  const backends = ordered.filter((b) => runtimeBackends(runtime).includes(b)); // ORT offers wasm and webgpu
   return {
     candidates,
     tokens,
@@ -110,6 +122,7 @@ export async function decodeMeasureLink(payload: string): Promise<MeasureLink> {
     rounds,
     backends: backends.length ? backends : ['wasm'],
     ...(baselines.length ? { baselines } : {}),
+    ...(runtime === 'tfjs' ? {} : { runtime }),
   };
 }
 
@@ -119,6 +132,8 @@ export async function decodeMeasureLink(payload: string): Promise<MeasureLink> {
 export interface ResultsSeries {
   /** The series' name on the sending side ('' = the receiver names it from the device). */
   label: string;
+  /** What timed it; absent = tfjs (results made before ONNX Runtime). */
+  runtime?: RuntimeName;
   backend: string;
   device: DeviceInfo;
   /** 'worker' or 'main'. */
@@ -184,8 +199,9 @@ function writeMeasurement(w: ByteWriter, m: Measurement | null): void {
   if (!m) return;
   writeTiming(w, m.prefill);
   writeTiming(w, m.decode);
+  // A peak the runtime did not report (ONNX Runtime) travels as 0, which no timing measures.
   w.fixed(m.firstRunMs, US)
-    .uint(m.peakBytes)
+    .uint(m.peakBytes ?? 0)
     .uint(m.leakedTensors)
     .uint(m.slices ?? 1);
 }
@@ -195,7 +211,9 @@ function writeMeasurement(w: ByteWriter, m: Measurement | null): void {
  * with it). The candidates of the first family (base) come first with every series' header and
  * measurements, as version 1 wrote them; candidates of other bases (baselines timed beside a
  * search's candidates) follow as extra groups, each with its measurements per series. A reader
- * made before the groups stops after the first and ignores the rest.
+ * made before the groups stops after the first and ignores the rest. When a series was timed on
+ * another runtime than tfjs, the groups' count is written (0 if need be) and each series' runtime
+ * follows the groups as its index in RUNTIMES; a reader made before ORT ignores it.
  */
 export function writeResults(w: ByteWriter, link: ResultsLink): void {
   const groups = groupsOf(link.candidates);
@@ -217,7 +235,10 @@ export function writeResults(w: ByteWriter, link: ResultsLink): void {
       .uint(Math.round(Date.parse(s.at) / 1000));
     for (const i of first) writeMeasurement(w, s.measurements[i]);
   }
-  if (extra.length === 0) return;
+  const runtimes = link.series.map((s) => RUNTIMES.indexOf(s.runtime ?? 'tfjs'));
+  if (runtimes.includes(-1)) throw new RangeError('a series names a runtime this version does not know');
+  const tfjsOnly = runtimes.every((i) => i === 0);
+  if (extra.length === 0 && tfjsOnly) return;
   w.uint(extra.length);
   for (const g of extra) {
     writeCandidates(
@@ -226,6 +247,7 @@ export function writeResults(w: ByteWriter, link: ResultsLink): void {
     );
     for (const s of link.series) for (const i of g) writeMeasurement(w, s.measurements[i]);
   }
+  if (!tfjsOnly) for (const i of runtimes) w.byte(i);
 }
 
 /** Bounds of a results link beyond its candidates' (candidateCodec, validate's LIMITS). */
@@ -284,7 +306,8 @@ export function readResults(r: ByteReader): ResultsLink {
       const prefill = readTiming(r);
       const decode = readTiming(r);
       const firstRunMs = r.fixed(US);
-      const peakBytes = r.uint();
+      const peak = r.uint();
+      const peakBytes = peak === 0 ? null : peak; // 0: not reported (see writeMeasurement)
       const leakedTensors = r.uint();
       const slices = r.uint();
       return { archKey, tokens, prefill, decode, firstRunMs, peakBytes, leakedTensors, ...(slices > 1 ? { slices } : {}), at };
@@ -314,6 +337,13 @@ export function readResults(r: ByteReader): ResultsLink {
     const groupKeys = archs.map(archKey);
     candidates.push(...archs);
     for (const s of series) s.measurements.push(...readMeasurements(groupKeys, s.tokens, s.at));
+  }
+  if (!r.done) {
+    for (const s of series) {
+      const runtime: RuntimeName | undefined = RUNTIMES[r.byte()];
+      if (!runtime) throw new LinkError('the link names a runtime this version does not know');
+      if (runtime !== 'tfjs') s.runtime = runtime;
+    }
   }
   return { candidates, series };
 }
@@ -346,6 +376,7 @@ export function seriesToResults(series: readonly MeasuredSeries[]): { results: R
       const ats = Object.values(s.byArch).map((m) => m.at);
       return {
         label: s.label,
+        ...(s.runtime === 'tfjs' ? {} : { runtime: s.runtime }),
         backend: s.backend,
         device: s.device,
         thread: s.thread,
@@ -410,7 +441,16 @@ export function resultsSince(series: readonly MeasuredSeries[], candidates: read
     });
     const ats = measurements.flatMap((m) => (m ? [m.at] : []));
     if (ats.length === 0) continue;
-    out.push({ label: '', backend: s.backend, device: s.device, thread: s.thread, tokens: s.tokens, at: ats.sort().at(-1)!, measurements });
+    out.push({
+      label: '',
+      ...(s.runtime === 'tfjs' ? {} : { runtime: s.runtime }),
+      backend: s.backend,
+      device: s.device,
+      thread: s.thread,
+      tokens: s.tokens,
+      at: ats.sort().at(-1)!,
+      measurements,
+    });
   }
   return { candidates: [...candidates], series: out };
 }

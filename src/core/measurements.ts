@@ -1,13 +1,17 @@
 // Measured latencies and their saved form (state/storage keeps them in localStorage under a
-// versioned key). One series per device + backend + T (the chart's "measured" series), each holding timings by arch key: a
-// prefill of 512 tokens is another workload than one of 128, so the two never overwrite or sit
-// beside each other in one series. Anything unreadable (hand-edited JSON, a newer version) is left
-// out with a precise reason and handed back as text (state/storage keeps it aside), never
-// half-loaded; version 1 (series per device + backend) is migrated.
+// versioned key). One series per runtime + device + backend + T (the chart's "measured" series),
+// each holding timings by arch key: a prefill of 512 tokens is another workload than one of 128,
+// and ONNX Runtime's wasm another engine than tfjs's, so they never overwrite or sit beside each
+// other in one series. Anything unreadable (hand-edited JSON, a newer version) is left out with a
+// precise reason and handed back as text (state/storage keeps it aside), never half-loaded;
+// version 1 (series per device + backend) and version 2 (before ONNX Runtime: every series
+// tfjs's) are migrated. Version 3 names each series' runtime: an app that reads only version 2
+// refuses it (and keeps it aside) instead of taking an ORT series for a tfjs one.
+import { backendLabel, isRuntimeName, RUNTIMES, type RuntimeName } from './backendNames';
 import type { DeviceInfo } from './deviceInfo';
 import type { MeasureResult } from './timingStats';
 
-export const MEASUREMENTS_VERSION = 2;
+export const MEASUREMENTS_VERSION = 3;
 
 export interface TimingSummary {
   medianMs: number;
@@ -24,7 +28,8 @@ export interface Measurement {
   prefill: TimingSummary;
   decode: TimingSummary;
   firstRunMs: number;
-  peakBytes: number;
+  /** null where the runtime reports no memory figure (ONNX Runtime Web). */
+  peakBytes: number | null;
   leakedTensors: number;
   /** Interleaved slices the runs were gathered in (core/slices.ts); absent = one. */
   slices?: number;
@@ -33,9 +38,11 @@ export interface Measurement {
 }
 
 export interface MeasuredSeries {
-  /** Stable id: backend + device summary + T. */
+  /** Stable id: runtime (ORT only, so tfjs ids stay as version 2 made them) + backend + device summary + T. */
   id: string;
   label: string;
+  /** What timed the series (version 3; older versions were all tfjs). */
+  runtime: RuntimeName;
   backend: string;
   device: DeviceInfo;
   /** 'worker' or 'main' (fallback) thread. */
@@ -74,21 +81,25 @@ export function toMeasurement(r: MeasureResult, at: Date = new Date()): Measurem
   };
 }
 
-/** Short device name for legends: the GPU where there is one, else the browser and cores. */
-export function deviceLabel(backend: string, device: DeviceInfo): string {
+/** Short device name for legends: the GPU where there is one, else the browser and cores; the
+ *  backend first, "ORT-web wasm" on ONNX Runtime. */
+export function deviceLabel(backend: string, device: DeviceInfo, runtime: RuntimeName = 'tfjs'): string {
   const gpu = device.webgpuAdapter ?? device.webglRenderer;
-  if (gpu) return `${backend} · ${gpu}`;
+  const engine = backendLabel(backend, runtime);
+  if (gpu) return `${engine} · ${gpu}`;
   const ua = device.userAgent ?? '';
   const browser =
     /Chrome\/(\d+)/.exec(ua)?.[0] ?? /Firefox\/(\d+)/.exec(ua)?.[0] ?? /Version\/(\d+).*Safari/.exec(ua)?.[0] ?? device.runtime;
   const cores = device.hardwareConcurrency ? `, ${device.hardwareConcurrency} cores` : '';
   const threads =
     backend === 'wasm' && device.wasmThreadCount ? `, ${device.wasmThreadCount} thread${device.wasmThreadCount > 1 ? 's' : ''}` : '';
-  return `${backend} · ${browser}${cores}${threads}`;
+  return `${engine} · ${browser}${cores}${threads}`;
 }
 
-export const seriesId = (backend: string, device: DeviceInfo, tokens: number): string =>
-  `${backend}|${deviceLabel(backend, device)}|${device.userAgent ?? ''}|T${tokens}`;
+/** tfjs's ids are version 2's, unchanged (a saved "shown series" or predictor still finds its
+ *  series); ORT's start with "ort|". */
+export const seriesId = (backend: string, device: DeviceInfo, tokens: number, runtime: RuntimeName = 'tfjs'): string =>
+  `${runtime === 'tfjs' ? '' : `${runtime}|`}${backend}|${deviceLabel(backend, device, runtime)}|${device.userAgent ?? ''}|T${tokens}`;
 
 /** The platform a user agent names ("Android", "iPhone", ...), or '' when it names none. */
 export function platformOf(userAgent: string | undefined): string {
@@ -108,17 +119,18 @@ export function platformOf(userAgent: string | undefined): string {
 }
 
 /** The default name of a series measured on another device: its platform first. */
-export const importedSeriesLabel = (backend: string, device: DeviceInfo, tokens: number): string => {
+export const importedSeriesLabel = (backend: string, device: DeviceInfo, tokens: number, runtime: RuntimeName = 'tfjs'): string => {
   const platform = platformOf(device.userAgent);
-  return `${platform ? `${platform} · ` : ''}${seriesLabel(backend, device, tokens)}`;
+  return `${platform ? `${platform} · ` : ''}${seriesLabel(backend, device, tokens, runtime)}`;
 };
 
-/** The legend's and the picker's name of a series: "wasm · Chrome/156, 2 cores · T = 128". */
-export const seriesLabel = (backend: string, device: DeviceInfo, tokens: number): string =>
-  `${deviceLabel(backend, device)} · T = ${tokens}`;
+/** The legend's and the picker's name of a series: "wasm · Chrome/156, 2 cores · T = 128",
+ *  "ORT-web wasm · Chrome/156, 2 cores, 1 thread · T = 128". */
+export const seriesLabel = (backend: string, device: DeviceInfo, tokens: number, runtime: RuntimeName = 'tfjs'): string =>
+  `${deviceLabel(backend, device, runtime)} · T = ${tokens}`;
 
-/** A copy of `store` with `results` added to the series of this backend + device + their T. A
- *  new series is named `label` (default: seriesLabel); an existing one keeps its name. */
+/** A copy of `store` with `results` added to the series of this runtime + backend + device +
+ *  their T. A new series is named `label` (default: seriesLabel); an existing one keeps its name. */
 export function addMeasurements(
   store: MeasurementStore,
   backend: string,
@@ -126,14 +138,16 @@ export function addMeasurements(
   thread: string,
   results: readonly Measurement[],
   label?: string,
+  runtime: RuntimeName = 'tfjs',
 ): MeasurementStore {
   let series = store.series;
   for (const m of results) {
-    const id = seriesId(backend, device, m.tokens);
+    const id = seriesId(backend, device, m.tokens, runtime);
     const existing = series.find((s) => s.id === id);
     const next: MeasuredSeries = {
       id,
-      label: existing?.label ?? label ?? seriesLabel(backend, device, m.tokens),
+      label: existing?.label ?? label ?? seriesLabel(backend, device, m.tokens, runtime),
+      runtime,
       backend,
       device,
       thread,
@@ -197,12 +211,19 @@ const measurementProblem = (m: unknown): Problem =>
       );
 
 /** What every version's series needs: who measured, on what, and sound measurements; the first
- *  problem, or undefined. Version 2 (`perT`) also has one T for all its measurements. */
-function seriesProblem(s: unknown, perT: boolean): Problem {
+ *  problem, or undefined. Version 2 on (`perT`) also has one T for all its measurements, version 3
+ *  (`withRuntime`) its runtime. */
+function seriesProblem(s: unknown, perT: boolean, withRuntime: boolean): Problem {
   if (!isObject(s)) return `it is ${kind(s)}, not an object`;
   const body = first(
     () => text('id', s.id),
     () => text('label', s.label),
+    () =>
+      !withRuntime || (typeof s.runtime === 'string' && isRuntimeName(s.runtime))
+        ? undefined
+        : typeof s.runtime === 'string'
+          ? `field runtime is "${s.runtime}", not ${RUNTIMES.join(' or ')}`
+          : `field runtime is ${kind(s.runtime)}, not text`,
     () => text('backend', s.backend),
     () => text('thread', s.thread),
     () => object('device', s.device),
@@ -253,24 +274,27 @@ export function parseMeasurements(text: string | null): ParsedMeasurements {
   const { version } = json;
   if (typeof version !== 'number') return whole(`field version is ${kind(version)}`);
   if (version > MEASUREMENTS_VERSION) return whole(`version ${version} is newer than this app reads (${MEASUREMENTS_VERSION})`);
-  if (version !== 1 && version !== MEASUREMENTS_VERSION)
-    return whole(`version ${version} is not one this app reads (1 or ${MEASUREMENTS_VERSION})`);
+  if (version !== 1 && version !== 2 && version !== MEASUREMENTS_VERSION)
+    return whole(`version ${version} is not one this app reads (1, 2 or ${MEASUREMENTS_VERSION})`);
   if (!Array.isArray(json.series)) return whole(`field series is ${kind(json.series)}, not a list`);
   const problems: string[] = [];
   const bad: unknown[] = [];
   const good: MeasuredSeries[] = [];
   json.series.forEach((s: unknown, i) => {
-    const p = seriesProblem(s, version === MEASUREMENTS_VERSION);
+    const p = seriesProblem(s, version >= 2, version >= 3);
     if (p) {
       problems.push(`series ${i + 1}${p.startsWith('measurement ') ? ',' : ':'} ${p}`);
       bad.push(s);
     } else good.push(s as MeasuredSeries);
   });
   // Version 1 kept one series per backend + device, whatever T: its measurements regrouped by T.
+  // Versions 1 and 2 came before ONNX Runtime: every series was tfjs's (its id stays as it was).
   let store: MeasurementStore = { version: MEASUREMENTS_VERSION, series: good };
   if (version === 1) {
     store = emptyMeasurements();
-    for (const s of good) store = addMeasurements(store, s.backend, s.device, s.thread, Object.values(s.byArch));
+    for (const s of good) store = addMeasurements(store, s.backend, s.device, s.thread, Object.values(s.byArch), undefined, 'tfjs');
+  } else if (version === 2) {
+    store = { version: MEASUREMENTS_VERSION, series: good.map((s) => ({ ...s, runtime: 'tfjs' })) };
   }
   if (!bad.length) return { store };
   const more = problems.length > NAMED_PROBLEMS ? `; and ${problems.length - NAMED_PROBLEMS} more` : '';

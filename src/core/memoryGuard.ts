@@ -86,6 +86,8 @@ export interface GuardOptions {
   /** Weights of other tensors the measurement keeps alive (paired reference kernels), counted
    *  with the backend's weight copies like the model's. Default 0. */
   extraWeightBytes?: number;
+  /** What those are, for the message. Default "reference kernels". */
+  extraWeightLabel?: string;
 }
 
 export interface MemoryCheck {
@@ -131,7 +133,8 @@ export function checkMemory(arch: Arch, options: GuardOptions): MemoryCheck {
   const neededBytes = base + gpuOverheadBytes;
   const ok = neededBytes <= limitBytes;
   const weights = `weights ${formatBytes(m.weights.fp32)}${copies > 1 ? ` x${copies} (packed copy)` : ''}`;
-  const references = extra > 0 ? ` + reference kernels ${formatBytes(extra)}${copies > 1 ? ` x${copies}` : ''}` : '';
+  const references =
+    extra > 0 ? ` + ${options.extraWeightLabel ?? 'reference kernels'} ${formatBytes(extra)}${copies > 1 ? ` x${copies}` : ''}` : '';
   const overhead =
     gpuOverheadBytes > 0
       ? ` + ${backend} overhead ${formatBytes(gpuOverheadBytes)} (${backend === 'webgl' ? 'upload staging, ' : ''}token table copy, pooled intermediates)`

@@ -22,7 +22,7 @@ export function mergeSlices(slices: readonly MeasureResult[]): MeasureResult {
     buildMs: median(slices.map((s) => s.buildMs)),
     prefill: mergeTimings(slices.map((s) => s.prefill)),
     decode: mergeTimings(slices.map((s) => s.decode)),
-    peakBytes: Math.max(...slices.map((s) => s.peakBytes)),
+    peakBytes: slices.some((s) => s.peakBytes === null) ? null : Math.max(...slices.map((s) => s.peakBytes ?? 0)),
     ...(first.wasmHeapBytes === undefined ? {} : { wasmHeapBytes: Math.max(...slices.map((s) => s.wasmHeapBytes ?? 0)) }),
     leakedTensors: slices.reduce((sum, s) => sum + s.leakedTensors, 0),
     slices: slices.length,
@@ -89,4 +89,31 @@ export async function roundRobin(
     }
   }
   return slices;
+}
+
+/** What an in-process round-robin takes beyond one measurement's options. */
+export interface InRoundsOptions {
+  /** Slices per arch, at least 1 (1 = one arch after the other). */
+  rounds: number;
+  /** Called before each slice: arch index, round index (both from 0). */
+  onSlice?: (arch: number, round: number) => void;
+}
+
+/**
+ * Round-robin in one process (the CLI, the benchmarks): each arch measured in `rounds` slices by
+ * `measureOne` (a runtime's measureArch: src/measure/rounds.ts, src/ort/timing.ts), its slices
+ * pooled. One result per arch, in order; the whole call fails if a slice does.
+ */
+export async function measureInRounds<A, O extends { runs?: number; minTimeMs?: number }>(
+  archs: readonly A[],
+  options: O & InRoundsOptions,
+  measureOne: (arch: A, options: O & { runs: number; minTimeMs: number }) => Promise<MeasureResult>,
+): Promise<MeasureResult[]> {
+  const { rounds, onSlice, ...measure } = options;
+  const slice = sliceOptions(measure as unknown as O, rounds);
+  const slices = await roundRobin(archs.length, rounds, (i, r) => {
+    onSlice?.(i, r);
+    return measureOne(archs[i], slice);
+  });
+  return slices.map(mergeSlices);
 }

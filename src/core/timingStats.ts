@@ -1,6 +1,7 @@
 // A measurement's result and the statistics of timed runs, apart from the protocol that times
 // them (src/measure/timing.ts): no tfjs here, so the main thread (the store merging round-robin
 // slices) can use them without loading it.
+import type { RuntimeName } from './backendNames';
 import type { ReferenceInfo, ReferenceKind } from './referenceShapes';
 import { summarize } from './stats';
 
@@ -39,6 +40,9 @@ export interface PairedTiming {
 }
 
 export interface MeasureResult {
+  /** What timed it: tfjs (src/measure) or ONNX Runtime Web (src/ort); absent in results made
+   *  before ORT existed, which are tfjs's. */
+  runtime?: RuntimeName;
   backend: string;
   arch: string;
   params: number;
@@ -46,13 +50,17 @@ export interface MeasureResult {
   buildMs: number;
   prefill: WorkloadTiming;
   decode: WorkloadTiming;
-  /** Peak bytes of live tensors during a prefill + decode (tf.profile), weights included. */
-  peakBytes: number;
+  /** Peak bytes of live tensors during a prefill + decode (tf.profile), weights included; null
+   *  where the runtime reports no such figure (ONNX Runtime Web: `memoryNote` says so). */
+  peakBytes: number | null;
+  /** Why `peakBytes` is null. */
+  memoryNote?: string;
   /** The guard's estimate (core/memory, plus wasm's packed weight copy) to compare with. */
   estimatedBytes: number;
   /** wasm only: the WebAssembly heap after the runs (tensors + XNNPACK's packed weights). */
   wasmHeapBytes?: number;
-  /** Tensors alive after dispose minus before the build: 0 unless something leaks. */
+  /** Tensors alive after dispose minus before the build: 0 unless something leaks (ONNX Runtime:
+   *  output tensors left on the device, src/ort/timing.ts). */
   leakedTensors: number;
   /** Set when the runs were gathered in several interleaved slices (core/slices.ts). */
   slices?: number;

@@ -2,31 +2,12 @@
 // features. Every probe is guarded (structural access, try/catch) so the same code runs in a
 // window, a Worker (no DOM) and Node, and a missing field is left out rather than guessed.
 import * as tf from '@tensorflow/tfjs';
-import type { DeviceInfo } from '../core/deviceInfo';
+import { hostInfo, type DeviceInfo } from '../core/deviceInfo';
 import { loadedWasmModule } from './backends';
-
-interface NavigatorLike {
-  userAgent?: string;
-  hardwareConcurrency?: number;
-  deviceMemory?: number;
-}
-
-export function runtimeKind(): DeviceInfo['runtime'] {
-  const g = globalThis as { process?: { versions?: { node?: string } }; document?: unknown; importScripts?: unknown };
-  if (typeof g.process?.versions?.node === 'string' && g.document === undefined) return 'node';
-  return g.document !== undefined ? 'browser' : 'worker';
-}
 
 /** Collects device info for the current backend. Never throws. */
 export async function deviceInfo(): Promise<DeviceInfo> {
-  const g = globalThis as { navigator?: NavigatorLike; crossOriginIsolated?: boolean };
-  const info: DeviceInfo = { backend: tf.getBackend(), runtime: runtimeKind() };
-  const nav = g.navigator;
-  if (typeof nav?.userAgent === 'string') info.userAgent = nav.userAgent;
-  if (typeof nav?.hardwareConcurrency === 'number') info.hardwareConcurrency = nav.hardwareConcurrency;
-  if (typeof nav?.deviceMemory === 'number') info.deviceMemoryGB = nav.deviceMemory;
-  if (typeof g.crossOriginIsolated === 'boolean') info.crossOriginIsolated = g.crossOriginIsolated;
-
+  const info = hostInfo(tf.getBackend());
   if (info.backend === 'webgl') {
     const renderer = webglRenderer();
     if (renderer) info.webglRenderer = renderer;

@@ -11,24 +11,12 @@
 // interleaving (--benchmark_enable_random_interleaving) and that A/B timing tools use; the cost
 // is a build and warm-up per slice instead of per arch.
 import type { Arch } from '../core/arch';
-import { mergeSlices, roundRobin, sliceOptions } from '../core/slices';
+import { measureInRounds, type InRoundsOptions } from '../core/slices';
 import { measureArch, type MeasureOptions } from './timing';
 import type { MeasureResult } from '../core/timingStats';
 
-export interface RoundsOptions extends Omit<MeasureOptions, 'onProgress'> {
-  /** Slices per arch, at least 1 (1 = one arch after the other). */
-  rounds: number;
-  /** Called before each slice: arch index, round index (both from 0). */
-  onSlice?: (arch: number, round: number) => void;
-}
+export interface RoundsOptions extends Omit<MeasureOptions, 'onProgress'>, InRoundsOptions {}
 
 /** One result per arch, in the order of `archs`; the whole call fails if a slice does. */
-export async function measureRounds(archs: readonly Arch[], options: RoundsOptions): Promise<MeasureResult[]> {
-  const { rounds, onSlice, ...measure } = options;
-  const slice = sliceOptions(measure, rounds);
-  const slices = await roundRobin(archs.length, rounds, (i, r) => {
-    onSlice?.(i, r);
-    return measureArch(archs[i], slice);
-  });
-  return slices.map(mergeSlices);
-}
+export const measureRounds = (archs: readonly Arch[], options: RoundsOptions): Promise<MeasureResult[]> =>
+  measureInRounds(archs, options, measureArch);

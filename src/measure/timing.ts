@@ -10,17 +10,19 @@
 // Workloads, batch 1: prefill of T tokens (default 128) and one decode step with T tokens cached.
 import * as tf from '@tensorflow/tfjs';
 import { archKey, type Arch } from '../core/arch';
-import { makeRng } from '../core/random';
 import { wasmHeapBytes } from './device';
 import { assertDeviceAlive, renewIfLost, unlessDeviceLost } from './backends';
 import { assertFits } from '../core/memoryGuard';
 import { buildDecoder, type DecoderModel } from './model';
 import { createReference, type ReferenceKernel } from './referenceKernels';
-import { pairedTiming, workloadTiming, type MeasureResult, type WorkloadTiming } from '../core/timingStats';
+import type { MeasureResult, WorkloadTiming } from '../core/timingStats';
+import { protocolOptions, sampleTokens, timeRuns, type MeasurePhase, type TimingLoopOptions } from '../core/timingLoop';
 import { isBackendName } from '../core/backendNames';
 import { pairedReferenceBytes, referenceShape, type ReferenceKind } from '../core/referenceShapes';
 
-export type MeasurePhase = 'build' | 'prefill' | 'decode' | 'peak';
+export { sampleTokens }; // in core now (both runtimes feed the same tokens); importers keep this path
+
+export type { MeasurePhase } from '../core/timingLoop';
 
 /** Least time between two "building weights i of n" reports (the last weight always reports). */
 const BUILD_REPORT_MS = 100;
@@ -55,16 +57,11 @@ export interface MeasureOptions {
   signal?: AbortSignal;
 }
 
-/** Times `run` by the protocol above. Each call of `run` returns a tensor this function disposes. */
+/** Times `run` by the protocol above (core/timingLoop.ts runs the loop both runtimes share). Each
+ *  call of `run` returns a tensor this function disposes. */
 export async function timeWorkload(
   run: () => tf.Tensor,
-  opts: {
-    runs: number;
-    warmup: number;
-    minTimeMs?: number;
-    maxRuns?: number;
-    signal?: AbortSignal;
-    onRun?: (run: number, of: number) => void;
+  opts: Omit<TimingLoopOptions, 'reference'> & {
     /** Timed after each run (warm-ups included, so its weights are packed before timing). */
     reference?: ReferenceKernel;
     /** Throws when the device can no longer be trusted (a lost GPU context), before and after each run. */
@@ -73,9 +70,7 @@ export async function timeWorkload(
     guard?: <T>(work: Promise<T>) => Promise<T>;
   },
 ): Promise<WorkloadTiming> {
-  const reference = opts.reference;
   const once = async (): Promise<number> => {
-    opts.signal?.throwIfAborted();
     opts.check?.();
     const start = performance.now();
     const out = run();
@@ -88,31 +83,7 @@ export async function timeWorkload(
     opts.check?.(); // a run on a lost context returns (zeros) quickly: not a timing
     return ms;
   };
-  const firstRunMs = await once();
-  let lastMs = firstRunMs;
-  await reference?.time();
-  for (let i = 1; i < opts.warmup; i++) {
-    lastMs = await once();
-    await reference?.time();
-  }
-  const minTimeMs = opts.minTimeMs ?? 0;
-  const maxRuns = Math.max(opts.runs, opts.maxRuns ?? 1000);
-  // Expected count from the last warm-up run, for the progress bar only; the loop below decides.
-  let expected = Math.min(maxRuns, Math.max(opts.runs, Math.ceil(minTimeMs / Math.max(lastMs, 1e-3))));
-  const timesMs: number[] = [];
-  const referenceTimesMs: number[] = [];
-  let totalMs = 0;
-  while (timesMs.length < opts.runs || (totalMs < minTimeMs && timesMs.length < maxRuns)) {
-    const ms = await once();
-    timesMs.push(ms);
-    if (reference) referenceTimesMs.push(await reference.time());
-    totalMs += ms;
-    expected = Math.max(expected, timesMs.length);
-    opts.onRun?.(timesMs.length, expected);
-  }
-  const timing = workloadTiming(timesMs, firstRunMs);
-  if (reference) timing.paired = pairedTiming(reference, timesMs, referenceTimesMs);
-  return timing;
+  return timeRuns(once, opts);
 }
 
 /** Peak live tensor bytes while `work` runs; falls back to sampling tf.memory() when profiling
@@ -129,31 +100,9 @@ export async function peakBytesDuring(work: () => Promise<void>): Promise<number
   return Math.max(before, tf.memory().numBytes);
 }
 
-/** Deterministic token ids in [0, vocab). */
-export function sampleTokens(count: number, vocabSize: number, seed: number): Int32Array {
-  const rng = makeRng(seed);
-  return Int32Array.from({ length: count }, () => Math.floor(rng() * vocabSize));
-}
-
-function checkCount(name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
-}
-
 /** Builds `arch` on the current backend, times prefill and decode, disposes everything. */
 export async function measureArch(arch: Arch, options: MeasureOptions = {}): Promise<MeasureResult> {
-  const tokens = options.tokens ?? 128;
-  const runs = options.runs ?? 10;
-  const warmup = options.warmup ?? 2;
-  const seed = options.seed ?? 1;
-  checkCount('tokens', tokens, 1);
-  checkCount('runs', runs, 1);
-  checkCount('warmup', warmup, 1);
-  const minTimeMs = options.minTimeMs ?? 0;
-  if (!(minTimeMs >= 0 && Number.isFinite(minTimeMs))) throw new RangeError(`minTimeMs must be a finite number >= 0, got ${minTimeMs}`);
-  if (options.maxRuns !== undefined) checkCount('maxRuns', options.maxRuns, 1);
-  if (tokens + 1 > arch.contextLength) {
-    throw new RangeError(`tokens ${tokens} leaves no room for a decode step in contextLength ${arch.contextLength}`);
-  }
+  const { tokens, runs, warmup, seed, minTimeMs } = protocolOptions(arch, options);
   await renewIfLost(); // a GPU context lost during the previous candidate is replaced first
   await tf.ready(); // initialises tfjs's default backend if none was selected, so the name is real
   const backend = tf.getBackend();
@@ -242,6 +191,7 @@ export async function measureArch(arch: Arch, options: MeasureOptions = {}): Pro
     const params = m.paramCount();
     m.dispose();
     return {
+      runtime: 'tfjs',
       backend,
       arch: archKey(arch),
       params,

@@ -64,8 +64,10 @@ export function createDeviceSeriesActions({ storage, get, setMeasure }: Context)
       for (const s of results.series) {
         const ms = s.measurements.filter((m): m is Measurement => m !== null);
         if (ms.length === 0) continue;
-        store = addMeasurements(store, s.backend, s.device, s.thread, ms, s.label || importedSeriesLabel(s.backend, s.device, s.tokens));
-        ids.push(seriesId(s.backend, s.device, s.tokens));
+        const runtime = s.runtime ?? 'tfjs'; // results made before ONNX Runtime are tfjs's
+        const label = s.label || importedSeriesLabel(s.backend, s.device, s.tokens, runtime);
+        store = addMeasurements(store, s.backend, s.device, s.thread, ms, label, runtime);
+        ids.push(seriesId(s.backend, s.device, s.tokens, runtime));
         count += ms.length;
       }
       if (ids.length === 0) return setMeasure({ errors: ['The results hold no measured candidate: nothing was imported.'], notice: null });

@@ -2,6 +2,7 @@
 // actions talk to the search worker (through a SearchRunner, faked in unit tests).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { archKey, type Arch } from '../core/arch';
+import { RUNTIME_TITLES } from '../core/backendNames';
 import type { DeviceProfile } from '../core/latency';
 import { frontierFingerprint } from '../core/links';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
@@ -337,9 +338,10 @@ export function createExplorerStore(
         if (series.device.userAgent !== here) {
           return fail(`${series.label} is another device's series: refine it there (send a measure link of the next candidates).`);
         }
-        if (series.backend !== form.backend || series.tokens !== form.tokens) {
+        if (series.runtime !== form.runtime || series.backend !== form.backend || series.tokens !== form.tokens) {
+          const runtime = series.runtime === form.runtime ? '' : `${RUNTIME_TITLES[series.runtime]}, `;
           return fail(
-            `Refine measures with the Measure panel's backend and T: set them to ${series.backend} and ${series.tokens} (the series').`,
+            `Refine measures with the Measure panel's runtime, backend and T: set them to ${runtime}${series.backend} and ${series.tokens} (the series').`,
           );
         }
         if (start.run.status === 'running' || start.measure.status !== 'idle') return;

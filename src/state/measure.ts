@@ -8,7 +8,7 @@
 // (import, rename, remove, predict) are in deviceSeries.ts.
 import type { BaselineId } from '../core/baselines';
 import { archSummary, type Arch } from '../core/arch';
-import type { BackendName } from '../core/backendNames';
+import { backendLabel, type BackendName, type RuntimeName } from '../core/backendNames';
 import { DEFAULT_PROFILE, validateProfile, type DeviceProfile } from '../core/latency';
 import { addMeasurements, deviceLabel, seriesId, toMeasurement, type Measurement, type MeasurementStore } from '../core/measurements';
 import type { PackedSnapshot } from '../core/packed';
@@ -139,28 +139,32 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
   /** The run under way, for Stop to record the slices already timed. */
   let partial: { sess: BackendSession; slices: MeasureResult[][]; failures: string[] } | null = null;
 
-  /** Adds candidate i's slices, pooled, to the series of this backend + device + T. */
+  /** Adds candidate i's slices, pooled, to the series of this runtime + backend + device + T. */
   function record(sess: BackendSession, i: number, slices: readonly MeasureResult[], failures: string[]): void {
     const m = toMeasurement(mergeSlices(slices)); // one slice merges to itself (slices: 1, not stored)
-    const next = addMeasurements(get().measure.measurements, sess.backend, sess.device, sess.thread, [m]);
+    const next = addMeasurements(get().measure.measurements, sess.backend, sess.device, sess.thread, [m], undefined, sess.runtime);
     const saveError = saveMeasurements(storage, next);
     if (saveError && !failures.includes(saveError)) failures.push(saveError);
-    setMeasure({ measurements: next, shownSeriesId: seriesId(sess.backend, sess.device, m.tokens) });
+    setMeasure({ measurements: next, shownSeriesId: seriesId(sess.backend, sess.device, m.tokens, sess.runtime) });
     setItem(i, { state: 'done', phase: null, fraction: 1, slicesDone: slices.length, key: m.archKey, measurement: m });
   }
 
-  /** Selects the backend; on failure says why (never a silent fallback) and returns null. */
-  async function session(t: number): Promise<BackendSession | null> {
+  /** Selects the backend on `runtime` (Calibrate: always tfjs); on failure says why (never a
+   *  silent fallback) and returns null. */
+  async function session(t: number, runtime: RuntimeName = get().measure.form.runtime): Promise<BackendSession | null> {
     const { backend } = get().measure.form;
+    const name = backendLabel(backend, runtime);
     setMeasure({ tfjsLoaded: true });
     try {
       const s = await withTimeout(
-        runner.useBackend(backend),
+        runner.useBackend(backend, runtime),
         BACKEND_START_MS[backend],
-        `${backend} did not start within ${BACKEND_START_MS[backend] / 1000} s`,
+        `${name} did not start within ${BACKEND_START_MS[backend] / 1000} s`,
       );
       if (!live(t)) return null;
-      if (s.device.backend !== backend) throw new Error(`asked for ${backend} but tfjs runs ${s.device.backend}`);
+      if (s.device.backend !== backend || (s.runtime ?? 'tfjs') !== runtime) {
+        throw new Error(`asked for ${name} but ${backendLabel(s.device.backend, s.runtime ?? 'tfjs')} runs`);
+      }
       setMeasure({ session: s });
       return s;
     } catch (e) {
@@ -170,7 +174,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
           session: null, // the runner dropped its worker: nothing runs now
           items: get().measure.items.map((it) => ({ ...it, state: 'stopped' as const })),
           errors: [
-            `The ${backend} backend is not available: ${messageOf(e)}. ` +
+            `The ${name} backend is not available: ${messageOf(e)}. ` +
               'Nothing was measured; the frontier and earlier measurements are kept.',
           ],
         });
@@ -242,8 +246,10 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
         }
         if (!live(t)) throw new Error('superseded by a later start or stop');
         if (!outcome.ok) return { error: outcome.error };
-        if (outcome.result.backend !== sess.backend)
-          return { error: `asked for ${sess.backend} but it ran on ${outcome.result.backend}; not recorded` };
+        if (outcome.result.backend !== sess.backend || (outcome.result.runtime ?? 'tfjs') !== sess.runtime) {
+          const ran = backendLabel(outcome.result.backend, outcome.result.runtime ?? 'tfjs');
+          return { error: `asked for ${backendLabel(sess.backend, sess.runtime)} but it ran on ${ran}; not recorded` };
+        }
         return outcome.result;
       };
       try {
@@ -265,7 +271,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       current = null;
       partial = null;
       const measured = get().measure.items.filter((it) => it.state === 'done').length;
-      const label = deviceLabel(sess.backend, sess.device);
+      const label = deviceLabel(sess.backend, sess.device, sess.runtime);
       setMeasure({
         status: 'idle',
         errors: failures,
@@ -311,7 +317,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       if (get().measure.status !== 'idle') return;
       const t = ++token;
       setMeasure({ status: 'calibrating', items: [], errors: [], notice: null });
-      const sess = await session(t);
+      const sess = await session(t, 'tfjs'); // the device profile is tfjs's micro-benchmarks
       if (!sess) return;
       const run = runner.profile();
       current = run;
@@ -402,6 +408,7 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
   return {
     measure: {
       form: {
+        runtime: 'tfjs',
         backend: 'wasm',
         mode: 'selected',
         tokens: 128,

@@ -1,11 +1,11 @@
 // Page side of the measure worker, over the worker bridge. One worker, created on demand;
-// `useBackend` selects a backend in it, and if that backend cannot start in a worker (e.g. no
+// `useBackend` selects a runtime's backend in it (tfjs, or ONNX Runtime Web), and if that backend cannot start in a worker (e.g. no
 // OffscreenCanvas WebGL) but can on the main thread, measuring moves to the main thread and says
 // so. Abort terminates the worker (the pending call rejects at once); the next call starts a
 // fresh worker and selects the same backend again.
 import { proxy, type Remote } from 'comlink';
 import type { Arch } from '../core/arch';
-import type { BackendName } from '../core/backendNames';
+import { backendLabel, type BackendName, type RuntimeName } from '../core/backendNames';
 import type { DeviceInfo } from '../core/deviceInfo';
 import type { MeasuredProfile, ProfileOptions } from '../measure/profile';
 import { cancellable, createWorkerHost, type AbortableRun, type WorkerLike } from '../workers/bridge';
@@ -14,6 +14,7 @@ import type { MeasureApi, MeasureOutcome, MeasureProgress, MeasureRequest } from
 export type MeasureThread = 'worker' | 'main';
 
 export interface BackendSession {
+  runtime: RuntimeName;
   backend: BackendName;
   device: DeviceInfo;
   thread: MeasureThread;
@@ -24,7 +25,8 @@ export interface BackendSession {
 export type MeasureRun = AbortableRun<MeasureOutcome[]>;
 
 export interface MeasureRunner {
-  useBackend(name: BackendName): Promise<BackendSession>;
+  /** Default runtime: tfjs. */
+  useBackend(name: BackendName, runtime?: RuntimeName): Promise<BackendSession>;
   measure(archs: Arch[], options: MeasureRequest, onProgress: MeasureProgress): MeasureRun;
   /** Device-profile micro-benchmarks on the selected backend (calibration). */
   profile(options?: Omit<ProfileOptions, 'signal'>): AbortableRun<MeasuredProfile>;
@@ -36,26 +38,27 @@ export function createMeasureRunner(createWorker: () => WorkerLike, loadMainThre
   const host = createWorkerHost<MeasureApi>(createWorker, 'measure');
   let session: BackendSession | undefined;
 
-  async function useBackend(name: BackendName): Promise<BackendSession> {
+  async function useBackend(name: BackendName, runtime: RuntimeName = 'tfjs'): Promise<BackendSession> {
     try {
-      const device = await host.run((api) => api.useBackend(name));
-      session = { backend: name, device, thread: 'worker' };
+      const device = await host.run((api) => api.useBackend(name, runtime));
+      session = { runtime, backend: name, device, thread: 'worker' };
       return session;
     } catch (workerError) {
       host.drop(); // a worker whose backend failed may be half-initialised
       const reason = workerError instanceof Error ? workerError.message : String(workerError);
       let device: DeviceInfo;
       try {
-        device = await (await loadMainThreadApi()).useBackend(name);
+        device = await (await loadMainThreadApi()).useBackend(name, runtime);
       } catch {
         session = undefined;
         throw new Error(reason); // unavailable everywhere: the worker's message says why
       }
       session = {
+        runtime,
         backend: name,
         device,
         thread: 'main',
-        note: `${name} could not start in a worker (${reason}); measuring on the main thread`,
+        note: `${backendLabel(name, runtime)} could not start in a worker (${reason}); measuring on the main thread`,
       };
       return session;
     }
@@ -70,7 +73,7 @@ export function createMeasureRunner(createWorker: () => WorkerLike, loadMainThre
       async (signal) => {
         if (!session) throw new Error('pick a backend first');
         if (session.thread === 'main') return onMain(await loadMainThreadApi(), signal);
-        if (!host.started) await useBackend(session.backend); // the worker was stopped: start it again
+        if (!host.started) await useBackend(session.backend, session.runtime); // the worker was stopped: start it again
         return host.run(inWorker);
       },
       () => {

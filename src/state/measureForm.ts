@@ -2,7 +2,7 @@
 // thinned evenly along latency, or a measure link's), and its checks before anything runs.
 import { archKey, type Arch } from '../core/arch';
 import { baselineById, type BaselineId } from '../core/baselines';
-import type { BackendName } from '../core/backendNames';
+import { backendLabel, RUNTIME_TITLES, runtimeBackends, type BackendName, type RuntimeName } from '../core/backendNames';
 import { archBase, unpackArch, type PackedSnapshot } from '../core/packed';
 import type { SearchConfig } from '../core/search';
 import { capEvenly } from '../core/stats';
@@ -17,6 +17,8 @@ export const MEASURE_WARMUP = 2;
 export const MAX_ROUNDS = 10;
 
 export interface MeasureForm {
+  /** What times the candidates: tfjs (the builder's graph) or ONNX Runtime Web (the ONNX export). */
+  runtime: RuntimeName;
   backend: BackendName;
   mode: MeasureMode;
   /** Prefill length T (and decode context). */
@@ -79,6 +81,11 @@ function pickTargets(s: TargetSource, mode: MeasureMode): { archs: Arch[]; error
 
 export function validateMeasureForm(f: MeasureForm, archs: readonly Arch[]): string[] {
   const errors: string[] = [];
+  if (!runtimeBackends(f.runtime).includes(f.backend)) {
+    errors.push(
+      `${RUNTIME_TITLES[f.runtime]} does not run on ${backendLabel(f.backend)}: pick ${runtimeBackends(f.runtime).join(' or ')} as the Backend`,
+    );
+  }
   if (!isPositiveInt(f.tokens)) errors.push('Tokens (T) must be a positive integer');
   if (!isPositiveInt(f.runs) || f.runs > 1000) errors.push('Timed runs must be an integer from 1 to 1,000');
   if (!(f.minTimeMs >= 0 && f.minTimeMs <= 600_000)) errors.push('Min time per workload must be from 0 to 600,000 ms');

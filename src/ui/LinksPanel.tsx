@@ -3,6 +3,7 @@
 // carries the candidates and the workload to a phone, which times them and sends results back.
 import { useEffect, useState } from 'react';
 import type { Arch } from '../core/arch';
+import { runtimeBackends } from '../core/backendNames';
 import { encodeMeasureLink, linkHash } from '../core/links';
 import { REFINE_BATCH, refineBatch } from '../state/explorerStore';
 import { explorerStore, useExplorer } from '../state/store';
@@ -73,8 +74,10 @@ function MeasureLinkBox() {
       runs: form.runs,
       minTimeMs: form.minTimeMs,
       rounds: form.rounds,
-      backends: ['wasm', 'webgl', 'webgpu'],
+      // The phone picks among these on the panel's runtime (ORT: wasm and webgpu).
+      backends: (['wasm', 'webgl', 'webgpu'] as const).filter((b) => runtimeBackends(form.runtime).includes(b)),
       ...(form.withBaselines ? { baselines: explorerStore.getState().settings.baselines } : {}),
+      ...(form.runtime === 'tfjs' ? {} : { runtime: form.runtime }),
     }).then(
       (payload) => {
         const b = form.withBaselines ? explorerStore.getState().settings.baselines.length : 0;

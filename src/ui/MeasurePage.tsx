@@ -5,7 +5,7 @@
 // "Send results back" hands over a results link (copy, share sheet, QR code) and a JSON file.
 import { useEffect, useMemo, useState } from 'react';
 import { archKey, archSummary } from '../core/arch';
-import type { BackendName } from '../core/backendNames';
+import { backendLabel, RUNTIME_TITLES, type BackendName } from '../core/backendNames';
 import {
   decodeMeasureLink,
   measureLinkArchs,
@@ -120,9 +120,9 @@ function ResultsTable({ link, since }: { link: MeasureLink; since: string }) {
           {results.series.flatMap((s) =>
             s.measurements.map((m, i) =>
               m ? (
-                <tr key={`${s.backend}-${i}`}>
+                <tr key={`${s.runtime ?? 'tfjs'}-${s.backend}-${i}`}>
                   <td>{archSummary(link.candidates[i])}</td>
-                  <td>{s.backend}</td>
+                  <td>{backendLabel(s.backend, s.runtime)}</td>
                   <td>{formatMsSpread(m.prefill)}</td>
                   <td>{formatMsSpread(m.decode)}</td>
                 </tr>
@@ -177,7 +177,14 @@ export function MeasurePage({ payload }: { payload: string }) {
       (l) => {
         setLink(l);
         setLinkCandidates(measureLinkArchs(l));
-        updateMeasure({ tokens: l.tokens, runs: l.runs, minTimeMs: l.minTimeMs, rounds: l.rounds, backend: l.backends[0] });
+        updateMeasure({
+          tokens: l.tokens,
+          runs: l.runs,
+          minTimeMs: l.minTimeMs,
+          rounds: l.rounds,
+          runtime: l.runtime ?? 'tfjs',
+          backend: l.backends[0],
+        });
       },
       (e: Error) => setError(e.message),
     );
@@ -202,7 +209,8 @@ export function MeasurePage({ payload }: { payload: string }) {
       <p>
         {n} candidate{n === 1 ? '' : 's'} from LM Frontier, built here with random weights and timed: a prefill of T = {link.tokens} tokens
         and one decode step, at least {link.runs} timed runs each{link.minTimeMs ? ` and ${link.minTimeMs.toLocaleString('en-US')} ms` : ''}
-        {n > 1 ? `, in ${link.rounds} round-robin rounds` : ''}.
+        {n > 1 ? `, in ${link.rounds} round-robin rounds` : ''}
+        {link.runtime && link.runtime !== 'tfjs' ? `, on ${RUNTIME_TITLES[link.runtime]}` : ''}.
       </p>
       <Candidates link={link} />
       <Select<BackendName>
@@ -233,7 +241,7 @@ export function MeasurePage({ payload }: { payload: string }) {
           {wake}
         </p>
       ) : null}
-      <Session idleHint="tfjs loads when you press Start." />
+      <Session idleHint={`${link.runtime === 'ort' ? 'ONNX Runtime Web' : 'tfjs'} loads when you press Start.`} />
       <Items />
       <Messages />
       <ResultsTable link={link} since={since} />

@@ -1,12 +1,12 @@
-// On-device timing: backend, what to measure, tokens, runs and the memory cap; "Measure" /
-// "Stop measuring" with a progress bar per candidate (its phase, count and seconds in the phase),
-// then each candidate's result or the reason it was not timed. Calibration of the analytic
-// latency sits below (Calibration).
+// On-device timing: runtime (TensorFlow.js or ONNX Runtime Web), backend, what to measure, tokens,
+// runs and the memory cap; "Measure" / "Stop measuring" with a progress bar per candidate (its
+// phase, count and seconds in the phase), then each candidate's result or the reason it was not
+// timed. Calibration of the analytic latency sits below (Calibration).
 import { useEffect, useState } from 'react';
 import { formatBytes, formatInt } from '../view/format';
 import { formatMsSpreadRuns as ms } from '../view/measuredView';
 import { deviceLabel } from '../core/measurements';
-import { BACKENDS } from '../core/backendNames';
+import { RUNTIME_TITLES, RUNTIMES, runtimeBackends, type RuntimeName } from '../core/backendNames';
 import { BACKEND_MEMORY_LIMITS } from '../core/memoryGuard';
 import { type MeasureItem } from '../state/measure';
 import { REFINE_BATCH, REFINE_ROUNDS } from '../state/explorerStore';
@@ -113,6 +113,7 @@ export function Session({ idleHint = 'tfjs loads on the first Measure or Calibra
   const session = useExplorer((s) => s.measure.session);
   if (!session) return <p className="hint">{idleHint}</p>;
   const d = session.device;
+  const runtime = session.runtime ?? 'tfjs';
   const wasm =
     d.backend === 'wasm'
       ? ` · WASM ${d.wasmSimd ? 'SIMD' : 'no SIMD'}, ${d.wasmThreadCount ?? 1} thread${(d.wasmThreadCount ?? 1) === 1 ? '' : 's'}`
@@ -120,8 +121,9 @@ export function Session({ idleHint = 'tfjs loads on the first Measure or Calibra
   return (
     <div className="session">
       <p className="hint" title={d.userAgent}>
-        Running: <strong data-testid="measure-backend">{d.backend}</strong> in{' '}
-        {session.thread === 'worker' ? 'a worker' : 'the main thread'} · {deviceLabel(session.backend, d)}
+        Running: {runtime === 'tfjs' ? '' : `${RUNTIME_TITLES[runtime]} `}
+        <strong data-testid="measure-backend">{d.backend}</strong> in {session.thread === 'worker' ? 'a worker' : 'the main thread'} ·{' '}
+        {deviceLabel(session.backend, d, runtime)}
         {wasm} · {d.hardwareConcurrency ?? '?'} cores · {d.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated'}
       </p>
       {session.note ? (
@@ -176,6 +178,12 @@ export function UnreadableData() {
   );
 }
 
+/** The backends the Backend picker offers on `runtime`: tfjs's four; ORT's wasm, and webgpu where
+ *  the browser has navigator.gpu (ORT's WebGPU build is 27 MB: not offered where it cannot run). */
+export function offeredBackends(runtime: RuntimeName, gpu = typeof navigator !== 'undefined' && 'gpu' in navigator): BackendName[] {
+  return runtimeBackends(runtime).filter((b) => runtime === 'tfjs' || b !== 'webgpu' || gpu);
+}
+
 export function MeasurePanel() {
   const form = useExplorer((s) => s.measure.form);
   const baselineCount = useExplorer((s) => s.settings.baselines.length);
@@ -190,13 +198,25 @@ export function MeasurePanel() {
   return (
     <Panel title="Measure on this device" className="measure-panel">
       <div className="row-2">
+        <Select<RuntimeName>
+          label="Runtime"
+          value={form.runtime}
+          disabled={busy}
+          options={RUNTIMES.map((r) => ({ value: r, label: RUNTIME_TITLES[r] }))}
+          // A backend the new runtime lacks (ORT has no webgl or cpu here) becomes wasm, which both have.
+          onChange={(runtime) =>
+            updateMeasure({ runtime, ...(runtimeBackends(runtime).includes(form.backend) ? {} : { backend: 'wasm' }) })
+          }
+        />
         <Select<BackendName>
           label="Backend"
           value={form.backend}
           disabled={busy}
-          options={BACKENDS.map((b) => ({ value: b, label: b }))}
+          options={offeredBackends(form.runtime).map((b) => ({ value: b, label: b }))}
           onChange={(backend) => updateMeasure({ backend })}
         />
+      </div>
+      <div className="row-2">
         <Select<MeasureMode>
           label="What to measure"
           value={form.mode}

@@ -1,6 +1,7 @@
-// Product name and the device badge: the tfjs backend in use (after the first Measure or
-// Calibrate: tfjs is not loaded before), the GPU it runs on or the core count, WASM SIMD and
-// threads, and cross-origin isolation. "About" opens the About view and goes back from it.
+// Product name and the device badge: the backend in use, "ORT-web" before it on ONNX Runtime
+// (after the first Measure or Calibrate: neither runtime is loaded before), the GPU it runs on or
+// the core count, WASM SIMD and threads, and cross-origin isolation. "About" opens the About view
+// and goes back from it.
 import { useMemo } from 'react';
 import { useActions, useExplorer } from '../state/store';
 import { wasmSupport } from '../state/wasmSupport';
@@ -19,9 +20,10 @@ function DeviceBadge() {
       : `WASM ${probe.simd ? 'SIMD' : 'no SIMD'}, ${probe.threads ? 'threads available' : 'no threads'}`;
   return (
     <div className="device-badge" role="group" aria-label="Device">
-      <span title={session?.note ?? 'The tfjs backend measurements run on'} data-testid="badge-backend">
+      <span title={session?.note ?? 'The runtime and backend measurements run on'} data-testid="badge-backend">
         {d ? (
           <>
+            {session.runtime === 'ort' ? 'ORT-web ' : ''}
             <strong>{d.backend}</strong>
             {session.thread === 'main' ? ' (main thread)' : ''}
           </>

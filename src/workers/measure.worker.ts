@@ -1,7 +1,8 @@
-// Thin comlink shell over src/measure: pick a backend, time candidates one by one, measure the
-// device profile. Runs in a module Worker (WebGL through OffscreenCanvas) or, when a backend
-// cannot start in a worker, on the main thread through the same `api` object (state/measureClient).
-// Cancellation is the client terminating this worker.
+// Thin comlink shell over src/measure and src/ort: pick a runtime and backend, time candidates one
+// by one, measure the device profile (tfjs). Runs in a module Worker (WebGL through OffscreenCanvas)
+// or, when a backend cannot start in a worker, on the main thread through the same `api` object
+// (state/measureClient). ONNX Runtime Web is imported only when it is picked. Cancellation is the
+// client terminating this worker.
 import type { Arch } from '../core/arch';
 import { selectBackend } from '../measure/backends';
 import { deviceInfo } from '../measure/device';
@@ -9,7 +10,7 @@ import { measureDeviceProfile, type MeasuredProfile, type ProfileOptions } from 
 import { measureArch, type MeasurePhase } from '../measure/timing';
 import { configureAppWasmPaths } from '../measure/wasmAssets';
 import { exposeInWorker, releaseCallback } from './bridge';
-import type { BackendName } from '../core/backendNames';
+import type { BackendName, RuntimeName } from '../core/backendNames';
 import type { DeviceInfo } from '../core/deviceInfo';
 import type { MeasureResult } from '../core/timingStats';
 
@@ -32,9 +33,28 @@ export type MeasureProgress = (index: number, phase: MeasurePhase, run: number, 
 
 const deviceMemoryGB = (): number | undefined => (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
 
+/** src/ort, loaded on the first ORT backend asked for (its files are served from our origin). */
+let ortModules: Promise<{ runtime: typeof import('../ort/runtime'); timing: typeof import('../ort/timing') }> | undefined;
+const loadOrt = () =>
+  (ortModules ??= (async () => {
+    const [runtime, timing, assets] = await Promise.all([import('../ort/runtime'), import('../ort/timing'), import('../ort/wasmAssets')]);
+    assets.configureAppOrtWasmPaths();
+    return { runtime, timing };
+  })());
+
+/** The runtime useBackend started last: `measure` times on it. */
+let current: RuntimeName = 'tfjs';
+
 export const api = {
-  async useBackend(name: BackendName): Promise<DeviceInfo> {
+  async useBackend(name: BackendName, runtime: RuntimeName = 'tfjs'): Promise<DeviceInfo> {
+    if (runtime === 'ort') {
+      const ort = await loadOrt();
+      await ort.runtime.selectOrtBackend(name);
+      current = 'ort';
+      return ort.runtime.ortDeviceInfo();
+    }
     await selectBackend(name);
+    current = 'tfjs';
     return deviceInfo();
   },
   /** `signal` only on the main thread (a worker is stopped by terminating it). */
@@ -47,10 +67,11 @@ export const api = {
       lastProgress = onProgress?.(i, phase, run, of);
     };
     try {
+      const measureOne = current === 'ort' ? (await loadOrt()).timing.measureArchOrt : measureArch;
       for (let i = 0; i < archs.length; i++) {
         signal?.throwIfAborted();
         try {
-          const result = await measureArch(archs[i], {
+          const result = await measureOne(archs[i], {
             ...options,
             signal,
             deviceMemoryGB: deviceMemoryGB(),
@@ -69,6 +90,7 @@ export const api = {
     }
   },
   profile(options: ProfileOptions = {}): Promise<MeasuredProfile> {
+    if (current !== 'tfjs') return Promise.reject(new Error('calibration runs on TensorFlow.js: select a tfjs backend first'));
     return measureDeviceProfile(options);
   },
 };

@@ -31,6 +31,7 @@ function series(i: number, label: string): MeasuredSeries {
   return {
     id: `cpu|device ${i}|128`,
     label,
+    runtime: 'tfjs',
     backend: 'cpu',
     device: { backend: 'cpu', runtime: 'worker' },
     thread: 'worker',

@@ -11,7 +11,7 @@ import { BASE_URL, download, frontierSize, launchBrowser, openPage, searchTinySp
 const MEASUREMENTS_KEY = 'lm-frontier.measurements';
 const UNREADABLE_KEY = 'lm-frontier.measurements.unreadable';
 const PROFILE_KEY = 'lm-frontier.profile';
-const V3 = '{"version":3,"series":[]}';
+const V4 = '{"version":4,"series":[]}';
 
 let browser: Browser;
 
@@ -40,11 +40,11 @@ const stored = (page: Page, key: string) => page.evaluate((k) => localStorage.ge
 const unreadable = (page: Page) => page.getByTestId('measure-unreadable');
 
 test('measurements of a newer version: named, kept through a Measure, downloadable, dismissed for good', async () => {
-  const app = await seeded({ [MEASUREMENTS_KEY]: V3 });
+  const app = await seeded({ [MEASUREMENTS_KEY]: V4 });
   const { page } = app;
   assert.match(
     (await unreadable(page).textContent()) ?? '',
-    /^Saved measurements could not be read: version 3 is newer than this app reads \(2\)\. The unreadable data is kept aside/,
+    /^Saved measurements could not be read: version 4 is newer than this app reads \(3\)\. The unreadable data is kept aside/,
   );
   // Measure one tiny candidate (one layer, dModel 32, dInner 128: a frontier of one) on cpu.
   await searchTinySpace(page, { dModelTo: 32 });
@@ -74,19 +74,19 @@ test('measurements of a newer version: named, kept through a Measure, downloadab
   const backup = JSON.parse((await stored(page, UNREADABLE_KEY)) ?? '{}') as { kept: { text: string }[] };
   assert.deepEqual(
     backup.kept.map((e) => e.text),
-    [V3],
+    [V4],
   );
   const file = await download(page, () => page.getByRole('button', { name: 'Download unreadable data' }).click());
   assert.equal(file.name, 'lm-frontier-unreadable-measurements.json');
-  assert.equal(file.text, V3);
+  assert.equal(file.text, V4);
   // A reload shows the message again until "Dismiss"; after it, only the quiet line with the buttons.
   await page.reload();
   await waitForSearchDone(page);
-  assert.match((await unreadable(page).textContent()) ?? '', /version 3 is newer than this app reads \(2\)/);
+  assert.match((await unreadable(page).textContent()) ?? '', /version 4 is newer than this app reads \(3\)/);
   await unreadable(page).getByRole('button', { name: 'Dismiss' }).click();
   await page.reload();
   await waitForSearchDone(page);
-  assert.doesNotMatch((await unreadable(page).textContent()) ?? '', /version 3/);
+  assert.doesNotMatch((await unreadable(page).textContent()) ?? '', /version 4/);
   assert.equal(await page.getByRole('button', { name: 'Download unreadable data' }).count(), 1);
   await page.getByRole('button', { name: 'Delete unreadable data' }).click();
   assert.equal(await unreadable(page).count(), 0);

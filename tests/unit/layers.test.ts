@@ -1,7 +1,7 @@
 // The layers of docs/architecture.md: imports point down only (ui -> state -> view / workers ->
-// measure -> core; the CLI on measure and core), tfjs lives in src/measure and only there, and no
-// two modules import each other in a circle, type-only imports included. Each check fails with
-// the offending files named.
+// measure / ort -> core; the CLI on measure, ort and core), tfjs lives in src/measure and only
+// there, onnxruntime-web in src/ort and only there, and no two modules import each other in a
+// circle, type-only imports included. Each check fails with the offending files named.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +11,12 @@ import { allImports, packagesReached, resolveModule, ROOT, sourceFiles } from '.
 const MAY_IMPORT: Record<string, readonly string[]> = {
   core: ['core'],
   measure: ['measure', 'core'],
-  workers: ['workers', 'measure', 'core'],
+  ort: ['ort', 'core'],
+  workers: ['workers', 'measure', 'ort', 'core'],
   view: ['view', 'core'],
-  state: ['state', 'view', 'workers', 'measure', 'core'],
+  state: ['state', 'view', 'workers', 'measure', 'ort', 'core'],
   ui: ['ui', 'state', 'view', 'core'],
-  cli: ['cli', 'measure', 'core'],
+  cli: ['cli', 'measure', 'ort', 'core'],
 };
 
 const layerOf = (file: string): string => {
@@ -53,6 +54,16 @@ describe('layers', () => {
     expect(free.map(name)).toEqual([]);
     const outside = SRC.filter((f) => layerOf(f) !== 'measure' && imports(f).some((s) => s.startsWith('@tensorflow/')));
     expect(outside.map(name)).toEqual([]);
+  });
+
+  it('onnxruntime-web is imported in src/ort only (and no tfjs there: ORT times without it)', () => {
+    const ort = SRC.filter((f) => layerOf(f) === 'ort');
+    expect(ort.length).toBeGreaterThan(2);
+    expect(ort.filter((f) => imports(f).some((s) => s.startsWith('onnxruntime-web'))).length).toBeGreaterThan(0);
+    const outside = SRC.filter((f) => layerOf(f) !== 'ort' && imports(f).some((s) => s.startsWith('onnxruntime-web')));
+    expect(outside.map(name)).toEqual([]);
+    const tfjs = ort.filter((f) => [...packagesReached(f).keys()].some((p) => p.startsWith('@tensorflow/')));
+    expect(tfjs.map(name)).toEqual([]);
   });
 
   it('no import circles, type-only imports included', () => {

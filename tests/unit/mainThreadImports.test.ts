@@ -30,6 +30,12 @@ describe('what the page loads at startup', () => {
     expect(tfjs).toEqual([]);
   });
 
+  it('ONNX Runtime Web is not in the first chunk either: it loads in the measure worker when picked', () => {
+    const reached = packagesReached(join(ROOT, 'src/main.tsx'));
+    const ort = [...reached].filter(([p]) => p.startsWith('onnxruntime-')).map(([, chain]) => chain.join(' -> '));
+    expect(ort).toEqual([]);
+  });
+
   it('recharts is not in the first chunk: the chart and the proxy check load as chunks of their own', () => {
     // Evaluating recharts with the rest of the page made the first task 80+ ms (see ChartPanel).
     const reached = packagesReached(join(ROOT, 'src/main.tsx'));

@@ -37,8 +37,17 @@ export const DIMS = {
   total: 'past_sequence_length + sequence_length',
 } as const;
 
+/** What a graph computes beyond Optimum's form. `lastLogits`: the logits of the last position only,
+ *  [batch, 1, vocab], as generation reads them and the tfjs builder's prefill computes them (the
+ *  head is sliced to one row before the final norm). Optimum's export has every position's; on a
+ *  prefill of T tokens that is T times the head's FLOPs (a 50k vocabulary's head can be most of a
+ *  small model's prefill), so on-device timing (src/ort) asks for the last row. */
+export interface GraphOptions {
+  lastLogits?: boolean;
+}
+
 /** Graph inputs and outputs as Optimum names them. */
-export function graphIO(arch: Arch, withPast: boolean): { inputs: ValueInfo[]; outputs: ValueInfo[] } {
+export function graphIO(arch: Arch, withPast: boolean, options: GraphOptions = {}): { inputs: ValueInfo[]; outputs: ValueInfo[] } {
   const { batch, sequence, past, total } = DIMS;
   const tokens = (name: string, length: string): ValueInfo => ({ name, elemType: DataType.INT64, dims: [batch, length] });
   const cache = (name: string, layer: LayerSpec, length: string): ValueInfo => ({
@@ -47,7 +56,9 @@ export function graphIO(arch: Arch, withPast: boolean): { inputs: ValueInfo[]; o
     dims: [batch, kvHeads(layer), length, headDimOf(arch, layer)],
   });
   const inputs = [tokens('input_ids', sequence), tokens('attention_mask', withPast ? total : sequence), tokens('position_ids', sequence)];
-  const outputs: ValueInfo[] = [{ name: 'logits', elemType: DataType.FLOAT, dims: [batch, sequence, arch.vocabSize] }];
+  const outputs: ValueInfo[] = [
+    { name: 'logits', elemType: DataType.FLOAT, dims: [batch, options.lastLogits ? 1 : sequence, arch.vocabSize] },
+  ];
   arch.layers.forEach((layer, i) => {
     for (const part of ['key', 'value']) {
       if (withPast) inputs.push(cache(`past_key_values.${i}.${part}`, layer, past));
@@ -78,7 +89,7 @@ export interface Weight {
 }
 
 /** The graph of `arch` over `weights` (weightSpecs order; each becomes an initializer). */
-export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: boolean): GraphSpec {
+export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: boolean, options: GraphOptions = {}): GraphSpec {
   const g = new GraphBuilder();
   const names = new Set<string>();
   for (const { spec, values } of weights) names.add(g.weight(spec.name, values, spec.shape));
@@ -221,11 +232,13 @@ export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: b
   });
 
   g.scope = 'head';
+  // The last position's row, [B, 1, width] (Slice clamps the end to the sequence's length).
+  if (options.lastLogits) x = g.op('Slice', [x, g.ints([-1]), g.ints([Number.MAX_SAFE_INTEGER]), g.ints([1])]);
   if (has('final_norm.weight')) x = norm(x, 'final_norm');
   if (has('embed.project_out')) x = g.op('MatMul', [x, 'embed.project_out']);
   g.op('MatMul', [x, has('head') ? 'head' : 'embed.tokens'], undefined, 'logits');
 
-  const { inputs, outputs } = graphIO(arch, withPast);
+  const { inputs, outputs } = graphIO(arch, withPast, options);
   return g.build(withPast ? 'decoder_with_past' : 'decoder', inputs, outputs);
 }
 

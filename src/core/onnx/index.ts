@@ -5,11 +5,11 @@
 import { archKey, type Arch } from '../arch';
 import { formatErrors, validateArch } from '../validate';
 import { fillWeight, specParamCount, weightSpecs } from '../weights';
-import { decoderGraph, graphErrors, type Weight } from './decoderGraph';
+import { decoderGraph, graphErrors, type GraphOptions, type Weight } from './decoderGraph';
 import { modelProto, OPSET, type GraphSpec } from './onnxProto';
 import { concatBytes } from './protobuf';
 
-export { DIMS, graphIO } from './decoderGraph';
+export { DIMS, graphIO, type GraphOptions } from './decoderGraph';
 export { OPSET } from './onnxProto';
 
 export const ONNX_FILES = { decoder: 'decoder_model.onnx', decoderWithPast: 'decoder_with_past_model.onnx' } as const;
@@ -41,12 +41,17 @@ export function onnxExportErrors(arch: Arch): string[] {
   return errors;
 }
 
+export interface ExportOptions extends GraphOptions {
+  /** Seed of the weights (core/weights.ts), as the tfjs builder's. Default 1. */
+  seed?: number;
+}
+
 /**
  * Both files as lists of consecutive chunks, the weights' chunks shared between them and not
  * copied: a caller writing files chunk by chunk holds the weights once (GPT-2's two files are
  * 1 GB, its weights 0.5 GB). Weights are filled as the tfjs builder fills them from `seed` (default 1).
  */
-export function exportOnnxChunks(arch: Arch, options: { seed?: number } = {}): OnnxExport<Uint8Array[]> {
+export function exportOnnxChunks(arch: Arch, options: ExportOptions = {}): OnnxExport<Uint8Array[]> {
   const errors = onnxExportErrors(arch);
   if (errors.length) throw new RangeError(`cannot export to ONNX: ${errors.join('; ')}`);
   const seed = options.seed ?? 1;
@@ -56,19 +61,19 @@ export function exportOnnxChunks(arch: Arch, options: { seed?: number } = {}): O
     modelProto({
       graph,
       producerName: 'lm-frontier',
-      docString: `${archKey(arch)}: random fp32 weights, seed ${seed}, opset ${OPSET}`,
+      docString: `${archKey(arch)}: random fp32 weights, seed ${seed}, opset ${OPSET}${options.lastLogits ? ', logits of the last position only' : ''}`,
       // archKey, not the arch's JSON: canonical (same model, same bytes, whatever the key order).
       metadata: { 'lm_frontier.arch': archKey(arch), 'lm_frontier.seed': String(seed) },
     }).parts();
   return {
-    decoder: encode(decoderGraph(arch, weights, false)),
-    decoderWithPast: encode(decoderGraph(arch, weights, true)),
+    decoder: encode(decoderGraph(arch, weights, false, options)),
+    decoderWithPast: encode(decoderGraph(arch, weights, true, options)),
     initializerParams: weights.reduce((n, w) => n + w.values.length, 0),
   };
 }
 
 /** Both files, each as one array. */
-export function exportOnnx(arch: Arch, options: { seed?: number } = {}): OnnxExport {
+export function exportOnnx(arch: Arch, options: ExportOptions = {}): OnnxExport {
   const { decoder, decoderWithPast, initializerParams } = exportOnnxChunks(arch, options);
   return { decoder: concatBytes(decoder), decoderWithPast: concatBytes(decoderWithPast), initializerParams };
 }

@@ -1,5 +1,5 @@
-// The `measure` CLI command: documented JSON shape on cpu and wasm, several models round-robin,
-// one-line errors.
+// The `measure` CLI command: documented JSON shape on cpu and wasm, on ONNX Runtime Web (--runtime
+// ort), several models round-robin, one-line errors.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,39 @@ describe('measureCommand', () => {
     expect(parseMeasureArgs([archFile]).rounds).toBe(1);
   });
 
+  it('--runtime ort: ONNX Runtime Web on wasm, the same JSON, no made-up memory figure; several models round-robin', async () => {
+    const out = (await measureCommand([archFile, '--runtime', 'ort', '--runs', '2', '--tokens', '16'])) as Record<string, unknown>;
+    expect(out).toMatchObject({ runtime: 'ort', backend: 'wasm', arch: archKey(TINY['llama-gqa-tied']), tokens: 16, leakedTensors: 0 });
+    expect(out.device).toMatchObject({ backend: 'wasm', runtime: 'node', wasmSimd: true, wasmThreadCount: 1 });
+    expectTiming(out.prefill);
+    expectTiming(out.decode);
+    expect((out.decode as { runs: number }).runs).toBe(2);
+    expect(out.peakBytes).toBeNull();
+    expect(out.memoryNote).toMatch(/ONNX Runtime Web reports no memory use/);
+    expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+    const tfjs = (await measureCommand([archFile, '--backend', 'cpu', '--runs', '1', '--tokens', '8'])) as Record<string, unknown>;
+    expect(tfjs.runtime).toBe('tfjs'); // the default
+    const several = (await measureCommand([
+      archFile,
+      JSON.stringify(TINY.gpt2),
+      '--runtime=ort',
+      '--runs',
+      '2',
+      '--tokens',
+      '8',
+      '--rounds',
+      '2',
+    ])) as {
+      runtime: string;
+      models: { arch: string; slices: number; decode: { runs: number } }[];
+    };
+    expect(several.runtime).toBe('ort');
+    expect(several.models.map((m) => [m.arch, m.slices, m.decode.runs])).toEqual([
+      [archKey(TINY['llama-gqa-tied']), 2, 2],
+      [archKey(TINY.gpt2), 2, 2],
+    ]);
+  });
+
   it('accepts an inline JSON arch and the measure word in argv', async () => {
     const out = (await measureCommand([JSON.stringify(TINY.gpt2), '--backend=cpu', '--runs=1', '--tokens=4'])) as Record<string, unknown>;
     expect(out.tokens).toBe(4);
@@ -135,6 +168,18 @@ describe('measureCommand', () => {
     [['gpt2', 'gpt2', '--rounds', '0'], /--rounds must be an integer/],
     [[archFile, 'nope', '--tokens', '8'], /'nope' is neither a preset/],
     [[archFile, 'tinyllama-1.1b', '--tokens', '8'], /^tinyllama-1\.1b: .*needs 8\.8 GB/],
+    [['gpt2', '--runtime', 'onnx'], /--runtime must be one of tfjs, ort, got onnx/],
+    [['gpt2', '--runtime', 'ort', '--backend', 'cpu'], /--runtime ort runs on wasm in Node/],
+    [['gpt2', '--runtime', 'ort', '--paired', 'on'], /--paired on times tfjs reference kernels .* not available with --runtime ort/],
+    [
+      ['gpt2', '--runtime', 'ort', '--max-mb', '600'],
+      /needs [\d.]+ [GM]B \(weights .* x2 \(packed copy\) .* \+ the second session’s weights .*limit 600 MB on the user cap on wasm/,
+    ],
+    [['tinyllama-1.1b', '--runtime', 'ort'], /cannot run on ONNX Runtime: fp32 weights of 4\.\d\d GiB do not fit a single \.onnx file/],
+    [
+      [JSON.stringify({ ...TINY['neox-tied'], dModel: 40, layers: [{ nHead: 2, dInner: 64 }] }), '--runtime', 'ort', '--tokens', '8'],
+      /cannot run on ONNX Runtime: .*rotated dims/,
+    ],
   ])('bad input %j throws a one-line UsageError', async (argv, message) => {
     const err = await measureCommand(argv).then(
       () => undefined,

@@ -37,6 +37,7 @@ const MARKUP = '<img src=x onerror=alert(1)>';
 const seriesOf = (label: string, archs: Arch[]): MeasuredSeries => ({
   id: label,
   label,
+  runtime: 'tfjs',
   backend: 'wasm',
   device: { backend: 'wasm', runtime: 'worker', userAgent: `Mozilla/5.0 ${MARKUP}`, hardwareConcurrency: 8, wasmSimd: true },
   thread: 'worker',

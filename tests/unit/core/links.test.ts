@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { archKey, type Arch } from '../../../src/core/arch';
 import { capEvenly } from '../../../src/core/stats';
 import { readCandidates, writeCandidates } from '../../../src/core/candidateCodec';
-import { ByteReader, ByteWriter, LinkError } from '../../../src/core/linkCodec';
+import { ByteReader, ByteWriter, decodePayload, encodePayload, LinkError } from '../../../src/core/linkCodec';
 import {
   decodeMeasureLink,
   decodeResultsLink,
@@ -16,7 +16,9 @@ import {
   linkHash,
   readLinkHash,
   measureLinkArchs,
+  parseResultsJson,
   readResults,
+  resultsToJson,
   seriesToResults,
   writeResults,
   type MeasureLink,
@@ -211,6 +213,7 @@ describe('series to results', () => {
   const series = (id: string, archs: Arch[]): MeasuredSeries => ({
     id,
     label: id,
+    runtime: 'tfjs',
     backend: 'wasm',
     device,
     thread: 'worker',
@@ -258,6 +261,95 @@ describe('measure link with baselines', () => {
     const plain = await decodeMeasureLink(await encodeMeasureLink(measureLink(frontier)));
     expect(plain.baselines).toBeUndefined();
     expect(measureLinkArchs(plain)).toHaveLength(5);
+  });
+});
+
+describe('measure link on a runtime', () => {
+  const frontier = () => defaultFrontier().slice(0, 4);
+
+  it('carries ONNX Runtime with its backends; a link without a runtime reads as tfjs, written as before ORT', async () => {
+    const ort: MeasureLink = { ...measureLink(frontier()), backends: ['wasm', 'webgpu'], runtime: 'ort' };
+    const back = await decodeMeasureLink(await encodeMeasureLink(ort));
+    expect({ ...back, candidates: back.candidates.map(archKey) }).toEqual({ ...ort, candidates: ort.candidates.map(archKey) });
+    const withBaselines = await decodeMeasureLink(await encodeMeasureLink({ ...ort, baselines: ['pythia-70m'] }));
+    expect([withBaselines.runtime, withBaselines.baselines]).toEqual(['ort', ['pythia-70m']]);
+    // tfjs: the same bytes as a link made before the runtime existed (and as an explicit 'tfjs').
+    const plain = measureLink(frontier());
+    const payload = await encodeMeasureLink(plain);
+    expect(await encodeMeasureLink({ ...plain, runtime: 'tfjs' })).toBe(payload);
+    const tfjs = await decodeMeasureLink(payload);
+    expect(tfjs.runtime).toBeUndefined();
+    expect(new Set(tfjs.backends)).toEqual(new Set(plain.backends));
+    // The runtime is one byte more than the same link on tfjs (after the baselines' mask, 0 here).
+    const bytes = async (l: MeasureLink) => (await decodePayload(await encodeMeasureLink(l))).length;
+    expect((await bytes(ort)) - (await bytes({ ...ort, runtime: undefined }))).toBe(2);
+  });
+
+  it('offers ORT only its own backends, and refuses a runtime it does not know with a LinkError', async () => {
+    const back = await decodeMeasureLink(
+      await encodeMeasureLink({ ...measureLink(frontier()), backends: ['webgl', 'webgpu', 'wasm'], runtime: 'ort' }),
+    );
+    expect(back.backends).toEqual(['webgpu', 'wasm']);
+    const bytes = await decodePayload(await encodeMeasureLink({ ...measureLink(frontier()), runtime: 'ort' }));
+    bytes[bytes.length - 1] = 9; // no runtime has index 9
+    await expect(decodeMeasureLink(await encodePayload(bytes))).rejects.toThrow(LinkError);
+    await expect(decodeMeasureLink(await encodePayload(bytes))).rejects.toThrow(/runtime this version does not know/);
+  });
+});
+
+describe('results on ONNX Runtime', () => {
+  it('carry each series’ runtime and a peak ORT did not report as null; tfjs series stay as before', async () => {
+    const candidates = defaultFrontier().slice(0, 3);
+    const at = new Date('2026-11-30T12:00:00Z');
+    const device = { backend: 'wasm', runtime: 'worker' as const, userAgent: 'Chrome/156', hardwareConcurrency: 2 };
+    const measured = (peak: number | null) => candidates.map((a, i) => toMeasurement({ ...resultOf(a, 1 + i), peakBytes: peak }, at));
+    const series = [
+      { label: 'tfjs', backend: 'wasm', device, thread: 'worker', tokens: 128, at: at.toISOString(), measurements: measured(123456789) },
+      {
+        label: 'ort',
+        runtime: 'ort' as const,
+        backend: 'wasm',
+        device,
+        thread: 'worker',
+        tokens: 128,
+        at: at.toISOString(),
+        measurements: measured(null),
+      },
+    ];
+    const back = await decodeResultsLink(await encodeResultsLink({ candidates, series }));
+    expect(back.series.map((s) => [s.label, s.runtime])).toEqual([
+      ['tfjs', undefined],
+      ['ort', 'ort'],
+    ]);
+    expect(back.series[0].measurements.map((m) => m!.peakBytes)).toEqual([123456789, 123456789, 123456789]);
+    expect(back.series[1].measurements.map((m) => m!.peakBytes)).toEqual([null, null, null]);
+    // The runtimes follow the (empty) group section: a reader made before ORT stops before them.
+    const w = new ByteWriter();
+    writeResults(w, { candidates, series });
+    const r = new ByteReader(w.finish());
+    readResults(r);
+    expect(r.done).toBe(true);
+    // The JSON file goes through the same reader.
+    expect(parseResultsJson(resultsToJson({ candidates, series })).series.map((s) => s.runtime)).toEqual([undefined, 'ort']);
+    expect(() => parseResultsJson(resultsToJson({ candidates, series: [{ ...series[1], runtime: 'onnx' as 'ort' }] }))).toThrow(
+      /runtime this version does not know/,
+    );
+  });
+
+  it('a measured series names its runtime in the results it becomes', () => {
+    const at = new Date('2026-11-30T12:00:00Z');
+    const arch = defaultFrontier()[0];
+    const s: MeasuredSeries = {
+      id: 'ort|x',
+      label: 'ORT-web wasm · x · T = 128',
+      runtime: 'ort',
+      backend: 'wasm',
+      device: { backend: 'wasm', runtime: 'worker' },
+      thread: 'worker',
+      tokens: 128,
+      byArch: { [archKey(arch)]: toMeasurement(resultOf(arch), at) },
+    };
+    expect(seriesToResults([s, { ...s, id: 'y', runtime: 'tfjs' }]).results.series.map((x) => x.runtime)).toEqual(['ort', undefined]);
   });
 });
 

@@ -1,7 +1,14 @@
 // Measured latencies survive a reload: versioned JSON in local storage, malformed data dropped
-// with a reason, one series per backend + device + T, version 1 migrated.
+// with a reason, one series per runtime + backend + device + T, versions 1 and 2 migrated.
 import { describe, expect, it } from 'vitest';
-import { addMeasurements, deviceLabel, emptyMeasurements, parseMeasurements, toMeasurement } from '../../../src/core/measurements';
+import {
+  addMeasurements,
+  deviceLabel,
+  emptyMeasurements,
+  parseMeasurements,
+  seriesId,
+  toMeasurement,
+} from '../../../src/core/measurements';
 import { describeMeasurement } from '../../../src/view/measuredView';
 import type { MeasureResult } from '../../../src/core/timingStats';
 import { loadMeasurements, MEASUREMENTS_KEY, saveMeasurements, type StorageLike } from '../../../src/state/storage';
@@ -60,7 +67,9 @@ describe('measurements', () => {
 
   it('drops what it cannot trust, and says why', () => {
     expect(parseMeasurements('{not json').dropped).toBe('saved measurements could not be read: not JSON');
-    expect(parseMeasurements(JSON.stringify({ version: 0, series: [] })).dropped).toMatch(/version 0 is not one this app reads \(1 or 2\)/);
+    expect(parseMeasurements(JSON.stringify({ version: 0, series: [] })).dropped).toMatch(
+      /version 0 is not one this app reads \(1, 2 or 3\)/,
+    );
     const good = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
     const bad = {
       ...good,
@@ -71,7 +80,7 @@ describe('measurements', () => {
     expect(parsed.dropped).toBe(
       '1 of 2 saved series could not be read (series 2, measurement 1: field tokens is missing); the other 1 is loaded',
     );
-    expect(JSON.parse(parsed.unreadable!)).toEqual({ version: 2, series: [bad.series[1]] });
+    expect(JSON.parse(parsed.unreadable!)).toEqual({ version: 3, series: [bad.series[1]] });
     expect(parseMeasurements(null)).toEqual({ store: emptyMeasurements() });
   });
 
@@ -132,14 +141,14 @@ describe('measurements', () => {
     expect(parseMeasurements(JSON.stringify(store))).toEqual({ store });
   });
 
-  it('drops a version-2 series whose measurements are not all at its T', () => {
+  it('drops a series (version 2 on) whose measurements are not all at its T', () => {
     const store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2, 128))]);
     const mixed = JSON.parse(JSON.stringify(store));
     mixed.series[0].byArch.b = { ...mixed.series[0].byArch.a, archKey: 'b', tokens: 512 };
     expect(parseMeasurements(JSON.stringify(mixed))).toEqual({
       store: emptyMeasurements(),
       dropped: "1 of 1 saved series could not be read (series 1, measurement 2: field tokens is 512, not the series' T (128))",
-      unreadable: JSON.stringify({ version: 2, series: mixed.series }),
+      unreadable: JSON.stringify({ version: 3, series: mixed.series }),
     });
   });
 
@@ -165,7 +174,7 @@ describe('measurements', () => {
     expect(dropped).toBe(
       '1 of 2 saved series could not be read (series 2, measurement 1: field tokens is 0, not a whole number ≥ 1); the other 1 is loaded',
     );
-    expect(store.version).toBe(2);
+    expect(store.version).toBe(3);
     expect(store.series.map((s) => [s.tokens, Object.keys(s.byArch)])).toEqual([
       [128, ['a', 'b']],
       [512, ['c']],
@@ -173,6 +182,47 @@ describe('measurements', () => {
     expect(store.series[1].byArch.c).toEqual(a512);
     expect(store).toEqual(
       addMeasurements(addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [a128, b128]), 'wasm', device, 'worker', [a512]),
+    );
+  });
+
+  it('keeps ONNX Runtime apart: its own series, id and label beside tfjs on the same backend, device and T', () => {
+    const ort = { ...result('a', 8, 1.5), runtime: 'ort' as const, peakBytes: null, memoryNote: 'ONNX Runtime Web reports no memory use' };
+    let store = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
+    store = addMeasurements(store, 'wasm', device, 'worker', [toMeasurement(ort)], undefined, 'ort');
+    expect(store.series.map((s) => [s.runtime, s.label, s.byArch.a.decode.medianMs, s.byArch.a.peakBytes])).toEqual([
+      ['tfjs', 'wasm · Chrome/156, 2 cores, 1 thread · T = 16', 2, 4096],
+      ['ort', 'ORT-web wasm · Chrome/156, 2 cores, 1 thread · T = 16', 1.5, null],
+    ]);
+    // tfjs's id is version 2's (a saved shown series still finds it); ORT's is its own.
+    expect(store.series[0].id).toBe('wasm|wasm · Chrome/156, 2 cores, 1 thread|Mozilla/5.0 Chrome/156.0.0.0|T16');
+    expect(store.series[1].id).toBe(`ort|${store.series[0].id.replace('|wasm ·', '|ORT-web wasm ·')}`);
+    expect(seriesId('wasm', device, 16, 'ort')).toBe(store.series[1].id);
+    expect(parseMeasurements(JSON.stringify(store))).toEqual({ store });
+  });
+
+  it('migrates version 2 (before ONNX Runtime): every series is tfjs, ids and labels unchanged', () => {
+    const v3 = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
+    const v2 = { version: 2, series: v3.series.map(({ runtime: _, ...rest }) => rest) };
+    expect(v2.series[0]).not.toHaveProperty('runtime');
+    const parsed = parseMeasurements(JSON.stringify(v2));
+    expect(parsed).toEqual({ store: v3 });
+    expect(parsed.store.version).toBe(3);
+    expect(parsed.store.series[0].runtime).toBe('tfjs');
+    // Saved again, it is version 3; an app that reads only version 2 would refuse it (newer).
+    expect(JSON.parse(JSON.stringify(parsed.store)).version).toBe(3);
+  });
+
+  it('drops a version-3 series without a runtime it knows, naming the field', () => {
+    const good = addMeasurements(emptyMeasurements(), 'wasm', device, 'worker', [toMeasurement(result('a', 10, 2))]);
+    const s = good.series[0];
+    const { runtime: _, ...missing } = s;
+    const parsed = parseMeasurements(
+      JSON.stringify({ version: 3, series: [s, { ...s, id: 'b', runtime: 'onnx' }, { ...missing, id: 'c' }] }),
+    );
+    expect(parsed.store.series).toEqual([s]);
+    expect(parsed.dropped).toBe(
+      '2 of 3 saved series could not be read (series 2: field runtime is "onnx", not tfjs or ort; ' +
+        'series 3: field runtime is missing, not text); the other 1 is loaded',
     );
   });
 
@@ -187,7 +237,7 @@ describe('measurements', () => {
 
     it('names the problem of a text it cannot read at all', () => {
       expect(whole('{"version":')).toBe('not JSON');
-      expect(whole('{"version":3,"series":[]}')).toBe('version 3 is newer than this app reads (2)');
+      expect(whole('{"version":4,"series":[]}')).toBe('version 4 is newer than this app reads (3)');
       expect(whole('null')).toBe('the saved JSON is null, not an object with a version and series');
       expect(whole('[1]')).toBe('the saved JSON is a list, not an object with a version and series');
       expect(whole('{"series":[]}')).toBe('field version is missing');

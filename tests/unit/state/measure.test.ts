@@ -2,7 +2,8 @@
 // MessageChannel, tfjs cpu backend in Node) and the real search worker API: measuring adds a
 // series and persists it, a new store reads it back, Stop keeps earlier results, a candidate over
 // the memory cap gets its message while the other is measured, an unavailable backend says so,
-// and calibration sets the next search's eval.profile and its label, persisted, with a way back.
+// ONNX Runtime Web measures into a series of its own, and calibration sets the next search's
+// eval.profile and its label, persisted, with a way back.
 import { describe, expect, it } from 'vitest';
 import { checkMemory } from '../../../src/core/memoryGuard';
 import { DEFAULT_PROFILE, type DeviceProfile } from '../../../src/core/latency';
@@ -103,7 +104,7 @@ describe('measuring from the store', () => {
       expect(m.decode.medianMs).toBeGreaterThan(0);
     }
     expect(measure.shownSeriesId).toBe(series(store)[0].id);
-    expect(JSON.parse(storage.data.get(MEASUREMENTS_KEY)!).version).toBe(2);
+    expect(JSON.parse(storage.data.get(MEASUREMENTS_KEY)!).version).toBe(3);
     expect(series(store)[0]).toMatchObject({ tokens: 8, label: expect.stringMatching(/^cpu · .* · T = 8$/) });
     // "Reload": a new store over the same storage has the same series, shown in the table.
     const again = createExplorerStore(fakeRunner().runner, undefined, {
@@ -205,6 +206,47 @@ describe('measuring from the store', () => {
       'Rounds must be an integer from 1 to 10',
       'Tokens (T) 64 leaves no room for a decode step in the context of 64 tokens',
     ]);
+  });
+
+  it('on ONNX Runtime Web: its own series beside tfjs’s, labelled by runtime, no memory figure; calibration stays tfjs', async () => {
+    const { store, storage, a } = await setup();
+    await a.measure(); // tfjs on cpu first
+    a.updateMeasure({ runtime: 'ort', backend: 'wasm', rounds: 2 });
+    await a.measure();
+    const { measure } = store.getState();
+    expect(measure.errors).toEqual([]);
+    expect(measure.session).toMatchObject({
+      runtime: 'ort',
+      backend: 'wasm',
+      thread: 'worker',
+      device: { backend: 'wasm', wasmSimd: true },
+    });
+    expect(measure.notice).toMatch(/^Measured 2 of 2 candidates on ORT-web wasm · /);
+    expect(series(store).map((s) => s.runtime)).toEqual(['tfjs', 'ort']);
+    const ort = series(store)[1];
+    expect(ort).toMatchObject({ backend: 'wasm', tokens: 8, label: expect.stringMatching(/^ORT-web wasm · .* · T = 8$/) });
+    expect(ort.id).toMatch(/^ort\|wasm\|/);
+    expect(measure.shownSeriesId).toBe(ort.id);
+    for (const m of Object.values(ort.byArch)) expect([m.peakBytes, m.leakedTensors, m.slices, m.decode.runs]).toEqual([null, 0, 2, 2]);
+    // Saved with its runtime; a new store reads it back as ORT's.
+    const saved = JSON.parse(storage.data.get(MEASUREMENTS_KEY)!);
+    expect(saved.series.map((s: { runtime: string }) => s.runtime)).toEqual(['tfjs', 'ort']);
+    // ORT has no cpu backend: the form says so before anything runs.
+    a.updateMeasure({ backend: 'cpu' });
+    await a.measure();
+    expect(store.getState().measure.errors).toEqual(['ONNX Runtime Web does not run on cpu: pick webgpu or wasm as the Backend']);
+    // Calibrate times tfjs's micro-benchmarks whatever the runtime picked (here on cpu: tfjs's
+    // wasm files are served by Vite in the app, not readable from this Node worker).
+    expect(store.getState().measure.form.runtime).toBe('ort');
+    profileOverride.next = { gflops: 20, gbps: 10, overheadMsPerKernel: 0.01, label: 'measured' };
+    try {
+      await a.calibrate();
+    } finally {
+      profileOverride.next = null;
+    }
+    expect(store.getState().measure.errors).toEqual([]);
+    expect(store.getState().measure.session).toMatchObject({ runtime: 'tfjs', backend: 'cpu' });
+    expect(store.getState().measure.calibration?.device).toMatch(/^cpu · /);
   });
 
   it('rounds: the candidates are timed round-robin, each one from all its slices pooled', async () => {
@@ -316,7 +358,7 @@ describe('measuring from the store', () => {
     });
     expect(store.getState().measure.errors).toEqual(['The saved calibration was dropped: the saved calibration was not valid JSON.']);
     expect(store.getState().measure.unreadable?.message).toBe(
-      'Saved measurements could not be read: version 0 is not one this app reads (1 or 2). ' +
+      'Saved measurements could not be read: version 0 is not one this app reads (1, 2 or 3). ' +
         'The unreadable data is kept aside in this browser (a Measure does not erase it): download it, or delete it.',
     );
     expect(store.getState().settings.profile).toBe(DEFAULT_PROFILE);
@@ -357,12 +399,12 @@ describe('measuring from the store', () => {
 
   it('the measure action keeps the unreadable backup; its dismissal and deletion are remembered', async () => {
     const storage = memoryStorage();
-    const v3 = '{"version":3,"series":[]}';
+    const v3 = '{"version":4,"series":[]}';
     storage.setItem(MEASUREMENTS_KEY, v3);
     const { store, a } = await setup(storage);
     expect(store.getState().measure.unreadable).toMatchObject({
       dismissed: false,
-      message: expect.stringMatching(/^Saved measurements could not be read: version 3 is newer than this app reads \(2\)\. /),
+      message: expect.stringMatching(/^Saved measurements could not be read: version 4 is newer than this app reads \(3\)\. /),
       file: { text: v3 },
     });
     await a.measure();

@@ -27,6 +27,7 @@ beforeAll(async () => {
   const series: MeasuredSeries = {
     id: 'phone',
     label: '<img src=x onerror=alert(1)>',
+    runtime: 'tfjs',
     backend: 'wasm',
     device: { backend: 'wasm', runtime: 'worker', userAgent: 'Mozilla/5.0', hardwareConcurrency: 8 },
     thread: 'worker',

@@ -44,11 +44,11 @@ const backup = (s: { data: Map<string, string> }) =>
 describe('unreadable saved measurements', () => {
   it('are kept aside before the next save overwrites them, and the download gives the text back', () => {
     const storage = memoryStorage();
-    const v3 = '{"version":3,"series":[]}';
+    const v3 = '{"version":4,"series":[]}';
     storage.setItem(MEASUREMENTS_KEY, v3);
     const loaded = loadMeasurements(storage, new Date('2025-01-02T03:04:05Z'));
     expect(loaded.store).toEqual(emptyMeasurements());
-    expect(loaded.dropped).toBe('saved measurements could not be read: version 3 is newer than this app reads (2)');
+    expect(loaded.dropped).toBe('saved measurements could not be read: version 4 is newer than this app reads (3)');
     expect(backup(storage)).toEqual({ kept: [{ at: '2025-01-02T03:04:05.000Z', reason: loaded.dropped, text: v3 }] });
     expect(loaded.unreadable).toMatchObject({
       reasons: [loaded.dropped],
@@ -78,7 +78,7 @@ describe('unreadable saved measurements', () => {
     expect(second.dropped).toBe('1 of 2 saved series could not be read (series 2: field tokens is a string); the other 1 is loaded');
     expect(backup(storage).kept.map((e) => e.text)).toEqual([
       'null',
-      JSON.stringify({ version: 2, series: [{ ...good.series[0], id: 'x', tokens: 'T' }] }),
+      JSON.stringify({ version: 3, series: [{ ...good.series[0], id: 'x', tokens: 'T' }] }),
     ]);
     expect(second.unreadable!.id).not.toBe(first.unreadable!.id);
     expect(second.unreadable!.reasons).toEqual([first.dropped, second.dropped]);
@@ -92,7 +92,7 @@ describe('unreadable saved measurements', () => {
 
   it('a dismissal is remembered for that backup only; delete removes it', () => {
     const storage = memoryStorage();
-    storage.setItem(MEASUREMENTS_KEY, '{"version":3,"series":[]}');
+    storage.setItem(MEASUREMENTS_KEY, '{"version":4,"series":[]}');
     const { unreadable } = loadMeasurements(storage);
     expect(dismissUnreadable(storage, unreadable!.id)).toBeUndefined();
     expect(storage.data.get(UNREADABLE_DISMISSED_KEY)).toBe(unreadable!.id);
@@ -109,14 +109,14 @@ describe('unreadable saved measurements', () => {
 
   it('a backup that cannot be stored says so and is still offered for this visit', () => {
     const storage = memoryStorage();
-    storage.setItem(MEASUREMENTS_KEY, '{"version":3,"series":[]}');
+    storage.setItem(MEASUREMENTS_KEY, '{"version":4,"series":[]}');
     storage.setItem = (k, v) => {
       if (k === UNREADABLE_KEY) throw new Error('QuotaExceededError');
       storage.data.set(k, v);
     };
     const loaded = loadMeasurements(storage);
     expect(loaded.dropped).toMatch(/could not be kept aside in this browser: QuotaExceededError; download it before the next Measure/);
-    expect(loaded.unreadable!.file.text).toBe('{"version":3,"series":[]}');
+    expect(loaded.unreadable!.file.text).toBe('{"version":4,"series":[]}');
   });
 });
 

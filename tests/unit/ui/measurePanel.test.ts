@@ -1,13 +1,16 @@
 // The Measure panel's progress text for a running candidate: the phase, its count, and the
-// seconds the phase has run (the page's own counter, so a long build or peak pass looks alive).
+// seconds the phase has run (the page's own counter, so a long build or peak pass looks alive);
+// the backends its picker offers on each runtime.
 // The module is imported through a variable, as in render.test.ts: the Node tsconfig has no JSX.
 import { describe, expect, it } from 'vitest';
+import type { BackendName, RuntimeName } from '../../../src/core/backendNames';
 import type { MeasureItem } from '../../../src/state/measure';
 
 const panel = 'MeasurePanel';
-const { formatPhaseElapsed, runningText } = (await import(/* @vite-ignore */ `../../../src/ui/${panel}.tsx`)) as {
+const { formatPhaseElapsed, runningText, offeredBackends } = (await import(/* @vite-ignore */ `../../../src/ui/${panel}.tsx`)) as {
   formatPhaseElapsed(ms: number): string;
   runningText(it: MeasureItem, now: number): string;
+  offeredBackends(runtime: RuntimeName, gpu?: boolean): BackendName[];
 };
 
 const item = (patch: Partial<MeasureItem>): MeasureItem => ({
@@ -49,5 +52,14 @@ describe('runningText', () => {
     expect(runningText(item({ rounds: 4, slicesDone: 1, phase: 'prefill', run: 3, of: 10 }), t0)).toBe(
       'round 2 of 4: prefill… run 3 of 10',
     );
+  });
+});
+
+describe('offeredBackends', () => {
+  it('tfjs offers its four backends; ONNX Runtime Web wasm, and webgpu only where the browser has navigator.gpu', () => {
+    expect(offeredBackends('tfjs', false)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    expect(offeredBackends('ort', true)).toEqual(['webgpu', 'wasm']);
+    expect(offeredBackends('ort', false)).toEqual(['wasm']);
+    expect(offeredBackends('ort')).toEqual(['wasm']); // Node has no navigator.gpu
   });
 });
