@@ -93,6 +93,13 @@ function TextChoice({ disabled }: { disabled: boolean }) {
   );
 }
 
+/** The form's whole-number fields, in the order shown. */
+const INT_FIELDS: { key: 'k' | 'steps' | 'seed'; label: string; min: number }[] = [
+  { key: 'k', label: 'Models (K)', min: FORM_LIMITS.k.min },
+  { key: 'steps', label: 'Steps per model', min: FORM_LIMITS.steps.min },
+  { key: 'seed', label: 'Training seed', min: 0 },
+];
+
 function LabForm() {
   const form = useValidation((s) => s.form);
   const running = useValidation((s) => s.status === 'running');
@@ -107,39 +114,19 @@ function LabForm() {
   return (
     <div className="lab-form">
       <div className="lab-fields">
-        <div>
-          <NumberInput
-            label="Models (K)"
-            value={form.k}
-            min={FORM_LIMITS.k.min}
-            step={1}
-            disabled={running}
-            onChange={(v) => updateForm({ k: num(v) })}
-          />
-          {fieldError('k')}
-        </div>
-        <div>
-          <NumberInput
-            label="Steps per model"
-            value={form.steps}
-            min={FORM_LIMITS.steps.min}
-            step={1}
-            disabled={running}
-            onChange={(v) => updateForm({ steps: num(v) })}
-          />
-          {fieldError('steps')}
-        </div>
-        <div>
-          <NumberInput
-            label="Training seed"
-            value={form.seed}
-            min={0}
-            step={1}
-            disabled={running}
-            onChange={(v) => updateForm({ seed: num(v) })}
-          />
-          {fieldError('seed')}
-        </div>
+        {INT_FIELDS.map(({ key, label, min }) => (
+          <div key={key}>
+            <NumberInput
+              label={label}
+              value={form[key]}
+              min={min}
+              step={1}
+              disabled={running}
+              onChange={(v) => updateForm({ [key]: num(v) })}
+            />
+            {fieldError(key)}
+          </div>
+        ))}
         <Select<BackendName>
           label="Training backend"
           value={form.backend}
