@@ -7,7 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { readLinkHash } from './core/links';
 import { explorerStore, referenceStore } from './state/store';
 import { followUrl, openLink } from './state/urlState';
-import { App } from './ui/App';
+import { App, preloadProxyCheck } from './ui/App';
 import { MeasurePage } from './ui/MeasurePage';
 import './ui/styles.css';
 import './ui/links.css';
@@ -37,6 +37,7 @@ if (measurePayload === null) {
     if (s.run.status === 'idle' && s.run.outcome !== 'none') {
       unsubscribe();
       void referenceStore.getState().load();
+      preloadProxyCheck();
     }
   });
 }

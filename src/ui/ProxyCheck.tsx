@@ -9,7 +9,6 @@ import type { ReferenceAnalysis } from '../state/referenceStore';
 import { referenceStore, useReference } from '../state/store';
 import type { AxisScale } from '../view/ticks';
 import { ProxyPlot } from './proxyPlot';
-import { PlotPlaceholder, useStaggered } from './staggered';
 import { ValidationLab } from './ValidationLab';
 
 function ProxyScatter({ id, analysis }: { id: ProxyId; analysis: ReferenceAnalysis }) {
@@ -81,7 +80,6 @@ function FitCard({ fit }: { fit: PowerLawFit }) {
 
 export function ProxyCheck() {
   const state = useReference((s) => s);
-  const shown = useStaggered(PROXY_IDS.length);
   useEffect(() => {
     void referenceStore.getState().load();
   }, []);
@@ -129,7 +127,9 @@ export function ProxyCheck() {
         </tbody>
       </table>
       <div className="proxy-grid">
-        {PROXY_IDS.map((id, i) => (i < shown ? <ProxyScatter key={id} id={id} analysis={a} /> : <PlotPlaceholder key={id} />))}
+        {PROXY_IDS.map((id) => (
+          <ProxyScatter key={id} id={id} analysis={a} />
+        ))}
         <FitCard fit={a.fit} />
       </div>
       <ValidationLab />
