@@ -5,7 +5,8 @@
 // set the length). Each with the QR version (error correction L) it needs. Lengths are of the
 // whole URL behind the longest LAN origin `npm run preview:lan` prints.
 import { archKey } from '../src/core/arch';
-import { encodeMeasureLink, encodeResultsLink, linkHash, type ResultsLink } from '../src/core/links';
+import { encodeMeasureLink, linkHash } from '../src/core/links';
+import { encodeResultsLink, type ResultsLink } from '../src/core/resultsLink';
 import { toMeasurement } from '../src/core/measurements';
 import { packSnapshot } from '../src/core/packed';
 import { makeRng } from '../src/core/random';

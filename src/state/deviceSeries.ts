@@ -4,7 +4,7 @@
 // browser that refuses says so and the series stay in memory.
 import { parseArchKey } from '../core/arch';
 import type { DeviceProfile } from '../core/latency';
-import { parseResultsJson, type ResultsLink } from '../core/links';
+import { parseResultsJson, type ResultsLink } from '../core/resultsLink';
 import { addMeasurements, importedSeriesLabel, seriesId, type Measurement, type MeasurementStore } from '../core/measurements';
 import { fitPredictor, type LatencyPredictor } from '../core/predictor';
 import { saveMeasurements, type StorageLike } from './storage';

@@ -11,7 +11,8 @@ import {
   readProperties,
   writeProperties,
 } from '../core/linkCodec';
-import { LINK_VERSION, linkHash, readResults, RESULTS_LIMITS, seriesToResults, writeResults, type ResultsLink } from '../core/links';
+import { LINK_VERSION, linkHash } from '../core/links';
+import { readResults, RESULTS_LIMITS, seriesToResults, writeResults, type ResultsLink } from '../core/resultsLink';
 import type { MeasuredSeries } from '../core/measurements';
 import { defaultShareState, SHARE_TABLE, type ShareState } from './shareTable';
 

@@ -5,7 +5,8 @@
 // says why, and the default search runs instead. (A measure link opens the measure page instead
 // of the explorer: main.tsx.)
 import { LinkError } from '../core/linkCodec';
-import { decodeResultsLink, frontierFingerprint, readLinkHash } from '../core/links';
+import { frontierFingerprint, readLinkHash } from '../core/links';
+import { decodeResultsLink } from '../core/resultsLink';
 import type { PackedSnapshot } from '../core/packed';
 import type { ExplorerState, ExplorerStore } from './explorerStore';
 import { settingsToConfig } from './settings';

@@ -6,16 +6,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { archKey, archSummary } from '../core/arch';
 import { backendLabel, RUNTIME_TITLES, type BackendName } from '../core/backendNames';
-import {
-  decodeMeasureLink,
-  measureLinkArchs,
-  encodeResultsLink,
-  linkHash,
-  resultsSince,
-  resultsToJson,
-  type MeasureLink,
-  type ResultsLink,
-} from '../core/links';
+import { decodeMeasureLink, measureLinkArchs, linkHash, type MeasureLink } from '../core/links';
+import { encodeResultsLink, resultsSince, resultsToJson, type ResultsLink } from '../core/resultsLink';
 import { countParams } from '../core/params';
 import { useActions, useExplorer } from '../state/store';
 import { wasmSupport } from '../state/wasmSupport';

@@ -7,7 +7,7 @@ import { archKey, type Arch } from '../../../src/core/arch';
 import type { MeasureResult } from '../../../src/core/timingStats';
 import { expect } from 'vitest';
 import { deflateRaw, LinkError, toBase64Url } from '../../../src/core/linkCodec';
-import { RESULTS_LIMITS, type ResultsLink } from '../../../src/core/links';
+import { RESULTS_LIMITS, type ResultsLink } from '../../../src/core/resultsLink';
 import { validateArch } from '../../../src/core/validate';
 
 type Bytes = Uint8Array;

@@ -8,18 +8,8 @@ import { archKey, type Arch } from '../../../src/core/arch';
 import { BASELINES } from '../../../src/core/baselines';
 import { MAX_LINK_CANDIDATES } from '../../../src/core/candidateCodec';
 import { decodePayload, deflateRaw, LinkError, MAX_LINK_TEXT, MAX_PAYLOAD_BYTES, toBase64Url } from '../../../src/core/linkCodec';
-import {
-  decodeMeasureLink,
-  decodeResultsLink,
-  encodeMeasureLink,
-  encodeResultsLink,
-  linkHash,
-  readLinkHash,
-  RESULTS_LIMITS,
-  seriesToResults,
-  type LinkKind,
-  type MeasureLink,
-} from '../../../src/core/links';
+import { decodeMeasureLink, encodeMeasureLink, linkHash, readLinkHash, type LinkKind, type MeasureLink } from '../../../src/core/links';
+import { decodeResultsLink, encodeResultsLink, RESULTS_LIMITS, seriesToResults } from '../../../src/core/resultsLink';
 import { toMeasurement, type MeasuredSeries } from '../../../src/core/measurements';
 import { capEvenly } from '../../../src/core/stats';
 import { DEFAULT_SEARCH, searchToEnd } from '../../../src/core/search';

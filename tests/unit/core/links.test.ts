@@ -8,21 +8,16 @@ import { archKey, type Arch } from '../../../src/core/arch';
 import { capEvenly } from '../../../src/core/stats';
 import { readCandidates, writeCandidates } from '../../../src/core/candidateCodec';
 import { ByteReader, ByteWriter, decodePayload, encodePayload, LinkError } from '../../../src/core/linkCodec';
+import { decodeMeasureLink, encodeMeasureLink, linkHash, readLinkHash, measureLinkArchs, type MeasureLink } from '../../../src/core/links';
 import {
-  decodeMeasureLink,
   decodeResultsLink,
-  encodeMeasureLink,
   encodeResultsLink,
-  linkHash,
-  readLinkHash,
-  measureLinkArchs,
   parseResultsJson,
   readResults,
   resultsToJson,
   seriesToResults,
   writeResults,
-  type MeasureLink,
-} from '../../../src/core/links';
+} from '../../../src/core/resultsLink';
 import { BASELINES, baselineById } from '../../../src/core/baselines';
 import { toMeasurement, type MeasuredSeries } from '../../../src/core/measurements';
 import { findPreset } from '../../../src/core/presets';

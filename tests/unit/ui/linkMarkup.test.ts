@@ -8,7 +8,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { archKey } from '../../../src/core/arch';
 import { findPreset } from '../../../src/core/presets';
-import { decodeResultsLink, encodeResultsLink, parseResultsJson, resultsToJson, type ResultsLink } from '../../../src/core/links';
+import { decodeResultsLink, encodeResultsLink, parseResultsJson, resultsToJson, type ResultsLink } from '../../../src/core/resultsLink';
 import { explorerStore } from '../../../src/state/store';
 import { svgDocument } from '../../../src/ui/svgDocument';
 
