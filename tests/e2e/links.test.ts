@@ -30,6 +30,15 @@ after(async () => {
 
 /** The frontier table's rows as text (first page), the comparison B must match. */
 const tableRows = (p: Page) => p.locator('table.candidates tbody tr').allTextContents();
+/** Waits until the est. ppl column is filled: the LTS fit loads after the first search, in tasks. */
+const estPplFilled = (p: Page) =>
+  p.waitForFunction(
+    () => [...document.querySelectorAll('table.candidates tbody td[data-col="estPpl"]')].every((td) => td.textContent !== '…'),
+    null,
+    {
+      polling: 100,
+    },
+  );
 const legendText = async (p: Page) => (await p.getByRole('list', { name: 'Legend' }).textContent()) ?? '';
 const measuredCells = (p: Page) => p.locator('table.candidates tbody td[data-col="measured"]').allTextContents();
 
@@ -56,6 +65,8 @@ test('the URL follows the explorer; a share link reproduces search, view and sel
   await b.page.goto(url);
   await waitForSearchDone(b.page);
   assert.equal(await frontierSize(b.page), await frontierSize(page));
+  await estPplFilled(page);
+  await estPplFilled(b.page);
   assert.deepEqual(await tableRows(b.page), await tableRows(page));
   assert.equal(await b.page.getByLabel('log x').isChecked(), true);
   await b.page.waitForFunction((t) => document.querySelector('.arch-card')?.textContent === t, selected, { polling: 100 });
