@@ -232,9 +232,24 @@ async function runtimesBench(): Promise<Row[]> {
       `  ${s.workload}: tfjs speed vs ORT, min / median / max`,
       `${s.minSpeed.toFixed(2)} / ${s.medianSpeed.toFixed(2)} / ${s.maxSpeed.toFixed(2)}`,
       '',
-      `${s.archsAtTarget} of ${r.perArch.length} archs ${ok(s.archsAtTarget === r.perArch.length)}`,
+      `${s.archsAtTarget} of ${r.perArch.length} archs at ${SPEED_TARGET}: target ${ok(s.archsAtTarget === r.perArch.length)}`,
     ]);
   }
+  rows.push(['matmuls alone, y = xW + b (M, K, N)', 'ms tfjs / ORT', 'GFLOP/s tfjs / ORT', 'tfjs speed vs ORT']);
+  for (const g of r.gemm.shapes) {
+    rows.push([
+      `  ${g.shape.join(' x ')}`,
+      `${g.tfjsMs.toFixed(2)} / ${g.ortMs.toFixed(2)}`,
+      `${g.tfjsGflops.toFixed(1)} / ${g.ortGflops.toFixed(1)}`,
+      g.tfjsSpeedVsOrt.toFixed(2),
+    ]);
+  }
+  rows.push([
+    '  matmuls: tfjs speed vs ORT, min / median / max',
+    `${r.gemm.minSpeed.toFixed(2)} / ${r.gemm.medianSpeed.toFixed(2)} / ${r.gemm.maxSpeed.toFixed(2)}`,
+    '',
+    '',
+  ]);
   return rows;
 }
 

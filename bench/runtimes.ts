@@ -8,7 +8,9 @@
 // decode): Spearman between the runtimes (each pass, and the means of the two) beside each
 // runtime's own pass-to-pass Spearman (the floor that agreement can be judged by), and per arch
 // the time ratio tfjs / ORT (mean of the two passes' ratios) and its inverse, tfjs's speed as a
-// fraction of ORT's (the target: at least 0.9 on every arch).
+// fraction of ORT's (the target: at least 0.9 on every arch). Then the matmuls alone (bench/browser/
+// gemm.ts): the sample's projection and feed-forward shapes at T = 128, one matmul per run in each
+// runtime, which bounds how close tfjs's prefill can come to ORT's.
 import type { Arch } from '../src/core/arch';
 import { countParams } from '../src/core/params';
 import { median, spearman } from '../src/core/stats';
@@ -20,6 +22,7 @@ import { withBenchPage, type Caller } from './page';
 import type { BackendName } from '../src/core/backendNames';
 import type { DeviceInfo } from '../src/core/deviceInfo';
 import type { MeasureResult } from '../src/core/timingStats';
+import type { GemmOptions, GemmRow } from './browser/gemm';
 
 /** What bench/browser/main.ts puts on globalThis.lmBench (kept in step by hand: DOM vs Node tsconfig). */
 interface RuntimesBenchApi {
@@ -30,6 +33,7 @@ interface RuntimesBenchApi {
   selectOrtBackend(name: BackendName): Promise<BackendName>;
   ortDeviceInfo(): Promise<DeviceInfo>;
   measureRoundsOrt(archs: Arch[], options: Omit<OrtRoundsOptions, 'onSlice' | 'signal'>): Promise<MeasureResult[]>;
+  gemm(options: GemmOptions): Promise<GemmRow[]>;
 }
 
 type Runtime = 'tfjs' | 'ort';
@@ -43,6 +47,8 @@ const ROUNDS = 4;
  *  run (four runtime-passes) within about 8 minutes on this 2-core machine. */
 const OPTIONS = { tokens: 128, runs: 8, warmup: 2, minTimeMs: 2000 };
 const ORDER: readonly Runtime[] = ['tfjs', 'ort', 'ort', 'tfjs'];
+/** Timed runs per runtime and shape in each of the matmul comparison's two halves. */
+const GEMM_RUNS = 10;
 /** tfjs's speed as a fraction of ORT's that our tfjs path aims for on every arch. */
 export const SPEED_TARGET = 0.9;
 
@@ -123,6 +129,20 @@ export async function runRuntimesBench(log: (s: string) => void = () => {}) {
       maxSpeed: Math.max(...speeds(w)),
       archsAtTarget: speeds(w).filter((s) => s >= SPEED_TARGET).length,
     }));
+    // The matmuls alone: for each width in the sample, its attention projection and its widest
+    // feed-forward pair (up and down) at the prefill's T.
+    const widest = new Map<number, number>();
+    for (const a of archs) for (const l of a.layers) widest.set(a.dModel, Math.max(widest.get(a.dModel) ?? 0, l.dInner));
+    const shapes = [...widest]
+      .sort((a, b) => a[0] - b[0])
+      .flatMap(([d, f]): [number, number, number][] => [
+        [OPTIONS.tokens, d, d],
+        [OPTIONS.tokens, d, f],
+        [OPTIONS.tokens, f, d],
+      ]);
+    const gemm = await call('gemm', { shapes, runs: GEMM_RUNS, warmup: 2 });
+    const gemmSpeeds = gemm.map((g) => g.tfjsSpeedVsOrt);
+    log(`matmuls alone: ${gemm.length} shapes`);
     return {
       bench: 'runtimes',
       devices: { tfjs: tfjsDevice, ort: ortDevice },
@@ -132,6 +152,13 @@ export async function runRuntimesBench(log: (s: string) => void = () => {}) {
       perArch,
       passes,
       target: { tfjsSpeedVsOrt: SPEED_TARGET },
+      gemm: {
+        runsPerRuntime: 2 * GEMM_RUNS,
+        shapes: gemm,
+        minSpeed: Math.min(...gemmSpeeds),
+        medianSpeed: median(gemmSpeeds),
+        maxSpeed: Math.max(...gemmSpeeds),
+      },
     };
   });
 }

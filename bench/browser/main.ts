@@ -10,6 +10,7 @@ import { measureArch, type MeasureOptions } from '../../src/measure/timing';
 import { measureRounds, type RoundsOptions } from '../../src/measure/rounds';
 import { configureAppWasmPaths } from '../../src/measure/wasmAssets';
 import { measureDrift, type DriftOptions } from './drift';
+import { gemmTimes, type GemmOptions } from './gemm';
 import type { BackendName } from '../../src/core/backendNames';
 import { ortDeviceInfo, selectOrtBackend } from '../../src/ort/runtime';
 import { measureRoundsOrt, type OrtRoundsOptions } from '../../src/ort/timing';
@@ -31,6 +32,7 @@ const api = {
   selectOrtBackend: (name: BackendName) => selectOrtBackend(name),
   ortDeviceInfo: () => ortDeviceInfo(),
   measureRoundsOrt: (archs: Arch[], options: Omit<OrtRoundsOptions, 'onSlice' | 'signal'>) => measureRoundsOrt(archs, options),
+  gemm: (options: GemmOptions) => gemmTimes(options),
 };
 
 (globalThis as unknown as { lmBench: typeof api }).lmBench = api;

@@ -4,6 +4,7 @@
 // tfjs builder runs). The device profile comes from micro-benchmarks on the device (src/measure)
 // or from a stated default; results are labelled 'analytic' wherever they are shown.
 import { kvDim, kvHeads, type Arch, type LayerSpec } from './arch';
+import { BACKENDS, isBackendName, type BackendName } from './backendNames';
 import { tokenEmbedDim } from './params';
 
 export interface DeviceProfile {
@@ -15,6 +16,9 @@ export interface DeviceProfile {
   overheadMsPerKernel: number;
   /** Where the numbers come from, shown with every analytic latency. */
   label: string;
+  /** The backend a calibration measured on, which says which kernels the builder runs there
+   *  (kernelSetOf). Absent in the default profile: counted as wasm's. */
+  backend?: BackendName;
 }
 
 /** Stated default until the device is calibrated: roughly tfjs-wasm with threads on a laptop core pair. */
@@ -65,6 +69,9 @@ export function validateProfile(profile: DeviceProfile): string[] {
     ...inBounds('memory bandwidth (gbps)', 'GB/s', p.gbps, PROFILE_GBPS_BOUNDS),
     ...inBounds('per-kernel overhead (overheadMsPerKernel)', 'µs', us, PROFILE_OVERHEAD_US_BOUNDS),
     ...(typeof p.label === 'string' ? [] : ['label is not a string']),
+    ...(p.backend === undefined || (typeof p.backend === 'string' && isBackendName(p.backend))
+      ? []
+      : [`backend ${String(p.backend)} is not one of ${BACKENDS.join(', ')}`]),
   ];
 }
 
@@ -74,31 +81,49 @@ export const WORKLOADS: readonly Workload[] = ['prefill', 'decode'];
 const BYTES = 4;
 
 /**
+ * Which kernels the builder runs on a backend. 'fused' on wasm and cpu: each norm and each
+ * rotary embedding is one kernel of ours (src/measure/fusedKernels.ts); 'ops' on webgl and
+ * webgpu, where both run as chains of tfjs ops.
+ */
+export type KernelSet = 'fused' | 'ops';
+export const kernelSetOf = (backend: BackendName | undefined): KernelSet => (backend === 'webgl' || backend === 'webgpu' ? 'ops' : 'fused');
+
+/** Kernels of one row's norm as tfjs ops (moments, casts, reshapes and a batchNorm); 1 fused. */
+const normOps = (arch: Arch): number => (arch.family === 'llama' ? 7 : 11);
+/** Kernels of rotary on one tensor as tfjs ops (slices, neg, concat, muls, add; GPT-NeoX's
+ *  partial rotary slices once more); 1 fused. Applied to q and k. */
+const rotaryOps = (arch: Arch): number => (arch.family === 'neox' ? 8 : arch.family === 'llama' ? 7 : 0);
+
+/**
  * Kernels (tfjs ops, reshapes included: each one is a dispatch) per block of a decode step in
  * our builder (src/measure), counted with tf.profile; tests/unit/measure/kernelCount.test.ts keeps
- * these equal to the builder's. A decode step is where the per-kernel overhead matters; prefill
- * runs a few more per block (gpt2 72, opt 66, llama 78, neox 87 batched), which its compute
- * hides. Biases ride in the fused matmuls (Qwen2's q/k/v biases add none).
+ * these equal to the builder's, for both kernel sets. A decode step is where the per-kernel
+ * overhead matters; prefill runs a few more per block, which its compute hides. Biases ride in
+ * the fused matmuls (Qwen2's q/k/v biases add none).
  */
-export function kernelsPerLayer(arch: Arch, layer: LayerSpec = arch.layers[0]): number {
-  if (arch.family === 'llama') return kvHeads(layer) < layer.nHead ? 78 : 75; // GQA folds heads: 3 reshapes
+export function kernelsPerLayer(arch: Arch, layer: LayerSpec = arch.layers[0], set: KernelSet = 'fused'): number {
+  let ops: number;
+  if (arch.family === 'llama')
+    ops = kvHeads(layer) < layer.nHead ? 78 : 75; // GQA folds heads: 3 reshapes
   // neox: gpt2's block with rotary on q and k (8 kernels each) and erf GELU (5, not 6).
-  if (arch.family === 'neox') return 83;
-  return arch.family === 'opt' ? 62 : 68;
+  else if (arch.family === 'neox') ops = 83;
+  else ops = arch.family === 'opt' ? 62 : 68;
+  return set === 'ops' ? ops : ops - 2 * (normOps(arch) - 1) - 2 * Math.max(rotaryOps(arch) - 1, 0);
 }
 
 /** Kernels of a decode step outside the blocks: token and position inputs, embedding lookup,
  *  final norm, head (counted as kernelsPerLayer). */
-export function kernelsOutsideLayers(arch: Arch): number {
+export function kernelsOutsideLayers(arch: Arch, set: KernelSet = 'fused'): number {
   const projections = tokenEmbedDim(arch) !== arch.dModel ? 2 : 0; // OPT project_in / project_out
+  const finalNorm = set === 'ops' ? normOps(arch) : 1;
   if (arch.family === 'llama' || arch.family === 'neox') {
     // Rotary rows are gathered (cos and sin) once per distinct head dimension; neox's final
     // LayerNorm is gpt2's, and it has no position table to gather from and add.
     const headDims = new Set(arch.layers.map((l) => arch.dModel / l.nHead)).size;
-    return (arch.family === 'llama' ? 11 : 15) + 2 * headDims;
+    return 4 + finalNorm + 2 * headDims;
   }
   if (arch.family === 'opt' && arch.normPosition === 'post') return 6 + projections; // no final LN
-  return 17 + projections;
+  return 6 + finalNorm + projections;
 }
 
 /**
@@ -111,6 +136,7 @@ export function visitKernels(
   tokens: number,
   cached: number,
   visit: (flops: number, values: number, times: number) => void,
+  set: KernelSet = 'fused',
 ): number {
   const d = arch.dModel;
   const T = tokens;
@@ -141,7 +167,7 @@ export function visitKernels(
     visit(2 * d * e, d * e + d + e, 1); // OPT project_out, last position
   }
   visit(2 * arch.vocabSize * e, arch.vocabSize * e + e + arch.vocabSize, 1); // logits
-  return arch.layers.reduce((n, layer) => n + kernelsPerLayer(arch, layer), kernelsOutsideLayers(arch));
+  return arch.layers.reduce((n, layer) => n + kernelsPerLayer(arch, layer, set), kernelsOutsideLayers(arch, set));
 }
 
 /**
@@ -152,9 +178,15 @@ export function analyticLatencyMs(arch: Arch, profile: DeviceProfile, tokens: nu
   const flopRate = profile.gflops * 1e9;
   const byteRate = profile.gbps * 1e9;
   let seconds = 0;
-  const kernels = visitKernels(arch, tokens, cached, (flops, values, times) => {
-    seconds += Math.max(flops / flopRate, (values * BYTES) / byteRate) * times;
-  });
+  const kernels = visitKernels(
+    arch,
+    tokens,
+    cached,
+    (flops, values, times) => {
+      seconds += Math.max(flops / flopRate, (values * BYTES) / byteRate) * times;
+    },
+    kernelSetOf(profile.backend),
+  );
   return seconds * 1000 + kernels * profile.overheadMsPerKernel;
 }
 

@@ -8,7 +8,7 @@
 // the lowest leave-one-out median error is kept. Deterministic: the same samples give the same
 // coefficients on every engine (only +, -, *, / and comparisons).
 import type { Arch } from './arch';
-import { analyticLatencyMs, visitKernels, type DeviceProfile, type LatencyEstimate, type Workload } from './latency';
+import { analyticLatencyMs, kernelSetOf, visitKernels, type DeviceProfile, type LatencyEstimate, type Workload } from './latency';
 import { median, spearman } from './stats';
 
 /** Fewer whole-model measurements than this and a fit refuses (4 coefficients need slack). */
@@ -66,12 +66,18 @@ export function features(model: PredictorModel, arch: Arch, workload: Workload, 
   let memoryValues = 0;
   let flops = 0;
   let values = 0;
-  const kernels = visitKernels(arch, T, cached, (f, v, times) => {
-    flops += f * times;
-    values += v * times;
-    if (f > v * ratio) computeFlops += f * times;
-    else memoryValues += v * times;
-  });
+  const kernels = visitKernels(
+    arch,
+    T,
+    cached,
+    (f, v, times) => {
+      flops += f * times;
+      values += v * times;
+      if (f > v * ratio) computeFlops += f * times;
+      else memoryValues += v * times;
+    },
+    kernelSetOf(reference.backend),
+  );
   return model === 'roofline' ? [computeFlops / 1e9, memoryValues / 1e9, kernels / 1e3, 1] : [flops / 1e9, values / 1e9, kernels / 1e3, 1];
 }
 

@@ -8,6 +8,7 @@
 // Works in a browser window, a Worker and Node (no DOM types used).
 import * as tf from '@tensorflow/tfjs';
 import { BACKENDS, isBackendName, type BackendName } from '../core/backendNames';
+import { installFusedKernels } from './fusedKernels';
 import { installWasmSliceKernel } from './wasmKernels';
 
 /** Where the browser finds tfjs-backend-wasm's .wasm files: a URL prefix ending in '/', or a map
@@ -51,6 +52,7 @@ export const loadedWasmModule = (): WasmModule | undefined => wasmModule;
 
 /** Loads the module that registers `name` (dynamic, so a bundle only fetches what it uses). */
 async function loadBackendModule(name: BackendName): Promise<void> {
+  installFusedKernels(); // our norm and rotary kernels for wasm and cpu (idempotent)
   if (name === 'wasm') {
     wasmModule ??= await import('@tensorflow/tfjs-backend-wasm');
     installWasmSliceKernel();

@@ -2,18 +2,38 @@
 // Activations are [tokens, width] matrices; attention works on [heads, tokens, headDim].
 // Every function here allocates intermediates freely: callers run them inside tf.tidy.
 import * as tf from '@tensorflow/tfjs';
+import { canRunFused, NORM_KERNEL, ROTARY_KERNEL, untaped, type NormAttrs } from './fusedKernels';
 
 /** Additive mask value for forbidden keys: exp() of it underflows to exactly 0 in fp32 softmax
  *  (and it saturates to -inf, still giving 0, on fp16 WebGL textures). */
 export const MASKED = -1e9;
 
-/** x @ W (+ b) (+ activation) in one kernel where the backend fuses it (webgl, webgpu, wasm). */
+/**
+ * x @ W (+ b) (+ activation) in one kernel where the backend fuses it (webgl, webgpu, wasm).
+ * Outside a gradient tape (fusedKernels.ts untaped) it runs the _FusedMatMul kernel directly:
+ * tf.fused.matMul wraps the same kernel in customGrad (a scope, closures, tensors saved for a backward pass that never comes), about 10 µs
+ * a call on wasm (Node, measured: a [1, 256] x [256, 256] GEMV 21 µs through the op, 10 µs
+ * direct), and a narrow model's decode step is mostly such calls. The same kernels and reshapes
+ * as the op, so the same values and kernel count.
+ */
 export function linear(x: tf.Tensor2D, weight: tf.Tensor, bias?: tf.Tensor, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: weight as tf.Tensor2D, bias, activation }) as tf.Tensor2D;
+  if (!untaped()) return tf.fused.matMul({ a: x, b: weight as tf.Tensor2D, bias, activation }) as tf.Tensor2D;
+  const [rows, inner] = x.shape;
+  const [, cols] = weight.shape as [number, number];
+  const a = tf.reshape(x, [1, rows, inner]);
+  const b = tf.reshape(weight, [1, inner, cols]);
+  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 };
+  const out = tf.engine().runKernel('_FusedMatMul', bias ? { a, b, bias } : { a, b }, attrs) as tf.Tensor3D;
+  return tf.reshape(out, [rows, cols]);
 }
+
+/** LayerNorm or RMSNorm in one kernel where the backend has ours (wasm, cpu: fusedKernels.ts). */
+const fusedNorm = (x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor | undefined, attrs: NormAttrs): tf.Tensor2D =>
+  tf.engine().runKernel(NORM_KERNEL, bias ? { x, weight, bias } : { x, weight }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 
 /** LayerNorm over the last axis (GPT-2, OPT: eps 1e-5, biased variance as torch). */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, eps = 1e-5): tf.Tensor2D {
+  if (canRunFused(NORM_KERNEL)) return fusedNorm(x, weight, bias, { eps, rms: false });
   const { mean, variance } = tf.moments(x, -1, true);
   if (x.shape[0] === 1) return normalizeRow(x, mean, variance, weight, bias, eps);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), weight), bias);
@@ -21,6 +41,7 @@ export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, ep
 
 /** RMSNorm over the last axis (Llama: x / sqrt(mean(x^2) + eps) * weight). */
 export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps = 1e-6): tf.Tensor2D {
+  if (canRunFused(NORM_KERNEL)) return fusedNorm(x, weight, undefined, { eps, rms: true });
   const meanSquare = tf.mean(tf.square(x), -1, true);
   if (x.shape[0] === 1) return normalizeRow(x, tf.zeros([1, 1]), meanSquare, weight, undefined, eps);
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps))), weight);
@@ -92,6 +113,7 @@ export function mergeHeads(x: tf.Tensor3D): tf.Tensor2D {
  * concatenate back, two kernels more per tensor in a decode step that dispatch dominates.
  */
 export function applyRotary(x: tf.Tensor3D, cos: tf.Tensor2D, sin: tf.Tensor2D, rotDim = x.shape[2]): tf.Tensor3D {
+  if (canRunFused(ROTARY_KERNEL)) return tf.engine().runKernel(ROTARY_KERNEL, { x, cos, sin }, { rotDim }) as tf.Tensor3D;
   const [heads, T, headDim] = x.shape;
   const half = rotDim / 2;
   const x1 = tf.slice(x, [0, 0, 0], [heads, T, half]);

@@ -2,6 +2,7 @@
 // versioned local-storage key with whether the next search uses it. Anything unreadable, or a
 // profile outside core/latency's bounds (validateProfile), is ignored with a reason naming the
 // field and value, and the stated default profile applies.
+import { isBackendName } from '../core/backendNames';
 import { validateProfile, type DeviceProfile } from '../core/latency';
 import type { StorageLike } from './storage';
 
@@ -37,7 +38,14 @@ export function parseCalibration(text: string | null): { calibration: Calibratio
   if (wrong.length) return { calibration: null, dropped: `its ${wrong.join('; its ')}` };
   const ok = typeof o.backend === 'string' && typeof o.device === 'string' && typeof o.at === 'string' && typeof o.use === 'boolean';
   if (!ok) return { calibration: null, dropped: 'the saved calibration was malformed' };
-  const profile: DeviceProfile = { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label };
+  // A calibration saved before profiles named their backend takes the calibration's.
+  const profile: DeviceProfile = {
+    gflops: p.gflops,
+    gbps: p.gbps,
+    overheadMsPerKernel: p.overheadMsPerKernel,
+    label: p.label,
+    ...(isBackendName(o.backend) ? { backend: o.backend } : {}),
+  };
   return { calibration: { version: CALIBRATION_VERSION, profile, backend: o.backend, device: o.device, at: o.at, use: o.use } };
 }
 

@@ -324,7 +324,13 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       try {
         const p = await run.result;
         if (!live(t)) return;
-        const profile: DeviceProfile = { gflops: p.gflops, gbps: p.gbps, overheadMsPerKernel: p.overheadMsPerKernel, label: p.label };
+        const profile: DeviceProfile = {
+          gflops: p.gflops,
+          gbps: p.gbps,
+          overheadMsPerKernel: p.overheadMsPerKernel,
+          label: p.label,
+          backend: sess.backend, // which kernels the builder runs there (core/latency kernelSetOf)
+        };
         const wrong = validateProfile(profile);
         if (wrong.length) {
           current = null;

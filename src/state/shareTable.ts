@@ -1,6 +1,7 @@
 // The share link's property table (TensorFlow Playground's idea: adding a setting is one row):
 // every setting that reproduces a search and its view, with its type, bounds and default, in an
 // order that never changes. A new setting is appended; a link made before it reads as the default.
+import { BACKENDS, type BackendName } from '../core/backendNames';
 import { FAMILIES } from '../core/arch';
 import { BASELINE_IDS, type BaselineId } from '../core/baselines';
 import { PAPER_IDS, type PaperId } from '../core/papers';
@@ -87,6 +88,15 @@ const profile = <K extends keyof DeviceProfile>(k: K): Access<DeviceProfile[K]> 
   (s) => s.settings.profile[k],
   (s, v) => {
     s.settings.profile = { ...s.settings.profile, [k]: v };
+  },
+];
+/** The profile's backend ('' for none): it picks which kernels the analytic latency counts, so
+ *  the recipient's search scores candidates as the sender's did. */
+const profileBackend: Access<'' | BackendName> = [
+  (s) => s.settings.profile.backend ?? '',
+  (s, v) => {
+    const { backend: _old, ...rest } = s.settings.profile;
+    s.settings.profile = v === '' ? rest : { ...rest, backend: v };
   },
 ];
 const view = <K extends keyof ViewSettings>(k: K): Access<ViewSettings[K]> => [
@@ -207,6 +217,8 @@ export const SHARE_TABLE: readonly Row[] = [
   num('minDecoderParamsM', 0, 1e7, budget('minDecoderParamsM'), true),
   int('baselines', 0, 2 ** LINK_BASELINES.length - 1, baselines),
   choice('paper', ['none', ...PAPER_IDS], paper),
+  // Appended with the fused kernels (core/latency kernelSetOf): older links read as no backend.
+  choice('profileBackend', ['', ...BACKENDS], profileBackend),
 ];
 
 /** A predictor from its link text, or null when the text is not one. */

@@ -8,6 +8,7 @@ import {
   kernelsOutsideLayers,
   kernelsPerLayer,
   type DeviceProfile,
+  type KernelSet,
 } from '../../../src/core/latency';
 import { findPreset } from '../../../src/core/presets';
 import { archArb } from './_helpers';
@@ -70,6 +71,19 @@ describe('analytic latency', () => {
     const g = findPreset('gpt2')!.arch;
     const g13 = { ...g, layers: [...g.layers, g.layers[0]] };
     expect(analyticLatencyMs(g13, fast, 1, 0) - analyticLatencyMs(g, fast, 1, 0)).toBeCloseTo(kernelsPerLayer(g), 6);
+  });
+
+  it("counts the kernels of the profile's backend: the ops on webgl and webgpu, ours on wasm and cpu (and with none named)", () => {
+    const fast: DeviceProfile = { gflops: 1e15, gbps: 1e15, overheadMsPerKernel: 1, label: 'ideal' };
+    for (const name of ['gpt2', 'tinyllama-1.1b', 'pythia-70m']) {
+      const a = findPreset(name)!.arch;
+      const count = (set: KernelSet) => a.layers.reduce((n, l) => n + kernelsPerLayer(a, l, set), kernelsOutsideLayers(a, set));
+      expect(count('ops')).toBeGreaterThan(count('fused'));
+      for (const backend of ['webgl', 'webgpu'] as const)
+        expect(analyticLatencyMs(a, { ...fast, backend }, 1, 8)).toBeCloseTo(count('ops'), 3);
+      for (const backend of ['wasm', 'cpu', undefined] as const)
+        expect(analyticLatencyMs(a, { ...fast, backend }, 1, 8)).toBeCloseTo(count('fused'), 3);
+    }
   });
 
   it('decode of a large model with no overhead is about weight bytes / bandwidth', () => {

@@ -22,6 +22,11 @@ describe('validateProfile', () => {
     expect(validateProfile(profile({ overheadMsPerKernel: PROFILE_OVERHEAD_US_BOUNDS.max / 1000 }))).toEqual([]);
   });
 
+  it('a backend, when named, is one of ours', () => {
+    expect(validateProfile(profile({ backend: 'webgl' }))).toEqual([]);
+    expect(validateProfile(profile({ backend: 'tpu' }))).toEqual(['backend tpu is not one of webgpu, webgl, wasm, cpu']);
+  });
+
   it('names each field out of bounds, with its value and the bound', () => {
     expect(validateProfile(profile({ gflops: 5e-324 }))).toEqual([
       'matmul throughput (gflops) is 5e-324 GFLOP/s, below the least this app accepts (0.01 GFLOP/s)',

@@ -1,16 +1,22 @@
 // Core's analytic latency charges a per-kernel overhead for as many kernels as our builder runs
 // in a decode step: its counts (core/latency.ts) must stay equal to the builder's, which
-// tf.profile counts here on the cpu backend (the op graph is the same on every backend).
+// tf.profile counts here on the cpu backend, for both kernel sets: 'fused' as cpu and wasm run
+// (our norm and rotary kernels, src/measure/fusedKernels.ts) and 'ops' as webgl and webgpu run
+// (the same steps as tfjs ops; here our kernels are unregistered for the count).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { homogeneous, type Arch } from '../../../src/core/arch';
-import { kernelsOutsideLayers, kernelsPerLayer } from '../../../src/core/latency';
+import { kernelsOutsideLayers, kernelsPerLayer, type KernelSet } from '../../../src/core/latency';
+import { installFusedKernels, NORM_KERNEL, ROTARY_KERNEL } from '../../../src/measure/fusedKernels';
 import { buildDecoder } from '../../../src/measure/model';
 import { TINY_CASES, tokensFor, useCpu } from './fixtures';
 
 beforeAll(useCpu);
 
-async function decodeKernels(arch: Arch): Promise<number> {
+const SETS: readonly KernelSet[] = ['fused', 'ops'];
+
+async function decodeKernels(arch: Arch, set: KernelSet = 'fused'): Promise<number> {
+  if (set === 'ops') for (const k of [NORM_KERNEL, ROTARY_KERNEL]) tf.unregisterKernel(k, 'cpu');
   const model = buildDecoder(arch, { capacity: 6 });
   try {
     model.prefill(tokensFor(arch, 5)).dispose();
@@ -24,13 +30,22 @@ async function decodeKernels(arch: Arch): Promise<number> {
     return info.kernels.filter((k) => !k.name.endsWith('__op')).length;
   } finally {
     model.dispose();
+    installFusedKernels();
   }
 }
 
 describe('kernels in a decode step', () => {
-  it.each(TINY_CASES)('%s: core counts what the builder runs', async (_name, arch) => {
-    const expected = arch.layers.reduce((n, layer) => n + kernelsPerLayer(arch, layer), kernelsOutsideLayers(arch));
-    expect(await decodeKernels(arch)).toBe(expected);
+  it.each(TINY_CASES)('%s: core counts what the builder runs, with our kernels and without', async (_name, arch) => {
+    for (const set of SETS) {
+      const expected = arch.layers.reduce((n, layer) => n + kernelsPerLayer(arch, layer, set), kernelsOutsideLayers(arch, set));
+      expect(await decodeKernels(arch, set)).toBe(expected);
+    }
+  });
+
+  it('our kernels are in use on cpu: fewer kernels than the ops, by the norms (and rotary)', async () => {
+    for (const [, arch] of TINY_CASES) {
+      expect(await decodeKernels(arch, 'fused')).toBeLessThan(await decodeKernels(arch, 'ops'));
+    }
   });
 
   it('a layer more is kernelsPerLayer more (gpt2, opt post-LN, llama GQA and MHA, Qwen2 biases, neox)', async () => {
@@ -45,8 +60,10 @@ describe('kernels in a decode step', () => {
       homogeneous({ ...base, family: 'neox' }, 1, { nHead: 4, dInner: 64 }),
     ]) {
       const deeper = { ...arch, layers: [...arch.layers, ...arch.layers] };
-      expect((await decodeKernels(deeper)) - (await decodeKernels(arch))).toBe(kernelsPerLayer(arch));
-      expect(await decodeKernels(arch)).toBe(kernelsPerLayer(arch) + kernelsOutsideLayers(arch));
+      for (const set of SETS) {
+        expect((await decodeKernels(deeper, set)) - (await decodeKernels(arch, set))).toBe(kernelsPerLayer(arch, undefined, set));
+        expect(await decodeKernels(arch, set)).toBe(kernelsPerLayer(arch, undefined, set) + kernelsOutsideLayers(arch, set));
+      }
     }
   });
 

@@ -94,7 +94,18 @@ describe('share link', () => {
     expect(back.state.settings.budgets.minDecoderParamsM).toBe(6);
     expect(back.state.settings.baselines).toEqual(['opt-350m', 'lts-gpt2-16l']);
     expect(back.state.settings.paper).toBe('lts');
-    expect(SHARE_TABLE.slice(-3).map((p) => p.name)).toEqual(['minDecoderParamsM', 'baselines', 'paper']);
+    expect(SHARE_TABLE.slice(-4, -1).map((p) => p.name)).toEqual(['minDecoderParamsM', 'baselines', 'paper']);
+  });
+
+  it("the profile's backend round-trips (it picks the kernels the analytic latency counts); a link without it has none", async () => {
+    const state = defaults();
+    state.settings.profile = { ...state.settings.profile, backend: 'webgl' };
+    const back = await decodeShareLink(payloadOf((await encodeShareLink(state)).hash));
+    expect(back.problems).toEqual([]);
+    expect(back.state.settings.profile.backend).toBe('webgl');
+    expect(SHARE_TABLE.at(-1)?.name).toBe('profileBackend');
+    const none = await decodeShareLink(payloadOf((await encodeShareLink(defaults())).hash));
+    expect(none.state.settings.profile).not.toHaveProperty('backend');
   });
 
   it('a link made before the paper rows opens with no minimum, every baseline and no paper', async () => {
