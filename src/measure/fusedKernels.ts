@@ -131,40 +131,50 @@ function checkFloat(kernel: string, inputs: tf.NamedTensorInfoMap): void {
   }
 }
 
+type Inputs = Record<string, tf.TensorInfo | undefined>;
+/** A kernel's arithmetic: its inputs' values through `read`, its output (x's shape) in `out`. */
+type Compute = (read: (t: tf.TensorInfo) => Float32Array, inputs: Inputs, attrs: tf.NamedAttrMap, out: Float32Array) => void;
+
+const need = (inputs: Inputs, name: string): tf.TensorInfo => {
+  const t = inputs[name];
+  if (!t) throw new Error(`internal: kernel input ${name} missing`);
+  return t;
+};
+
+const KERNELS: Record<string, Compute> = {
+  [NORM_KERNEL]: (read, inputs, attrs, out) => {
+    const x = need(inputs, 'x');
+    const bias = inputs.bias;
+    normRows(read(x), x.shape[x.shape.length - 1], read(need(inputs, 'weight')), bias && read(bias), attrs as unknown as NormAttrs, out);
+  },
+  [ROTARY_KERNEL]: (read, inputs, attrs, out) => {
+    const x = need(inputs, 'x');
+    const shape = x.shape as [number, number, number];
+    rotate(read(x), shape, read(need(inputs, 'cos')), read(need(inputs, 'sin')), (attrs as { rotDim: number }).rotDim, out);
+  },
+};
+
 /** Registers both kernels for wasm and cpu, those not registered yet (so idempotent, and a test
  *  that unregisters them to count the ops path can put them back). Registering for a backend
  *  that has not started yet is fine: tfjs keys kernels by backend name. */
 export function installFusedKernels(): void {
   for (const backendName of ['wasm', 'cpu'] as const) {
-    if (tf.getKernel(NORM_KERNEL, backendName)) continue;
-    tf.registerKernel({
-      kernelName: NORM_KERNEL,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        checkFloat(NORM_KERNEL, inputs);
-        const io = IO[backendName](backend);
-        const { x, weight, bias } = inputs as { x: tf.TensorInfo; weight: tf.TensorInfo; bias?: tf.TensorInfo };
-        // Every view is taken after the output is made: a wasm allocation may grow (and so
-        // replace) the heap's buffer, detaching views taken before it.
-        const out = io.output([...x.shape]);
-        const n = x.shape[x.shape.length - 1];
-        normRows(io.read(x), n, io.read(weight), bias && io.read(bias), attrs as unknown as NormAttrs, io.read(out));
-        return out;
-      },
-    });
-    tf.registerKernel({
-      kernelName: ROTARY_KERNEL,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        checkFloat(ROTARY_KERNEL, inputs);
-        const io = IO[backendName](backend);
-        const { x, cos, sin } = inputs as { x: tf.TensorInfo; cos: tf.TensorInfo; sin: tf.TensorInfo };
-        const out = io.output([...x.shape]);
-        const shape = x.shape as [number, number, number];
-        rotate(io.read(x), shape, io.read(cos), io.read(sin), (attrs as unknown as { rotDim: number }).rotDim, io.read(out));
-        return out;
-      },
-    });
+    for (const [kernelName, compute] of Object.entries(KERNELS)) {
+      if (tf.getKernel(kernelName, backendName)) continue;
+      tf.registerKernel({
+        kernelName,
+        backendName,
+        kernelFunc: ({ inputs, attrs, backend }) => {
+          checkFloat(kernelName, inputs);
+          const io = IO[backendName](backend);
+          // Every view is taken after the output is made: a wasm allocation may grow (and so
+          // replace) the heap's buffer, detaching views taken before it.
+          const out = io.output([...need(inputs, 'x').shape]);
+          compute(io.read, inputs, attrs ?? {}, io.read(out));
+          return out;
+        },
+      });
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // versioned local-storage key with whether the next search uses it. Anything unreadable, or a
 // profile outside core/latency's bounds (validateProfile), is ignored with a reason naming the
 // field and value, and the stated default profile applies.
-import { isBackendName } from '../core/backendNames';
+import { isBackendName, type BackendName } from '../core/backendNames';
 import { validateProfile, type DeviceProfile } from '../core/latency';
 import type { StorageLike } from './storage';
 
@@ -39,14 +39,31 @@ export function parseCalibration(text: string | null): { calibration: Calibratio
   const ok = typeof o.backend === 'string' && typeof o.device === 'string' && typeof o.at === 'string' && typeof o.use === 'boolean';
   if (!ok) return { calibration: null, dropped: 'the saved calibration was malformed' };
   // A calibration saved before profiles named their backend takes the calibration's.
-  const profile: DeviceProfile = {
-    gflops: p.gflops,
-    gbps: p.gbps,
-    overheadMsPerKernel: p.overheadMsPerKernel,
-    label: p.label,
-    ...(isBackendName(o.backend) ? { backend: o.backend } : {}),
-  };
+  const profile = profileOf(p, o.backend);
   return { calibration: { version: CALIBRATION_VERSION, profile, backend: o.backend, device: o.device, at: o.at, use: o.use } };
+}
+
+/** The profile's own fields of `p` (a measured one carries details too), named for the backend it
+ *  ran on: that picks the kernels the analytic latency counts (core/latency kernelSetOf). */
+const profileOf = (p: DeviceProfile, backend: string): DeviceProfile => ({
+  gflops: p.gflops,
+  gbps: p.gbps,
+  overheadMsPerKernel: p.overheadMsPerKernel,
+  label: p.label,
+  ...(isBackendName(backend) ? { backend } : {}),
+});
+
+/** A calibration from a profile just measured on `backend` (device: its series label), in use;
+ *  or, outside core/latency's bounds, why it is not. */
+export function newCalibration(
+  measured: DeviceProfile,
+  backend: BackendName,
+  device: string,
+): { calibration: Calibration } | { wrong: string[] } {
+  const profile = profileOf(measured, backend);
+  const wrong = validateProfile(profile);
+  if (wrong.length) return { wrong };
+  return { calibration: { version: CALIBRATION_VERSION, profile, backend, device, at: new Date().toISOString(), use: true } };
 }
 
 export function loadCalibration(storage: StorageLike | undefined): { calibration: Calibration | null; dropped?: string } {

@@ -9,7 +9,7 @@
 import type { BaselineId } from '../core/baselines';
 import { archSummary, type Arch } from '../core/arch';
 import { backendLabel, type BackendName, type RuntimeName } from '../core/backendNames';
-import { DEFAULT_PROFILE, validateProfile, type DeviceProfile } from '../core/latency';
+import { DEFAULT_PROFILE, type DeviceProfile } from '../core/latency';
 import { addMeasurements, deviceLabel, seriesId, toMeasurement, type Measurement, type MeasurementStore } from '../core/measurements';
 import type { PackedSnapshot } from '../core/packed';
 import type { LatencyPredictor } from '../core/predictor';
@@ -19,7 +19,7 @@ import type { MeasureResult } from '../core/timingStats';
 import type { MeasurePhase } from '../measure/timing';
 import { isAbortError, type AbortableRun } from '../workers/bridge';
 import type { MeasureOutcome } from '../workers/measure.worker';
-import { loadCalibration, saveCalibration, CALIBRATION_VERSION, type Calibration } from './calibration';
+import { loadCalibration, newCalibration, saveCalibration, type Calibration } from './calibration';
 import type { BackendSession, MeasureRunner } from './measureClient';
 import { MEASURE_WARMUP, measureTargets, validateMeasureForm, type MeasureForm } from './measureForm';
 import { createDeviceSeriesActions, latestSeries, type DeviceSeriesActions } from './deviceSeries';
@@ -324,29 +324,15 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
       try {
         const p = await run.result;
         if (!live(t)) return;
-        const profile: DeviceProfile = {
-          gflops: p.gflops,
-          gbps: p.gbps,
-          overheadMsPerKernel: p.overheadMsPerKernel,
-          label: p.label,
-          backend: sess.backend, // which kernels the builder runs there (core/latency kernelSetOf)
-        };
-        const wrong = validateProfile(profile);
-        if (wrong.length) {
+        const made = newCalibration(p, sess.backend, deviceLabel(sess.backend, sess.device));
+        if ('wrong' in made) {
           current = null;
           return setMeasure({
             status: 'idle',
-            errors: [`Calibration was not applied: its ${wrong.join('; its ')}. The analytic latency keeps its profile.`],
+            errors: [`Calibration was not applied: its ${made.wrong.join('; its ')}. The analytic latency keeps its profile.`],
           });
         }
-        const calibration: Calibration = {
-          version: CALIBRATION_VERSION,
-          profile,
-          backend: sess.backend,
-          device: deviceLabel(sess.backend, sess.device),
-          at: new Date().toISOString(),
-          use: true,
-        };
+        const { calibration } = made;
         const saveError = saveCalibration(storage, calibration);
         current = null;
         setMeasure({

@@ -318,6 +318,7 @@ describe('measuring from the store', () => {
     expect(measure.calibration?.use).toBe(true);
     expect(settings.profile.label).toMatch(/^measured on cpu: [\d.]+ GFLOP\/s \(matmul\), [\d.]+ GB\/s \(GEMV\), [\d.]+ µs\/kernel$/);
     expect(settings.profile.gflops).toBeGreaterThan(0);
+    expect(settings.profile.backend).toBe('cpu'); // its kernel set (core/latency kernelSetOf)
     a.startSearch();
     await until(() => store.getState().run.status === 'idle');
     expect(store.getState().results!.config.eval.profile).toEqual(settings.profile);
