@@ -5,7 +5,7 @@
 // (the device profile measured at the start of the run) and a second measurement pass of those
 // 20 against the first (the floor this machine's noise allows any predictor).
 import os from 'node:os';
-import type { Arch } from '../src/core/arch';
+import { archKey, type Arch } from '../src/core/arch';
 import type { BackendName } from '../src/core/backendNames';
 import { analyticLatency, type DeviceProfile } from '../src/core/latency';
 import { fitPredictor, predictionErrors, predictLatency, type LatencySample } from '../src/core/predictor';
@@ -49,6 +49,10 @@ export interface RuntimeFigures {
   decode: WorkloadFigures;
   /** Wall time of the fit on the 20 (all three models, leave-one-out included), ms. */
   fitMs: number;
+  /** The predictor's choices: model and, for 'cache', C in bytes, per workload. */
+  fits: Record<'prefill' | 'decode', { model: string; cacheBytes?: number; tried: object }>;
+  /** Every arch's medians, ms (pass 2: the last 20 again), so a fit can be redone offline. */
+  samples: { arch: string; prefillMs: number; decodeMs: number; pass2?: { prefillMs: number; decodeMs: number } }[];
   seconds: number;
 }
 
@@ -98,7 +102,26 @@ async function runOn(runtime: string, rt: Runtime, log: (s: string) => void): Pr
       looMedianApe: predictor[w].looMedianApe,
     };
   };
-  return { runtime, profile, prefill: figures('prefill'), decode: figures('decode'), fitMs, seconds: (performance.now() - t0) / 1000 };
+  const fitOf = (w: 'prefill' | 'decode') => ({
+    model: predictor[w].model,
+    cacheBytes: predictor[w].cacheBytes,
+    tried: predictor[w].tried,
+  });
+  return {
+    runtime,
+    profile,
+    prefill: figures('prefill'),
+    decode: figures('decode'),
+    fitMs,
+    fits: { prefill: fitOf('prefill'), decode: fitOf('decode') },
+    samples: samples.map((s, i) => ({
+      arch: archKey(s.arch),
+      prefillMs: s.prefillMs,
+      decodeMs: s.decodeMs,
+      ...(i >= TRAIN ? { pass2: { prefillMs: pass2[i - TRAIN].prefill.medianMs, decodeMs: pass2[i - TRAIN].decode.medianMs } } : {}),
+    })),
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 export async function runPredictBench(log: (s: string) => void = () => {}): Promise<{ runtimes: RuntimeFigures[]; protocol: object }> {

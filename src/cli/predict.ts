@@ -49,6 +49,7 @@ const fitJson = (f: WorkloadFit) => ({
   looWithin10: Number(f.looWithin10.toFixed(4)),
   spearman: Number(f.spearman.toFixed(4)),
   model: f.model,
+  ...(f.cacheBytes !== undefined ? { cacheMiB: f.cacheBytes / 2 ** 20 } : {}),
 });
 
 export function predictCommand(argv: readonly string[]): object {

@@ -19,15 +19,28 @@ export const MIN_SAMPLES = 6;
  *   roofline  FLOPs of compute-bound kernels (GFLOP), values moved by memory-bound ones (G
  *             fp32 values), kernel count, 1: the roofline with its three rates learned;
  *   sums      all FLOPs, all values moved, kernel count, 1: the same without the max;
+ *   cache     all FLOPs, the values moved within the first C bytes a run reads, the values
+ *             beyond them, kernel count, 1: sums with a cache of C bytes, C picked from
+ *             CACHE_GRID_BYTES by the fit. Our own reconstruction, for what a decode step shows
+ *             on a CPU whose cache holds part of the weights from one step to the next: a 2-core
+ *             VM with 480 MiB of shared L3 ran the decode of models under about 80 MB of weights
+ *             at 17-23 GB/s and of larger ones at 11-12 GB/s (bench/README.md, Predict), which
+ *             no single rate per value fits;
  *   scaled    the analytic latency under the reference profile, 1: a scale and an offset.
  */
-export type PredictorModel = 'roofline' | 'sums' | 'scaled';
-export const PREDICTOR_MODELS: readonly PredictorModel[] = ['roofline', 'sums', 'scaled'];
+export type PredictorModel = 'roofline' | 'sums' | 'cache' | 'scaled';
+export const PREDICTOR_MODELS: readonly PredictorModel[] = ['roofline', 'sums', 'cache', 'scaled'];
+
+/** The cache sizes the 'cache' model tries: 1 MiB to 512 MiB, doubling (a phone's system cache
+ *  to a server's L3). */
+export const CACHE_GRID_BYTES: readonly number[] = Array.from({ length: 10 }, (_, i) => 2 ** (20 + i));
 
 export interface WorkloadFit {
   model: PredictorModel;
   /** One per feature of the model, all >= 0. */
   coefficients: number[];
+  /** The 'cache' model's C, bytes (one of CACHE_GRID_BYTES); absent for the other models. */
+  cacheBytes?: number;
   /** Measurements behind the fit. */
   n: number;
   /** Leave-one-out: median |predicted - measured| / measured, share within ±10 %, Spearman. */
@@ -35,7 +48,7 @@ export interface WorkloadFit {
   looWithin10: number;
   spearman: number;
   /** Each model's leave-one-out median error, for the record ("what was tried"). */
-  tried: Record<PredictorModel, number>;
+  tried: Partial<Record<PredictorModel, number>>;
 }
 
 export interface LatencyPredictor {
@@ -57,51 +70,77 @@ export interface LatencySample {
 
 const workloadShape = (w: Workload, tokens: number): [number, number] => (w === 'prefill' ? [tokens, 0] : [1, tokens]);
 
-/** The features of `arch` for `model` (units keep the coefficients near 1 to 1,000). */
-export function features(model: PredictorModel, arch: Arch, workload: Workload, tokens: number, reference: DeviceProfile): number[] {
+/** What every model's features are made of, from one walk over the arch's kernels. */
+interface KernelSums {
+  analyticMs: number;
+  computeFlops: number;
+  memoryValues: number;
+  flops: number;
+  values: number;
+  kernels: number;
+}
+
+function kernelSums(arch: Arch, workload: Workload, tokens: number, reference: DeviceProfile): KernelSums {
   const [T, cached] = workloadShape(workload, tokens);
-  if (model === 'scaled') return [analyticLatencyMs(arch, reference, T, cached), 1];
   const ratio = (reference.gflops * 1e9) / ((reference.gbps * 1e9) / 4); // FLOPs per value at the ridge
-  let computeFlops = 0;
-  let memoryValues = 0;
-  let flops = 0;
-  let values = 0;
-  const kernels = visitKernels(
+  const sums = {
+    analyticMs: analyticLatencyMs(arch, reference, T, cached),
+    computeFlops: 0,
+    memoryValues: 0,
+    flops: 0,
+    values: 0,
+    kernels: 0,
+  };
+  sums.kernels = visitKernels(
     arch,
     T,
     cached,
     (f, v, times) => {
-      flops += f * times;
-      values += v * times;
-      if (f > v * ratio) computeFlops += f * times;
-      else memoryValues += v * times;
+      sums.flops += f * times;
+      sums.values += v * times;
+      if (f > v * ratio) sums.computeFlops += f * times;
+      else sums.memoryValues += v * times;
     },
     kernelSetOf(reference.backend),
   );
-  return model === 'roofline' ? [computeFlops / 1e9, memoryValues / 1e9, kernels / 1e3, 1] : [flops / 1e9, values / 1e9, kernels / 1e3, 1];
+  return sums;
 }
 
-/** Solves the normal equations of rows `a` (already weighted) against `b` on the columns in
- *  `cols`; null when singular. Gaussian elimination with partial pivoting. */
-function leastSquares(a: readonly number[][], b: readonly number[], cols: readonly number[]): number[] | null {
+/** A model's features from the sums (units keep the coefficients near 1 to 1,000). */
+function featuresOf(model: PredictorModel, s: KernelSums, cacheBytes = 0): number[] {
+  if (model === 'scaled') return [s.analyticMs, 1];
+  if (model === 'roofline') return [s.computeFlops / 1e9, s.memoryValues / 1e9, s.kernels / 1e3, 1];
+  if (model === 'sums') return [s.flops / 1e9, s.values / 1e9, s.kernels / 1e3, 1];
+  const within = Math.min(s.values, cacheBytes / 4);
+  return [s.flops / 1e9, within / 1e9, (s.values - within) / 1e9, s.kernels / 1e3, 1];
+}
+
+/** The features of `arch` for `model` (`cacheBytes`: the 'cache' model's C). */
+export function features(
+  model: PredictorModel,
+  arch: Arch,
+  workload: Workload,
+  tokens: number,
+  reference: DeviceProfile,
+  cacheBytes = 0,
+): number[] {
+  return featuresOf(model, kernelSums(arch, workload, tokens, reference), cacheBytes);
+}
+
+/** Solves the normal equations (Gram matrix `g` = AᵀA, `r` = Aᵀb) on the columns in `cols`;
+ *  null when singular. Gaussian elimination with partial pivoting. */
+function leastSquares(g: readonly number[][], r: readonly number[], cols: readonly number[]): number[] | null {
   const k = cols.length;
-  const m = Array.from({ length: k }, (_, i) => {
-    const row = new Array<number>(k + 1).fill(0);
-    for (let r = 0; r < a.length; r++) {
-      for (let j = 0; j < k; j++) row[j] += a[r][cols[i]] * a[r][cols[j]];
-      row[k] += a[r][cols[i]] * b[r];
-    }
-    return row;
-  });
+  const m = cols.map((ci) => [...cols.map((cj) => g[ci][cj]), r[ci]]);
   for (let c = 0; c < k; c++) {
     let p = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    for (let i = c + 1; i < k; i++) if (Math.abs(m[i][c]) > Math.abs(m[p][c])) p = i;
     if (!(Math.abs(m[p][c]) > 1e-12 * (Math.abs(m[c][c]) + 1e-300))) return null;
     [m[c], m[p]] = [m[p], m[c]];
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = m[r][c] / m[c][c];
-      for (let j = c; j <= k; j++) m[r][j] -= f * m[c][j];
+    for (let i = 0; i < k; i++) {
+      if (i === c) continue;
+      const f = m[i][c] / m[c][c];
+      for (let j = c; j <= k; j++) m[i][j] -= f * m[c][j];
     }
   }
   return m.map((row, i) => row[k] / row[i]);
@@ -110,21 +149,31 @@ function leastSquares(a: readonly number[][], b: readonly number[], cols: readon
 /**
  * Non-negative least squares for a handful of columns: the best unconstrained fit over every
  * subset of columns whose coefficients all come out >= 0 (exact NNLS for a few columns, and
- * deterministic). Returns one coefficient per column (0 for those left out).
+ * deterministic). Returns one coefficient per column (0 for those left out). The Gram matrix is
+ * formed once; each subset solves its own block of it.
  */
 export function nnls(a: readonly number[][], b: readonly number[]): number[] {
   const p = a[0]?.length ?? 0;
+  const g = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const r = new Array<number>(p).fill(0);
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < p; j++) {
+      r[j] += a[i][j] * b[i];
+      for (let l = j; l < p; l++) g[j][l] += a[i][j] * a[i][l];
+    }
+  }
+  for (let j = 0; j < p; j++) for (let l = 0; l < j; l++) g[j][l] = g[l][j];
   let best: { x: number[]; sse: number } | null = null;
   for (let mask = 1; mask < 1 << p; mask++) {
     const cols = Array.from({ length: p }, (_, j) => j).filter((j) => mask & (1 << j));
-    const sol = leastSquares(a, b, cols);
+    const sol = leastSquares(g, r, cols);
     if (!sol || sol.some((v) => !(v >= 0))) continue;
     const x = new Array<number>(p).fill(0);
     cols.forEach((j, i) => (x[j] = sol[i]));
     let sse = 0;
-    for (let r = 0; r < a.length; r++) {
-      let e = -b[r];
-      for (let j = 0; j < p; j++) e += a[r][j] * x[j];
+    for (let i = 0; i < a.length; i++) {
+      let e = -b[i];
+      for (let j = 0; j < p; j++) e += a[i][j] * x[j];
       sse += e * e;
     }
     if (!best || sse < best.sse) best = { x, sse };
@@ -142,19 +191,6 @@ export function fitLinear(x: readonly number[][], t: readonly number[]): number[
 
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
 
-/** Leave-one-out predictions: each sample predicted by a fit on all the others. */
-export function leaveOneOut(x: readonly number[][], t: readonly number[]): number[] {
-  return x.map((row, i) =>
-    dot(
-      row,
-      fitLinear(
-        x.filter((_, j) => j !== i),
-        t.filter((_, j) => j !== i),
-      ),
-    ),
-  );
-}
-
 /** Median absolute relative error, share within ±10 %, Spearman: of `predicted` against `measured`. */
 export function predictionErrors(
   predicted: readonly number[],
@@ -168,23 +204,61 @@ export function predictionErrors(
   };
 }
 
-/** Fits one workload: every model, the one with the lowest leave-one-out median error kept. */
+interface ModelFit {
+  coefficients: number[];
+  cacheBytes?: number;
+}
+
+/** Weighted squared error of coefficients `c` on rows `x` against `t` (the fit's objective). */
+const relativeSse = (x: readonly number[][], t: readonly number[], c: readonly number[]) =>
+  x.reduce((sum, row, i) => sum + ((dot(row, c) - t[i]) / t[i]) ** 2, 0);
+
+/** `model` fitted to `sums` against `t`. The 'cache' model fits every C of the grid and keeps
+ *  the one with the least error (the smaller C on a tie). */
+function fitModel(model: PredictorModel, sums: readonly KernelSums[], t: readonly number[]): ModelFit {
+  if (model !== 'cache')
+    return {
+      coefficients: fitLinear(
+        sums.map((s) => featuresOf(model, s)),
+        t,
+      ),
+    };
+  let best: (ModelFit & { sse: number }) | null = null;
+  for (const cacheBytes of CACHE_GRID_BYTES) {
+    const x = sums.map((s) => featuresOf(model, s, cacheBytes));
+    const coefficients = fitLinear(x, t);
+    const sse = relativeSse(x, t, coefficients);
+    if (!best || sse < best.sse) best = { coefficients, cacheBytes, sse };
+  }
+  return { coefficients: best!.coefficients, cacheBytes: best!.cacheBytes };
+}
+
+const predictFit = (model: PredictorModel, fit: ModelFit, sums: KernelSums): number =>
+  dot(featuresOf(model, sums, fit.cacheBytes), fit.coefficients);
+
+/** Fits one workload: every model, the one with the lowest leave-one-out median error kept.
+ *  The 'cache' model's leave-one-out picks C again without each sample, so its error counts
+ *  the choice of C too. */
 export function fitWorkload(samples: readonly LatencySample[], workload: Workload, tokens: number, reference: DeviceProfile): WorkloadFit {
   if (samples.length < MIN_SAMPLES) {
     throw new RangeError(`a latency predictor needs at least ${MIN_SAMPLES} measured candidates; this series has ${samples.length}`);
   }
   const t = samples.map((s) => (workload === 'prefill' ? s.prefillMs : s.decodeMs));
   if (!t.every((v) => v > 0 && Number.isFinite(v))) throw new RangeError('every measured latency must be a positive number of ms');
-  const tried = {} as Record<PredictorModel, number>;
+  const sums = samples.map((s) => kernelSums(s.arch, workload, tokens, reference));
+  const tried: WorkloadFit['tried'] = {};
   let best: WorkloadFit | null = null;
   for (const model of PREDICTOR_MODELS) {
-    const x = samples.map((s) => features(model, s.arch, workload, tokens, reference));
-    const loo = predictionErrors(leaveOneOut(x, t), t);
+    const without = <T>(xs: readonly T[], i: number) => xs.filter((_, j) => j !== i);
+    const loo = predictionErrors(
+      sums.map((s, i) => predictFit(model, fitModel(model, without(sums, i), without(t, i)), s)),
+      t,
+    );
     tried[model] = loo.medianApe;
     if (!best || loo.medianApe < best.looMedianApe) {
       best = {
         model,
-        coefficients: fitLinear(x, t),
+        ...fitModel(model, sums, t),
         n: samples.length,
         looMedianApe: loo.medianApe,
         looWithin10: loo.within10,
@@ -213,7 +287,7 @@ export function fitPredictor(
 
 export function predictWorkload(p: LatencyPredictor, arch: Arch, workload: Workload): number {
   const fit = workload === 'prefill' ? p.prefill : p.decode;
-  return dot(features(fit.model, arch, workload, p.tokens, p.reference), fit.coefficients);
+  return dot(features(fit.model, arch, workload, p.tokens, p.reference, fit.cacheBytes), fit.coefficients);
 }
 
 export const predictLatency = (p: LatencyPredictor, arch: Arch): LatencyEstimate => ({
@@ -227,7 +301,7 @@ export function predictorLabel(p: LatencyPredictor, workload: Workload): string 
   return `predicted, ${p.device}, n = ${fit.n}, LOO ${(100 * fit.looMedianApe).toFixed(fit.looMedianApe < 0.1 ? 1 : 0)} %`;
 }
 
-const FEATURE_COUNT: Record<PredictorModel, number> = { roofline: 4, sums: 4, scaled: 2 };
+const FEATURE_COUNT: Record<PredictorModel, number> = { roofline: 4, sums: 4, cache: 5, scaled: 2 };
 
 /** A predictor read back from JSON (a share link, storage), or null when it is not one. */
 export function parsePredictor(value: unknown): LatencyPredictor | null {
@@ -239,6 +313,7 @@ export function parsePredictor(value: unknown): LatencyPredictor | null {
     Array.isArray(f.coefficients) &&
     f.coefficients.length === FEATURE_COUNT[f.model] &&
     f.coefficients.every((c) => num(c)) &&
+    (f.model === 'cache' ? CACHE_GRID_BYTES.includes(f.cacheBytes!) : f.cacheBytes === undefined) &&
     Number.isInteger(f.n) &&
     f.n >= MIN_SAMPLES &&
     num(f.looMedianApe) &&

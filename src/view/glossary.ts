@@ -109,12 +109,14 @@ export const GLOSSARY: Record<GlossaryId, GlossaryEntry> = {
   'latency-predicted': {
     title: 'Predicted latency',
     body:
-      'A latency model learned from whole-model measurements on one device. Each of three small linear models (the roofline with its ' +
-      'rates learned, plain sums of FLOPs and bytes, or the analytic latency scaled) is fitted by non-negative least squares on ' +
+      'A latency model learned from whole-model measurements on one device. Each of four small linear models (the roofline with its ' +
+      'rates learned, plain sums of FLOPs and bytes, the same sums with the bytes split at a cache size C learned from 1 to 512 MiB, ' +
+      'or the analytic latency scaled) is fitted by non-negative least squares on ' +
       'relative error, and the one with the lowest leave-one-out error is kept. Every predicted figure names the device series, the ' +
       `number of measurements and that error. It needs at least ${MIN_SAMPLES} measured candidates.`,
     formula:
-      'ms = Σ_j c_j · x_j, c_j ≥ 0; x = (compute-bound GFLOP, memory-bound G values, kernels/1000, 1) | (GFLOP, G values, kernels/1000, 1) | (analytic ms, 1)',
+      'ms = Σ_j c_j · x_j, c_j ≥ 0; x = (compute-bound GFLOP, memory-bound G values, kernels/1000, 1) | (GFLOP, G values, kernels/1000, 1) | ' +
+      '(GFLOP, G values within the first C bytes, G values beyond, kernels/1000, 1) | (analytic ms, 1)',
     source: 'Our reconstruction in the spirit of the per-device predictors of HAT and nn-Meter (src/core/predictor.ts)',
   },
   'latency-measured': {
