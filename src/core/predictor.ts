@@ -127,9 +127,40 @@ export function features(
   return featuresOf(model, kernelSums(arch, workload, tokens, reference), cacheBytes);
 }
 
-/** Solves the normal equations (Gram matrix `g` = AᵀA, `r` = Aᵀb) on the columns in `cols`;
- *  null when singular. Gaussian elimination with partial pivoting. */
-function leastSquares(g: readonly number[][], r: readonly number[], cols: readonly number[]): number[] | null {
+/** The normal equations of rows A against b: the Gram matrix AᵀA, Aᵀb and bᵀb. Least squares
+ *  needs nothing else, so a fit without one row subtracts that row's part (leave-one-out in
+ *  O(features²) per left-out row instead of refilling from every other row). */
+interface Normal {
+  g: number[][];
+  r: number[];
+  bb: number;
+}
+
+function normalOf(a: readonly number[][], b: readonly number[]): Normal {
+  const p = a[0]?.length ?? 0;
+  const n: Normal = { g: Array.from({ length: p }, () => new Array<number>(p).fill(0)), r: new Array<number>(p).fill(0), bb: 0 };
+  a.forEach((row, i) => addRow(n, row, b[i], 1));
+  return n;
+}
+
+/** Adds (sign 1) or removes (sign -1) one row's part, in place. */
+function addRow(n: Normal, row: readonly number[], b: number, sign: 1 | -1): void {
+  for (let j = 0; j < row.length; j++) {
+    n.r[j] += sign * row[j] * b;
+    for (let l = 0; l < row.length; l++) n.g[j][l] += sign * row[j] * row[l];
+  }
+  n.bb += sign * b * b;
+}
+
+const withoutRow = (n: Normal, row: readonly number[], b: number): Normal => {
+  const copy = { g: n.g.map((r) => [...r]), r: [...n.r], bb: n.bb };
+  addRow(copy, row, b, -1);
+  return copy;
+};
+
+/** Solves the normal equations on the columns in `cols`; null when singular. Gaussian
+ *  elimination with partial pivoting. */
+function leastSquares({ g, r }: Normal, cols: readonly number[]): number[] | null {
   const k = cols.length;
   const m = cols.map((ci) => [...cols.map((cj) => g[ci][cj]), r[ci]]);
   for (let c = 0; c < k; c++) {
@@ -149,42 +180,38 @@ function leastSquares(g: readonly number[][], r: readonly number[], cols: readon
 /**
  * Non-negative least squares for a handful of columns: the best unconstrained fit over every
  * subset of columns whose coefficients all come out >= 0 (exact NNLS for a few columns, and
- * deterministic). Returns one coefficient per column (0 for those left out). The Gram matrix is
- * formed once; each subset solves its own block of it.
+ * deterministic). One coefficient per column (0 for those left out) and the squared error,
+ * bᵀb - 2 xᵀAᵀb + xᵀAᵀA x.
  */
-export function nnls(a: readonly number[][], b: readonly number[]): number[] {
-  const p = a[0]?.length ?? 0;
-  const g = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  const r = new Array<number>(p).fill(0);
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < p; j++) {
-      r[j] += a[i][j] * b[i];
-      for (let l = j; l < p; l++) g[j][l] += a[i][j] * a[i][l];
-    }
-  }
-  for (let j = 0; j < p; j++) for (let l = 0; l < j; l++) g[j][l] = g[l][j];
+function nnlsNormal(n: Normal): { x: number[]; sse: number } {
+  const p = n.r.length;
   let best: { x: number[]; sse: number } | null = null;
   for (let mask = 1; mask < 1 << p; mask++) {
     const cols = Array.from({ length: p }, (_, j) => j).filter((j) => mask & (1 << j));
-    const sol = leastSquares(g, r, cols);
+    const sol = leastSquares(n, cols);
     if (!sol || sol.some((v) => !(v >= 0))) continue;
     const x = new Array<number>(p).fill(0);
     cols.forEach((j, i) => (x[j] = sol[i]));
-    let sse = 0;
-    for (let i = 0; i < a.length; i++) {
-      let e = -b[i];
-      for (let j = 0; j < p; j++) e += a[i][j] * x[j];
-      sse += e * e;
+    let sse = n.bb;
+    for (let j = 0; j < p; j++) {
+      sse -= 2 * x[j] * n.r[j];
+      for (let l = 0; l < p; l++) sse += x[j] * n.g[j][l] * x[l];
     }
     if (!best || sse < best.sse) best = { x, sse };
   }
-  return best?.x ?? new Array<number>(p).fill(0);
+  return best ?? { x: new Array<number>(p).fill(0), sse: n.bb };
 }
+
+/** Non-negative least squares of rows `a` against `b` (see nnlsNormal). */
+export const nnls = (a: readonly number[][], b: readonly number[]): number[] => nnlsNormal(normalOf(a, b)).x;
+
+/** Rows `x` weighted by 1 / `t` against 1s: least squares on relative error. */
+const relativeRows = (x: readonly number[][], t: readonly number[]) => x.map((row, i) => row.map((v) => v / t[i]));
 
 /** Coefficients for rows `x` against times `t`, on relative error (each row weighted by 1 / t). */
 export function fitLinear(x: readonly number[][], t: readonly number[]): number[] {
   return nnls(
-    x.map((row, i) => row.map((v) => v / t[i])),
+    relativeRows(x, t),
     t.map(() => 1),
   );
 }
@@ -209,32 +236,29 @@ interface ModelFit {
   cacheBytes?: number;
 }
 
-/** Weighted squared error of coefficients `c` on rows `x` against `t` (the fit's objective). */
-const relativeSse = (x: readonly number[][], t: readonly number[], c: readonly number[]) =>
-  x.reduce((sum, row, i) => sum + ((dot(row, c) - t[i]) / t[i]) ** 2, 0);
+/** The cache sizes a model tries: the grid for 'cache', none (undefined) for the others. */
+const cacheSizes = (model: PredictorModel): readonly (number | undefined)[] => (model === 'cache' ? CACHE_GRID_BYTES : [undefined]);
 
-/** `model` fitted to `sums` against `t`. The 'cache' model fits every C of the grid and keeps
- *  the one with the least error (the smaller C on a tie). */
-function fitModel(model: PredictorModel, sums: readonly KernelSums[], t: readonly number[]): ModelFit {
-  if (model !== 'cache')
-    return {
-      coefficients: fitLinear(
-        sums.map((s) => featuresOf(model, s)),
-        t,
-      ),
-    };
-  let best: (ModelFit & { sse: number }) | null = null;
-  for (const cacheBytes of CACHE_GRID_BYTES) {
+/**
+ * `model` fitted to `sums` against `t`, and its leave-one-out predictions (each sample predicted
+ * by a fit on all the others). The 'cache' model fits every C of the grid and keeps the one with
+ * the least error (the smaller C on a tie), in the whole fit and again in each leave-one-out fit.
+ */
+function fitModel(model: PredictorModel, sums: readonly KernelSums[], t: readonly number[]): { fit: ModelFit; loo: number[] } {
+  const ones = t.map(() => 1);
+  const perSize = cacheSizes(model).map((cacheBytes) => {
     const x = sums.map((s) => featuresOf(model, s, cacheBytes));
-    const coefficients = fitLinear(x, t);
-    const sse = relativeSse(x, t, coefficients);
-    if (!best || sse < best.sse) best = { coefficients, cacheBytes, sse };
-  }
-  return { coefficients: best!.coefficients, cacheBytes: best!.cacheBytes };
+    const rows = relativeRows(x, t);
+    return { cacheBytes, x, rows, normal: normalOf(rows, ones) };
+  });
+  const best = <T extends { sse: number }>(fits: T[]): T => fits.reduce((a, f) => (f.sse < a.sse ? f : a));
+  const whole = best(perSize.map((c) => ({ cacheBytes: c.cacheBytes, ...nnlsNormal(c.normal) })));
+  const loo = sums.map((_, i) => {
+    const fold = best(perSize.map((c) => ({ c, ...nnlsNormal(withoutRow(c.normal, c.rows[i], 1)) })));
+    return dot(fold.c.x[i], fold.x);
+  });
+  return { fit: { coefficients: whole.x, ...(whole.cacheBytes !== undefined ? { cacheBytes: whole.cacheBytes } : {}) }, loo };
 }
-
-const predictFit = (model: PredictorModel, fit: ModelFit, sums: KernelSums): number =>
-  dot(featuresOf(model, sums, fit.cacheBytes), fit.coefficients);
 
 /** Fits one workload: every model, the one with the lowest leave-one-out median error kept.
  *  The 'cache' model's leave-one-out picks C again without each sample, so its error counts
@@ -249,16 +273,13 @@ export function fitWorkload(samples: readonly LatencySample[], workload: Workloa
   const tried: WorkloadFit['tried'] = {};
   let best: WorkloadFit | null = null;
   for (const model of PREDICTOR_MODELS) {
-    const without = <T>(xs: readonly T[], i: number) => xs.filter((_, j) => j !== i);
-    const loo = predictionErrors(
-      sums.map((s, i) => predictFit(model, fitModel(model, without(sums, i), without(t, i)), s)),
-      t,
-    );
+    const { fit, loo: predicted } = fitModel(model, sums, t);
+    const loo = predictionErrors(predicted, t);
     tried[model] = loo.medianApe;
     if (!best || loo.medianApe < best.looMedianApe) {
       best = {
         model,
-        ...fitModel(model, sums, t),
+        ...fit,
         n: samples.length,
         looMedianApe: loo.medianApe,
         looWithin10: loo.within10,
