@@ -10,7 +10,8 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { archKey, archSummary, type Arch } from '../core/arch';
 import { cancellable, createWorkerHost, isAbortError, type AbortableRun, type WorkerLike } from '../workers/bridge';
-import type { OnnxApi, OnnxExportResult, OnnxProgress } from '../workers/onnx.worker';
+import type { OnnxDtype } from '../core/onnxDtypes';
+import type { OnnxApi, OnnxExportOptions, OnnxExportResult, OnnxProgress } from '../workers/onnx.worker';
 
 /** The weights' seed: the tfjs builder's and the CLI's default, so the files hold the numbers
  *  a measurement in the app ran on. */
@@ -20,16 +21,16 @@ export type OnnxRun = AbortableRun<OnnxExportResult>;
 
 export interface OnnxRunner {
   /** A new export stops the one under way. */
-  exportOnnx(arch: Arch, seed: number, onProgress: (p: OnnxProgress) => void): OnnxRun;
+  exportOnnx(arch: Arch, options: OnnxExportOptions, onProgress: (p: OnnxProgress) => void): OnnxRun;
 }
 
 export function createOnnxRunner(createWorker: () => WorkerLike): OnnxRunner {
   const host = createWorkerHost<OnnxApi>(createWorker, 'onnx');
   let current: OnnxRun | undefined;
   return {
-    exportOnnx(arch, seed, onProgress) {
+    exportOnnx(arch, options, onProgress) {
       current?.abort(); // two exports would hold two models' weights
-      const run = cancellable(() => host.run<OnnxExportResult>((api) => api.exportOnnx(arch, seed, proxy(onProgress))), host.drop);
+      const run = cancellable(() => host.run<OnnxExportResult>((api) => api.exportOnnx(arch, options, proxy(onProgress))), host.drop);
       current = run;
       return run;
     },
@@ -40,11 +41,12 @@ export function createOnnxRunner(createWorker: () => WorkerLike): OnnxRunner {
 export const createAppOnnxRunner = (): OnnxRunner =>
   createOnnxRunner(() => new Worker(new URL('../workers/onnx.worker.ts', import.meta.url), { type: 'module', name: 'onnx' }));
 
-/** "gpt2-1L-d64-h2-ffn128-onnx.zip": the family and arch summary, safe as a file name. */
-export const onnxZipName = (arch: Arch): string =>
+/** "gpt2-1L-d64-h2-ffn128-onnx.zip" ("...-onnx-fp16.zip" for fp16): the family and arch
+ *  summary, safe as a file name. */
+export const onnxZipName = (arch: Arch, dtype: OnnxDtype = 'fp32'): string =>
   `${arch.family}-${archSummary(arch)
     .replace(/[^A-Za-z0-9.-]+/g, '-')
-    .replace(/^-+|-+$/g, '')}-onnx.zip`;
+    .replace(/^-+|-+$/g, '')}-onnx${dtype === 'fp16' ? '-fp16' : ''}.zip`;
 
 /** A failed export in words for the button: a worker that died mid-export has most likely run out
  *  of memory (a tab's worker is killed, not given a RangeError, when the browser's own limit hits). */
@@ -65,7 +67,10 @@ export interface OnnxExportState {
   /** archKey of the candidate the status is about (null before the first export). */
   key: string | null;
   status: OnnxExportStatus;
+  /** The float type the next export writes (fp32 by default). */
+  dtype: OnnxDtype;
   actions: {
+    setDtype(dtype: OnnxDtype): void;
     /** Builds the zip of `arch` in the worker and hands it to `save` (the page's download). */
     start(arch: Arch, save: (zip: Blob, filename: string) => void): void;
     /** Terminates the worker; the status goes back to idle. */
@@ -82,13 +87,18 @@ export function createOnnxExportStore(runner: OnnxRunner, seed = ONNX_SEED): Onn
     return {
       key: null,
       status: { kind: 'idle' },
+      dtype: 'fp32',
       actions: {
+        setDtype(dtype) {
+          set({ dtype });
+        },
         start(arch, save) {
           const id = ++seq;
           const current = () => id === seq; // a stopped or replaced export's late messages are dropped
-          const filename = onnxZipName(arch);
+          const { dtype } = get();
+          const filename = onnxZipName(arch, dtype);
           set({ key: archKey(arch), status: { kind: 'building', stage: 'weights', fraction: 0 } });
-          active = runner.exportOnnx(arch, seed, (p) => {
+          active = runner.exportOnnx(arch, { seed, dtype }, (p) => {
             if (current() && get().status.kind === 'building') set({ status: { kind: 'building', ...p } });
           });
           active.result.then(

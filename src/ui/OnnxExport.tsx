@@ -4,6 +4,7 @@
 // this arch: selecting another candidate shows its own button, idle, while an export runs on.
 import { useMemo } from 'react';
 import { archKey, type Arch } from '../core/arch';
+import { ONNX_DTYPES, type OnnxDtype } from '../core/onnxDtypes';
 import { formatBytes, formatCount } from '../view/format';
 import { useOnnxExport, type OnnxExportStatus } from '../state/onnxExport';
 import { downloadBlob } from './download';
@@ -22,7 +23,8 @@ const LINE = { flexBasis: '100%', contain: 'inline-size', margin: 0 } as const;
 export function OnnxExport({ arch }: { arch: Arch }) {
   const key = useMemo(() => archKey(arch), [arch]);
   const status = useOnnxExport((s) => (s.key === key ? s.status : IDLE));
-  const { start, stop } = useOnnxExport((s) => s.actions);
+  const { start, stop, setDtype } = useOnnxExport((s) => s.actions);
+  const dtype = useOnnxExport((s) => s.dtype);
   const building = status.kind === 'building';
   const pct = building ? Math.round(100 * status.fraction) : 0;
   return (
@@ -30,11 +32,25 @@ export function OnnxExport({ arch }: { arch: Arch }) {
       <button
         type="button"
         disabled={building}
-        title={`decoder_model.onnx and decoder_with_past_model.onnx (fp32, seeded random weights) in a zip. ${TIMING_NOTE}`}
+        title={`decoder_model.onnx and decoder_with_past_model.onnx (${dtype}, seeded random weights) in a zip. ${TIMING_NOTE}`}
         onClick={() => start(arch, downloadBlob)}
       >
         Export ONNX
       </button>
+      <select
+        aria-label="ONNX float type"
+        style={{ width: 'auto' }}
+        title="fp32: the weights as the app times them. fp16: the same weights rounded, with activations, KV cache and logits in fp16 (half the file), as an Optimum export with --dtype fp16."
+        value={dtype}
+        disabled={building}
+        onChange={(e) => setDtype(e.target.value as OnnxDtype)}
+      >
+        {ONNX_DTYPES.map((d) => (
+          <option key={d} value={d}>
+            {d}
+          </option>
+        ))}
+      </select>
       {building ? (
         <span style={{ ...LINE, display: 'flex', alignItems: 'center', gap: 8 }}>
           <span

@@ -9,7 +9,7 @@ import type { Arch } from '../core/arch';
 import { archKey, archSummary } from '../core/arch';
 import { archJson } from '../core/export';
 import { toHfConfig } from '../core/hfconfig';
-import { exportOnnxChunks, graphIO, ONNX_FILES, onnxExportErrors, OPSET } from '../core/onnx';
+import { exportOnnxChunks, graphIO, ONNX_FILES, onnxExportErrors, OPSET, type OnnxDtype } from '../core/onnx';
 import type { ValueInfo } from '../core/onnx/onnxProto';
 import { specParamCount, weightSpecs } from '../core/weights';
 import { ZipTooLargeError, zipStore, type ZipEntry } from '../core/zip';
@@ -37,7 +37,13 @@ export type OnnxExportResult =
     }
   | { ok: false; reason: string };
 
-const ELEM_TYPES: Record<number, string> = { 1: 'float32', 7: 'int64', 9: 'bool' };
+const ELEM_TYPES: Record<number, string> = { 1: 'float32', 7: 'int64', 9: 'bool', 10: 'float16' };
+
+/** What an export writes: the weights' seed and the float type of weights, cache and logits. */
+export interface OnnxExportOptions {
+  seed: number;
+  dtype: OnnxDtype;
+}
 
 /** Inputs or outputs, one per line; per-layer names whose shape is the same for every layer
  *  become one line ("present.{i}.key ... (i = 0..11)"), so a deep model's README stays short. */
@@ -59,9 +65,9 @@ function ioLines(values: readonly ValueInfo[]): string[] {
 }
 
 /** README.txt of the zip: what the model is and how the files are fed. */
-export function onnxReadme(arch: Arch, seed: number, params: number, config: string): string {
+export function onnxReadme(arch: Arch, { seed, dtype }: OnnxExportOptions, params: number, config: string): string {
   const graph = (file: string, what: string, withPast: boolean) => {
-    const { inputs, outputs } = graphIO(arch, withPast);
+    const { inputs, outputs } = graphIO(arch, withPast, { dtype });
     return [`${file}: ${what}`, '  inputs:', ...ioLines(inputs), '  outputs:', ...ioLines(outputs)];
   };
   return [
@@ -69,7 +75,9 @@ export function onnxReadme(arch: Arch, seed: number, params: number, config: str
     '',
     `arch key: ${archKey(arch)}`,
     `parameters: ${params} (exact; each file's initializers hold every weight once)`,
-    `weights: random fp32, seed ${seed} (the numbers the app's TensorFlow.js builder makes from that seed)`,
+    dtype === 'fp16'
+      ? `weights: random fp16, seed ${seed} (the fp32 numbers the app's TensorFlow.js builder makes from that seed, rounded to fp16); activations, KV cache and logits fp16`
+      : `weights: random fp32, seed ${seed} (the numbers the app's TensorFlow.js builder makes from that seed)`,
     `ONNX opset ${OPSET}, IR version 8, standard ops only; one file per graph, no external data`,
     '',
     ...graph(ONNX_FILES.decoder, 'the prefill', false),
@@ -88,13 +96,13 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 /** Exported for unit tests, which call it in Node. */
 export const api = {
-  async exportOnnx(arch: Arch, seed: number, onProgress?: OnnxProgressCallback, intervalMs = 100): Promise<OnnxExportResult> {
+  async exportOnnx(arch: Arch, options: OnnxExportOptions, onProgress?: OnnxProgressCallback, intervalMs = 100): Promise<OnnxExportResult> {
     try {
-      const errors = onnxExportErrors(arch);
+      const errors = onnxExportErrors(arch, options.dtype);
       if (errors.length) return { ok: false, reason: `Cannot export to ONNX: ${errors.join('; ')}.` };
       // Not awaited: the page must not hold up the writing; one port keeps the calls in order.
       void onProgress?.({ stage: 'weights', fraction: 0 });
-      const model = allocating(arch, () => exportOnnxChunks(arch, { seed }));
+      const model = allocating(arch, () => exportOnnxChunks(arch, options));
       const hf = toHfConfig(arch);
       const entries: ZipEntry[] = [
         { name: ONNX_FILES.decoder, data: model.decoder },
@@ -105,7 +113,7 @@ export const api = {
           name: 'README.txt',
           data: onnxReadme(
             arch,
-            seed,
+            options,
             model.initializerParams,
             hf.ok
               ? 'config.json: the Hugging Face config (Optimum and transformers.js read it beside the .onnx files)'

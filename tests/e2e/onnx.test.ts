@@ -85,6 +85,24 @@ test('Export ONNX downloads a zip of both files; ONNX Runtime runs the prefill a
   });
   assert.deepEqual(next.logits.dims, [1, 1, 1000]);
   assert.deepEqual(next['present.0.key'].dims.slice(0, 3), [1, 2, T + 1]);
+
+  // fp16, chosen beside the button: another zip, named for it, whose graphs compute in fp16.
+  await page.getByLabel('ONNX float type').selectOption('fp16');
+  const half = await download(page, () => button('Export ONNX').click());
+  assert.equal(half.name, f.name.replace(/-onnx\.zip$/, '-onnx-fp16.zip'));
+  const halfEntries = readZip(new Uint8Array(half.bytes));
+  assert.match(new TextDecoder().decode(halfEntries[4].data), /weights: random fp16, seed 1 /);
+  assert.ok(halfEntries[0].data.length < 0.6 * entries[0].data.length, 'about half the fp32 file');
+  const halfOut = await (
+    await ort.InferenceSession.create(halfEntries[0].data)
+  ).run({
+    input_ids: int64(tokens),
+    attention_mask: int64(new Array(T).fill(1)),
+    position_ids: int64([0, 1, 2, 3, 4]),
+  });
+  assert.equal(halfOut.logits.type, 'float16');
+  assert.deepEqual(halfOut.logits.dims, [1, T, 1000]);
+  await page.getByLabel('ONNX float type').selectOption('fp32'); // the next tests export fp32
   // Kept for a look: the button and its note in the architecture view's header.
   await mkdir('tests/e2e/artifacts', { recursive: true });
   await page.locator('.arch-card .card-head').screenshot({ path: 'tests/e2e/artifacts/onnx-done.png' });
@@ -149,7 +167,7 @@ test('a candidate over 2 GiB of fp32 weights gets the reason at the button, and 
   await alert.waitFor();
   assert.match(
     (await alert.textContent()) ?? '',
-    /^Cannot export to ONNX: fp32 weights of 2\.\d\d GiB do not fit a single \.onnx file \(2 GiB; external data is not written\)\.$/,
+    /^Cannot export to ONNX: fp32 weights of 2\.\d\d GiB do not fit a single \.onnx file \(2 GiB; external data is not written\); fp16 would fit\.$/,
   );
   assert.equal(await alert.getAttribute('role'), 'alert');
   await page.locator('.arch-card .card-head').screenshot({ path: 'tests/e2e/artifacts/onnx-refused.png' });

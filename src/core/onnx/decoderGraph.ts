@@ -17,9 +17,17 @@
 // position_ids with Cos / Sin as Hugging Face does. The causal mask is built in the graph:
 // query i sits at position past + i, key j at j, and keys in its future or where attention_mask
 // is 0 get MASKED added to their scores.
+//
+// fp16 (GraphOptions.float): weights, activations, the cache and the logits are FLOAT16, as an
+// Optimum export with --dtype fp16 has them. Where Hugging Face's modelling code computes in fp32
+// under fp16 (LlamaRMSNorm's variance, the rotary angles), so does the graph, casting around it;
+// LayerNormalization computes in fp32 by its default stash_type. Masked keys get -65504, the
+// largest fp16 magnitude (PyTorch's finfo(float16).min), since -1e9 is not an fp16 number.
 import { headDim as headDimOf, kvHeads, rotaryDims, type Arch, type LayerSpec } from '../arch';
 import { layerWeight, positionRowOffset, type WeightSpec } from '../weights';
-import { GraphBuilder } from './graph';
+import { FLOAT16_MAX } from './float16';
+import type { OnnxDtype } from '../onnxDtypes';
+import { GraphBuilder, ONNX_FLOAT } from './graph';
 import { DataType, type GraphSpec, type ValueInfo } from './onnxProto';
 
 /** Constants shared with src/measure/ops.ts (core cannot import it): LayerNorm eps (GPT-2, OPT,
@@ -44,21 +52,22 @@ export const DIMS = {
  *  small model's prefill), so on-device timing (src/ort) asks for the last row. */
 export interface GraphOptions {
   lastLogits?: boolean;
+  /** Weights, activations, cache and logits: fp32 (the default) or fp16. */
+  dtype?: OnnxDtype;
 }
 
 /** Graph inputs and outputs as Optimum names them. */
 export function graphIO(arch: Arch, withPast: boolean, options: GraphOptions = {}): { inputs: ValueInfo[]; outputs: ValueInfo[] } {
   const { batch, sequence, past, total } = DIMS;
+  const float = ONNX_FLOAT[options.dtype ?? 'fp32'];
   const tokens = (name: string, length: string): ValueInfo => ({ name, elemType: DataType.INT64, dims: [batch, length] });
   const cache = (name: string, layer: LayerSpec, length: string): ValueInfo => ({
     name,
-    elemType: DataType.FLOAT,
+    elemType: float,
     dims: [batch, kvHeads(layer), length, headDimOf(arch, layer)],
   });
   const inputs = [tokens('input_ids', sequence), tokens('attention_mask', withPast ? total : sequence), tokens('position_ids', sequence)];
-  const outputs: ValueInfo[] = [
-    { name: 'logits', elemType: DataType.FLOAT, dims: [batch, options.lastLogits ? 1 : sequence, arch.vocabSize] },
-  ];
+  const outputs: ValueInfo[] = [{ name: 'logits', elemType: float, dims: [batch, options.lastLogits ? 1 : sequence, arch.vocabSize] }];
   arch.layers.forEach((layer, i) => {
     for (const part of ['key', 'value']) {
       if (withPast) inputs.push(cache(`past_key_values.${i}.${part}`, layer, past));
@@ -90,7 +99,7 @@ export interface Weight {
 
 /** The graph of `arch` over `weights` (weightSpecs order; each becomes an initializer). */
 export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: boolean, options: GraphOptions = {}): GraphSpec {
-  const g = new GraphBuilder();
+  const g = new GraphBuilder(options.dtype);
   const names = new Set<string>();
   for (const { spec, values } of weights) names.add(g.weight(spec.name, values, spec.shape));
   const has = (name: string) => names.has(name);
@@ -115,10 +124,11 @@ export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: b
         epsilon: { float: LAYER_NORM_EPS },
       });
     }
-    // RMSNorm: x / sqrt(mean(x^2) + eps) * weight (Llama's LlamaRMSNorm).
-    const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: ints([-1]), keepdims: int(1) });
-    const inverse = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [meanSquare, g.floats(RMS_NORM_EPS)])])]);
-    return g.op('Mul', [g.op('Mul', [x, inverse]), need(`${name}.weight`)]);
+    // RMSNorm: x / sqrt(mean(x^2) + eps) * weight (Llama's LlamaRMSNorm), the normalising in fp32.
+    const x32 = g.cast(x, 'fp32');
+    const meanSquare = g.op('ReduceMean', [g.op('Mul', [x32, x32])], { axes: ints([-1]), keepdims: int(1) });
+    const inverse = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [meanSquare, g.floats(RMS_NORM_EPS, 'fp32')])])]);
+    return g.op('Mul', [g.cast(g.op('Mul', [x32, inverse]), g.dtype), need(`${name}.weight`)]);
   };
 
   // --- the additive attention bias, [batch, 1, 1, T, S] (broadcast over kv heads and groups) ---
@@ -132,7 +142,8 @@ export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: b
   const queryPositions = g.op('Unsqueeze', [g.op('Range', [scalar(P), scalar(S), one]), g.ints([1])]); // [T, 1]
   const future = g.op('Greater', [keyPositions, queryPositions]); // [T, S]
   const padding = g.op('Unsqueeze', [g.op('Equal', ['attention_mask', g.ints([0], true)]), g.ints([1, 2, 3])]); // [B, 1, 1, 1, S]
-  const attentionBias = g.op('Where', [g.op('Or', [future, padding]), g.floats(MASKED), g.floats(0)]);
+  const masked = g.dtype === 'fp16' ? -FLOAT16_MAX : MASKED;
+  const attentionBias = g.op('Where', [g.op('Or', [future, padding]), g.floats(masked), g.floats(0)]);
 
   // --- rotary rows [batch, 1, T, rotDim] per head dimension, from position_ids ---
   let positionsF: string | undefined;
@@ -144,11 +155,11 @@ export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: b
     const rot = rotaryDims(arch, headDim);
     // Hugging Face's inv_freq over the rotated dims: theta^(-2j / rot), j < rot / 2.
     const invFreq = Array.from({ length: rot / 2 }, (_, j) => Math.pow(ROPE_THETA, (-2 * j) / rot));
-    const freqs = g.op('Mul', [positionsF, g.floats(invFreq)]);
+    const freqs = g.op('Mul', [positionsF, g.floats(invFreq, 'fp32')]); // angles in fp32, as Hugging Face computes them
     const angles = g.op('Concat', [freqs, freqs], { axis: int(-1) });
     const rows = {
-      cos: g.op('Unsqueeze', [g.op('Cos', [angles]), g.ints([1])]),
-      sin: g.op('Unsqueeze', [g.op('Sin', [angles]), g.ints([1])]),
+      cos: g.op('Unsqueeze', [g.cast(g.op('Cos', [angles]), g.dtype), g.ints([1])]),
+      sin: g.op('Unsqueeze', [g.cast(g.op('Sin', [angles]), g.dtype), g.ints([1])]),
     };
     rotaryRows.set(headDim, rows);
     return rows;

@@ -2,7 +2,24 @@
 // a graph reads like the forward pass it encodes. Learned weights become initializers; the fixed
 // numbers a graph needs (shapes, axes, epsilons, rotary frequencies) become Constant nodes, so the
 // initializers hold exactly the model's parameters.
-import { floatTensor, int64Tensor, type AttrValue, type GraphSpec, type NodeSpec, type TensorData, type ValueInfo } from './onnxProto';
+import type { OnnxDtype } from '../onnxDtypes';
+import {
+  DataType,
+  floatTensor,
+  halfTensor,
+  int64Tensor,
+  type AttrValue,
+  type GraphSpec,
+  type NodeSpec,
+  type TensorData,
+  type ValueInfo,
+} from './onnxProto';
+
+/** The ONNX element type of each float type. */
+export const ONNX_FLOAT: Record<OnnxDtype, typeof DataType.FLOAT | typeof DataType.FLOAT16> = {
+  fp32: DataType.FLOAT,
+  fp16: DataType.FLOAT16,
+};
 
 export class GraphBuilder {
   private readonly nodes: NodeSpec[] = [];
@@ -13,6 +30,9 @@ export class GraphBuilder {
   /** Prefix of the next nodes' names (e.g. "layers.3"), for reading the graph in a viewer. */
   scope = '';
 
+  /** `dtype`: the type weights and float constants are written in (a constant can ask for fp32). */
+  constructor(readonly dtype: OnnxDtype = 'fp32') {}
+
   /** Appends `opType(inputs)` and returns its output's name: `output` when given (a graph output
    *  such as "present.0.key"), else a fresh one. Every op used here has one output. */
   op(opType: string, inputs: readonly string[], attributes?: Record<string, AttrValue>, output?: string): string {
@@ -22,11 +42,11 @@ export class GraphBuilder {
     return out;
   }
 
-  /** A learned weight (graph initializer), fp32. */
+  /** A learned weight (graph initializer), in the graph's float type. */
   weight(name: string, values: Float32Array, dims: readonly number[]): string {
     if (this.initializerNames.has(name)) throw new Error(`internal: initializer ${name} added twice`);
     this.initializerNames.add(name);
-    this.initializers.push(floatTensor(values, dims, name));
+    this.initializers.push(this.dtype === 'fp16' ? halfTensor(values, dims, name) : floatTensor(values, dims, name));
     return name;
   }
 
@@ -36,11 +56,19 @@ export class GraphBuilder {
     return this.constant(`i64:${scalar}:${values.join(',')}`, () => int64Tensor(values, scalar ? [] : [values.length]));
   }
 
-  /** A float32 Constant: a scalar, or a 1-D list. */
-  floats(values: number | readonly number[]): string {
+  /** A float Constant (a scalar, or a 1-D list) in the graph's float type, or in `type`. */
+  floats(values: number | readonly number[], type: OnnxDtype = this.dtype): string {
     const list = typeof values === 'number' ? [values] : values;
     const dims = typeof values === 'number' ? [] : [list.length];
-    return this.constant(`f32:${dims.length}:${list.join(',')}`, () => floatTensor(Float32Array.from(list), dims));
+    return this.constant(`${type}:${dims.length}:${list.join(',')}`, () =>
+      type === 'fp16' ? halfTensor(list, dims) : floatTensor(Float32Array.from(list), dims),
+    );
+  }
+
+  /** `x` cast to `type`, in an fp16 graph's parts computed in fp32 (RMSNorm, rotary angles);
+   *  in an fp32 graph everything is fp32 already, and no node is added. */
+  cast(x: string, type: OnnxDtype): string {
+    return this.dtype === 'fp32' ? x : this.op('Cast', [x], { to: { int: ONNX_FLOAT[type] } });
   }
 
   private constant(key: string, make: () => TensorData): string {

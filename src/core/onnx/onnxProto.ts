@@ -1,6 +1,7 @@
 // Encoders for the ONNX messages a model file needs, with the field numbers of onnx/onnx.proto
 // (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto; numbers never change between IR
 // versions). Only the fields this app writes are here.
+import { float16Bytes } from './float16';
 import { float32Bytes, int64Bytes, ProtoWriter } from './protobuf';
 
 /** IR version 8 (ONNX 1.10-1.13) is the one that goes with opset 17 (onnx/docs/Versioning.md). */
@@ -9,7 +10,7 @@ export const IR_VERSION = 8;
 export const OPSET = 17;
 
 /** TensorProto.DataType. */
-export const DataType = { FLOAT: 1, INT64: 7, BOOL: 9 } as const;
+export const DataType = { FLOAT: 1, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
 export type DataTypeId = (typeof DataType)[keyof typeof DataType];
 
 /** AttributeProto.AttributeType. */
@@ -28,6 +29,14 @@ export const floatTensor = (values: Float32Array, dims: readonly number[], name?
   dataType: DataType.FLOAT,
   dims,
   raw: float32Bytes(values),
+});
+
+/** fp32 values written as FLOAT16 (rounded to nearest, ties to even). */
+export const halfTensor = (values: ArrayLike<number>, dims: readonly number[], name?: string): TensorData => ({
+  name,
+  dataType: DataType.FLOAT16,
+  dims,
+  raw: float16Bytes(values),
 });
 
 export const int64Tensor = (values: readonly number[], dims: readonly number[], name?: string): TensorData => ({

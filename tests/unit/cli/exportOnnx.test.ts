@@ -29,7 +29,7 @@ describe('exportOnnxCommand', () => {
   it('writes decoder_model.onnx and decoder_with_past_model.onnx and summarises them', () => {
     const out = join(tmp, 'a', 'nested');
     const summary = exportOnnxCommand([archFile, '--out', out, '--seed', '5']);
-    expect(summary).toMatchObject({ arch: archKey(arch), seed: 5, opset: 17, params: countParams(arch).total });
+    expect(summary).toMatchObject({ arch: archKey(arch), seed: 5, dtype: 'fp32', opset: 17, params: countParams(arch).total });
     expect(summary.files.map((f) => f.path)).toEqual([join(out, 'decoder_model.onnx'), join(out, 'decoder_with_past_model.onnx')]);
     const expected = exportOnnx(arch, { seed: 5 });
     summary.files.forEach((f, i) => {
@@ -50,6 +50,17 @@ describe('exportOnnxCommand', () => {
     expect(readFileSync(one.files[0].path).equals(readFileSync(two.files[0].path))).toBe(false);
   });
 
+  it('--dtype fp16 writes the fp16 export: the same bytes as core’s, FLOAT16 weights', () => {
+    const summary = exportOnnxCommand([archFile, '--out', join(tmp, 'half'), '--dtype', 'fp16']);
+    expect(summary.dtype).toBe('fp16');
+    const expected = exportOnnx(arch, { dtype: 'fp16' });
+    expect(readFileSync(summary.files[0].path).equals(expected.decoder)).toBe(true);
+    expect(readFileSync(summary.files[1].path).equals(expected.decoderWithPast)).toBe(true);
+    expect(readOnnx(expected.decoder).initializers.every((t) => t.dataType === 10)).toBe(true);
+    const fp32Bytes = exportOnnx(arch).decoder.length;
+    expect(summary.files[0].bytes).toBeLessThan(fp32Bytes);
+  });
+
   it('refuses bad input with a UsageError', () => {
     const out = ['--out', join(tmp, 'bad')];
     const cases: [string[], RegExp][] = [
@@ -61,6 +72,7 @@ describe('exportOnnxCommand', () => {
       [[json('bad.json', { ...arch, dModel: 50 }), ...out], /does not divide dModel/],
       [[json('rot.json', { ...TINY['neox-tied'], dModel: 40 } satisfies Arch), ...out], /even number of rotated dims/],
       [[archFile, ...out, '--seed', '-1'], /--seed must be an integer/],
+      [[archFile, ...out, '--dtype', 'bf16'], /--dtype must be fp32 or fp16, got "bf16"/],
       [[archFile, ...out, '--tokens', '8'], /unknown option --tokens/],
       [[archFile, '--out', join(archFile, 'sub')], /cannot create/], // a directory inside a file
     ];

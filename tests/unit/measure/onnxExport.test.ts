@@ -3,11 +3,13 @@
 // post-LN, GPT-NeoX's partial rotary, tied and untied heads), the files are read back with an
 // independent protobuf reader, ONNX Runtime (onnxruntime-web's wasm build, in Node) runs both
 // graphs, and its logits must equal the builder's on the cpu backend with the same seeded weights;
-// decoding with the cache must equal a full recompute at that position.
+// decoding with the cache must equal a full recompute at that position. The fp16 export holds the
+// same weights rounded to fp16 and must agree with the fp32 one within fp16's rounding.
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kvHeads, type Arch } from '../../../src/core/arch';
 import { exportOnnx, ONNX_FILES, OPSET, onnxExportErrors } from '../../../src/core/onnx';
+import { float16BitsToNumber, float16Bytes } from '../../../src/core/onnx/float16';
 import { countParams } from '../../../src/core/params';
 import { weightSpecs } from '../../../src/core/weights';
 import { buildDecoder } from '../../../src/measure/model';
@@ -50,11 +52,14 @@ function feeds(tokens: readonly number[], past: number, cache: Outputs = {}): Re
   };
 }
 
+/** A tensor's values as numbers (fp16 tensors come back as their bits, a Uint16Array). */
+const values = (t: ort.Tensor): Float32Array =>
+  t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, float16BitsToNumber) : (t.data as Float32Array);
+
 /** Row r of [batch, rows, V] logits in batch b. */
 function row(logits: ort.Tensor, r: number, b = 0): Float32Array {
   const [, rows, V] = logits.dims;
-  const data = logits.data as Float32Array;
-  return data.slice((b * rows + r) * V, (b * rows + r + 1) * V);
+  return values(logits).slice((b * rows + r) * V, (b * rows + r + 1) * V);
 }
 
 /** The tfjs builder's logits for `tokens`: every position (forwardFull) and prefill's last one. */
@@ -164,6 +169,61 @@ describe.each(TINY_CASES)('ONNX export of %s', (_name, arch) => {
   });
 });
 
+/** fp16 against fp32, as a share of the largest fp32 logit: weights rounded to 11 significant
+ *  bits, activations too, over a few layers. Measured here: 0.05-0.18 %. */
+const FP16_TOLERANCE = 0.005;
+
+describe.each(TINY_CASES)('fp16 ONNX export of %s', (_name, arch) => {
+  const fp32 = exportOnnx(arch, { seed: SEED });
+  const fp16 = exportOnnx(arch, { seed: SEED, dtype: 'fp16' });
+
+  it('holds the fp32 export’s weights rounded to FLOAT16, core’s parameter count, and FLOAT16 cache and logits', () => {
+    expect(fp16.initializerParams).toBe(countParams(arch).total);
+    for (const [half, full] of [
+      [fp16.decoder, fp32.decoder],
+      [fp16.decoderWithPast, fp32.decoderWithPast],
+    ]) {
+      const h = readOnnx(half);
+      const f = readOnnx(full);
+      expect(h.initializers.map((t) => [t.name, t.dims])).toEqual(f.initializers.map((t) => [t.name, t.dims]));
+      h.initializers.forEach((t, i) => {
+        expect(t.dataType).toBe(10); // FLOAT16
+        const raw = f.initializers[i].raw;
+        expect(Buffer.compare(t.raw, float16Bytes(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length))))).toBe(
+          0,
+        );
+      });
+      const types = Object.fromEntries([...h.inputs, ...h.outputs].map((v) => [v.name, v.elemType]));
+      expect(types.input_ids).toBe(7); // INT64
+      expect(types.logits).toBe(10);
+      expect(types['present.0.key']).toBe(10);
+      if (types['past_key_values.0.value'] !== undefined) expect(types['past_key_values.0.value']).toBe(10);
+      expect(h.nodes.filter((n) => n.domain !== '')).toEqual([]);
+    }
+  });
+
+  it('runs in ONNX Runtime within fp16 rounding of the fp32 export, and decoding with past equals a full recompute', async () => {
+    const ids = [...tokensFor(arch, T)];
+    const full32 = await (await session(fp32.decoder)).run(feeds(ids, 0));
+    const prefill = await session(fp16.decoder);
+    const withPast = await session(fp16.decoderWithPast);
+    const full = await prefill.run(feeds(ids, 0));
+    expect(full.logits.type).toBe('float16');
+    const scale = Math.max(...values(full32.logits).map(Math.abs));
+    expect(scale).toBeGreaterThan(0.1); // not a trivial match
+    const tolerance = FP16_TOLERANCE * scale;
+    for (let t = 0; t < T; t++) expect(maxAbsDiff(row(full.logits, t), row(full32.logits, t))).toBeLessThan(tolerance);
+
+    const first = await prefill.run(feeds(ids.slice(0, T - 3), 0));
+    const two = await withPast.run(feeds(ids.slice(T - 3, T - 1), T - 3, first));
+    const one = await withPast.run(feeds(ids.slice(T - 1), T - 1, two));
+    expect(maxAbsDiff(row(two.logits, 0), row(full.logits, T - 3))).toBeLessThan(tolerance);
+    expect(maxAbsDiff(row(two.logits, 1), row(full.logits, T - 2))).toBeLessThan(tolerance);
+    expect(maxAbsDiff(row(one.logits, 0), row(full.logits, T - 1))).toBeLessThan(tolerance);
+    arch.layers.forEach((_, i) => expect(one[`present.${i}.key`].dims).toEqual(kvShape(arch, i, T)));
+  });
+});
+
 describe('ONNX export: batches and padding', () => {
   it('reads attention_mask: a left-padded row gives the logits of its unpadded tokens', async () => {
     const arch = TINY['llama-gqa-tied'];
@@ -189,7 +249,9 @@ describe('onnxExportErrors', () => {
   it('names archs a single .onnx file cannot hold or rotary cannot rotate', () => {
     expect(onnxExportErrors(TINY.gpt2)).toEqual([]);
     const huge: Arch = { ...TINY.gpt2, vocabSize: 600_000, dModel: 1024, layers: [{ nHead: 16, dInner: 4096 }] };
-    expect(onnxExportErrors(huge).join()).toMatch(/GiB do not fit a single \.onnx file/);
+    expect(onnxExportErrors(huge).join()).toMatch(/^fp32 weights of 2\.3\d GiB do not fit a single \.onnx file .*; fp16 would fit$/);
+    expect(onnxExportErrors(huge, 'fp16')).toEqual([]);
+    expect(onnxExportErrors({ ...huge, dModel: 2048 }, 'fp16').join()).toMatch(/^fp16 weights of 2\.\d\d GiB do not fit/);
     expect(() => exportOnnx(huge)).toThrow(RangeError);
     const odd: Arch = { ...TINY['neox-tied'], dModel: 36, layers: [{ nHead: 2, dInner: 64 }] }; // head dim 18: rotates 4
     expect(onnxExportErrors(odd)).toEqual([]);

@@ -62,7 +62,7 @@ const text = (data: Uint8Array) => new TextDecoder().decode(data);
 describe('onnx worker api', () => {
   it('zips both files byte for byte as core writes them, with config.json, arch.json and a README', async () => {
     const progress: OnnxProgress[] = [];
-    const r = await api.exportOnnx(gpt2, 7, (p) => progress.push(p), 0);
+    const r = await api.exportOnnx(gpt2, { seed: 7, dtype: 'fp32' }, (p) => progress.push(p), 0);
     const entries = await unzip(r);
     expect(entries.map((e) => e.name)).toEqual([ONNX_FILES.decoder, ONNX_FILES.decoderWithPast, 'config.json', 'arch.json', 'README.txt']);
     const want = exportOnnx(gpt2, { seed: 7 });
@@ -96,7 +96,7 @@ describe('onnx worker api', () => {
   });
 
   it('a heterogeneous arch gets arch.json and the reason there is no config.json; per-layer shapes stay apart', async () => {
-    const entries = await unzip(await api.exportOnnx(llama, 1));
+    const entries = await unzip(await api.exportOnnx(llama, { seed: 1, dtype: 'fp32' }));
     expect(entries.map((e) => e.name)).toEqual([ONNX_FILES.decoder, ONNX_FILES.decoderWithPast, 'arch.json', 'README.txt']);
     const notes = text(entries[3].data);
     expect(notes).toContain('no config.json: Hugging Face configs cannot express per-layer shapes');
@@ -104,10 +104,21 @@ describe('onnx worker api', () => {
     expect(notes).toContain('    present.1.key: float32 [batch_size, 2, sequence_length, 8]');
   });
 
+  it('fp16: the files are core’s fp16 export, and the README says float16 and how the weights were rounded', async () => {
+    const entries = await unzip(await api.exportOnnx(gpt2, { seed: 3, dtype: 'fp16' }));
+    const want = exportOnnx(gpt2, { seed: 3, dtype: 'fp16' });
+    expect(Buffer.compare(entries[0].data, want.decoder)).toBe(0);
+    expect(Buffer.compare(entries[1].data, want.decoderWithPast)).toBe(0);
+    const notes = text(entries.at(-1)!.data);
+    expect(notes).toContain('weights: random fp16, seed 3 (the fp32 numbers');
+    expect(notes).toContain('    logits: float16 [batch_size, sequence_length, 211]');
+    expect(notes).toContain('    past_key_values.{i}.key: float16 [batch_size, 4, past_sequence_length, 12]  (i = 0..2)');
+  });
+
   it('refuses a model over 2 GiB, and an invalid arch, with the reason and before any work', async () => {
     const progress: OnnxProgress[] = [];
     const started = performance.now();
-    const r = await api.exportOnnx(tooBig, 1, (p) => progress.push(p));
+    const r = await api.exportOnnx(tooBig, { seed: 1, dtype: 'fp32' }, (p) => progress.push(p));
     expect(r).toEqual({
       ok: false,
       reason: expect.stringMatching(
@@ -116,7 +127,7 @@ describe('onnx worker api', () => {
     });
     expect(performance.now() - started).toBeLessThan(500); // filling 1.1 B weights would take seconds
     expect(progress).toEqual([]);
-    const invalid = await api.exportOnnx({ ...gpt2, dModel: 50 }, 1);
+    const invalid = await api.exportOnnx({ ...gpt2, dModel: 50 }, { seed: 1, dtype: 'fp32' });
     expect(invalid.ok).toBe(false);
     expect(!invalid.ok && invalid.reason).toMatch(/^Cannot export to ONNX: layers\[0\]\.nHead 4 does not divide dModel 50; /);
   });
@@ -166,6 +177,17 @@ describe('onnx export store', () => {
     const [decoder] = readZip(new Uint8Array(await saved[0].zip.arrayBuffer()));
     expect(Buffer.compare(decoder.data, exportOnnx(gpt2, { seed: 1 }).decoder)).toBe(0); // seed 1, the builder's default
     expect(workers.map((w) => w.terminated)).toEqual([false]);
+  });
+
+  it('exports fp16 once chosen, under a name that says so', async () => {
+    const { store, saved, save, settled } = setup();
+    expect(store.getState().dtype).toBe('fp32');
+    store.getState().actions.setDtype('fp16');
+    store.getState().actions.start(gpt2, save);
+    expect((await settled()).kind).toBe('done');
+    expect(saved.map((s) => s.filename)).toEqual(['gpt2-3L-d48-h4-ffn96-onnx-fp16.zip']);
+    const [decoder] = readZip(new Uint8Array(await saved[0].zip.arrayBuffer()));
+    expect(Buffer.compare(decoder.data, exportOnnx(gpt2, { seed: 1, dtype: 'fp16' }).decoder)).toBe(0);
   });
 
   it('a refusal is a message at the button; nothing is saved', async () => {
