@@ -64,6 +64,14 @@ export function rotaryDims(arch: Arch, headDim: number): number {
   return 0;
 }
 
+/** Rotary base (rope_theta) and RMSNorm epsilon of a llama-family arch, as the Hugging Face configs
+ *  of our presets set them: Llama (TinyLlama-1.1B, SmolLM-135M: rope_theta 10000, rms_norm_eps
+ *  1e-5) and Qwen2, llama with q/k/v biases here (Qwen2.5-0.5B: 1e6, 1e-6). GPT-NeoX's rotary
+ *  base (rotary_emb_base) is 10000 too. The builder, the ONNX graphs and the exported configs all
+ *  read these, so a config.json describes the model its files compute. */
+export const ropeTheta = (arch: Arch): number => (arch.family === 'llama' && arch.qkvBias ? 1_000_000 : 10_000);
+export const rmsNormEps = (arch: Arch): number => (arch.qkvBias ? 1e-6 : 1e-5);
+
 /** True when every layer has the same nHead, nKvHead and dInner. */
 export function isHomogeneous(arch: Arch): boolean {
   const [first] = arch.layers;

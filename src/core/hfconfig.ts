@@ -5,7 +5,7 @@
 // same model whose parameters core/params counts. Hugging Face configs hold one shape for every
 // layer: a heterogeneous arch (LTS's per-layer nHead / dInner) cannot be expressed, and the
 // caller is told so instead of getting a silently homogenised config.
-import { archSummary, isHomogeneous, kvHeads, NEOX_ROTARY_PCT, type Arch } from './arch';
+import { archSummary, isHomogeneous, kvHeads, NEOX_ROTARY_PCT, rmsNormEps, ropeTheta, type Arch } from './arch';
 
 export type HfConfig = Record<string, unknown>;
 
@@ -85,8 +85,8 @@ function llamaConfig(arch: Arch): HfConfig {
     num_key_value_heads: kvHeads(l),
     head_dim: arch.dModel / l.nHead,
     hidden_act: 'silu',
-    rms_norm_eps: 1e-5,
-    rope_theta: 10000.0,
+    rms_norm_eps: rmsNormEps(arch),
+    rope_theta: ropeTheta(arch),
     rope_scaling: null,
     attention_bias: false,
     attention_dropout: 0.0,
@@ -110,8 +110,8 @@ function qwen2Config(arch: Arch): HfConfig {
     ...shape,
     architectures: ['Qwen2ForCausalLM'],
     model_type: 'qwen2',
-    rms_norm_eps: 1e-6,
-    rope_theta: 1000000.0,
+    rms_norm_eps: rmsNormEps(arch),
+    rope_theta: ropeTheta(arch),
     use_sliding_window: false,
     sliding_window: arch.contextLength,
     max_window_layers: arch.layers.length,
@@ -133,7 +133,7 @@ function neoxConfig(arch: Arch): HfConfig {
     num_hidden_layers: arch.layers.length,
     num_attention_heads: l.nHead,
     rotary_pct: NEOX_ROTARY_PCT,
-    rotary_emb_base: 10000,
+    rotary_emb_base: ropeTheta(arch),
     use_parallel_residual: true,
     attention_bias: true,
     hidden_act: 'gelu',

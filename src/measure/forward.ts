@@ -9,7 +9,7 @@
 //   neox  LayerNorm, parallel residual (x + attn(ln1(x)) + mlp(ln2(x))), rotary on the first
 //         quarter of each head, exact-erf GELU MLP, biases, final LN, tied or untied.
 import * as tf from '@tensorflow/tfjs';
-import { kvHeads, rotaryDims, type Arch, type LayerSpec } from '../core/arch';
+import { kvHeads, rmsNormEps, rotaryDims, type Arch, type LayerSpec } from '../core/arch';
 import { applyRotary, geluErf, geluTanh, layerNorm, linear, rmsNorm, splitHeads, swiglu } from './ops';
 import { layerWeight } from '../core/weights';
 
@@ -42,7 +42,7 @@ function need(weights: WeightMap, name: string): tf.Tensor {
 }
 
 function norm(arch: Arch, weights: WeightMap, x: tf.Tensor2D, name: string): tf.Tensor2D {
-  if (arch.family === 'llama') return rmsNorm(x, need(weights, `${name}.weight`));
+  if (arch.family === 'llama') return rmsNorm(x, need(weights, `${name}.weight`), rmsNormEps(arch));
   return layerNorm(x, need(weights, `${name}.weight`), need(weights, `${name}.bias`));
 }
 

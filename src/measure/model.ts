@@ -8,7 +8,7 @@
 // (a masked write into the full cache, attention over all `capacity` keys with a mask), so
 // WebGL/WebGPU compile each shader once instead of once per position.
 import * as tf from '@tensorflow/tfjs';
-import { rotaryDims, type Arch } from '../core/arch';
+import { ropeTheta, rotaryDims, type Arch } from '../core/arch';
 import { formatErrors, validateArch } from '../core/validate';
 import { embedTokens, headDimOf, kvHeadsOf, outputHead, runBlocks, type Attend, type Rotary, type RotaryLookup } from './forward';
 import { cacheWriter, padToCapacity, type CacheWriteMode } from './kvcache';
@@ -90,7 +90,7 @@ class Decoder implements DecoderModel {
       if (this.rotaryPositions) {
         for (const layer of arch.layers) {
           const dim = headDimOf(arch, layer);
-          if (!this.rotary.has(dim)) this.rotary.set(dim, rotaryTables(this.capacity, dim, rotaryDims(arch, dim)));
+          if (!this.rotary.has(dim)) this.rotary.set(dim, rotaryTables(this.capacity, dim, rotaryDims(arch, dim), ropeTheta(arch)));
         }
       }
       for (const layer of arch.layers) {

@@ -40,7 +40,7 @@ export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, ep
 }
 
 /** RMSNorm over the last axis (Llama: x / sqrt(mean(x^2) + eps) * weight). */
-export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps = 1e-6): tf.Tensor2D {
+export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
   if (canRunFused(NORM_KERNEL)) return fusedNorm(x, weight, undefined, { eps, rms: true });
   const meanSquare = tf.mean(tf.square(x), -1, true);
   if (x.shape[0] === 1) return normalizeRow(x, tf.zeros([1, 1]), meanSquare, weight, undefined, eps);
@@ -130,7 +130,7 @@ export function applyRotary(x: tf.Tensor3D, cos: tf.Tensor2D, sin: tf.Tensor2D, 
  * theta^(-2 (j mod rotDim/2) / rotDim) (HF's inv_freq over the rotary dims); columns from rotDim on
  * hold cos 1 and sin 0, leaving those dims as they are. Built on the host once.
  */
-export function rotaryTables(positions: number, headDim: number, rotDim = headDim, theta = 10000): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+export function rotaryTables(positions: number, headDim: number, rotDim: number, theta: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
   const half = rotDim / 2;
   const cos = new Float32Array(positions * headDim);
   const sin = new Float32Array(positions * headDim);

@@ -12,7 +12,7 @@
 // Adam (tf.train.adam, its default betas and epsilon), constant learning rate, no weight decay,
 // no dropout, no gradient clipping.
 import * as tf from '@tensorflow/tfjs';
-import { rotaryDims, type Arch } from '../core/arch';
+import { ropeTheta, rotaryDims, type Arch } from '../core/arch';
 import { makeRng } from '../core/random';
 import { sampleBatch } from '../core/corpus';
 import { formatErrors, validateArch } from '../core/validate';
@@ -139,7 +139,7 @@ export class TrainableDecoder {
       if (arch.family === 'llama' || arch.family === 'neox') {
         for (const layer of arch.layers) {
           const dim = headDimOf(arch, layer);
-          if (!this.rotary.has(dim)) this.rotary.set(dim, rotaryTables(this.seqLen, dim, rotaryDims(arch, dim)));
+          if (!this.rotary.has(dim)) this.rotary.set(dim, rotaryTables(this.seqLen, dim, rotaryDims(arch, dim), ropeTheta(arch)));
         }
       }
       this.mask = causalMask(this.seqLen);

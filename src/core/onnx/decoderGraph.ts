@@ -23,7 +23,7 @@
 // under fp16 (LlamaRMSNorm's variance, the rotary angles), so does the graph, casting around it;
 // LayerNormalization computes in fp32 by its default stash_type. Masked keys get -65504, the
 // largest fp16 magnitude (PyTorch's finfo(float16).min), since -1e9 is not an fp16 number.
-import { headDim as headDimOf, kvHeads, rotaryDims, type Arch, type LayerSpec } from '../arch';
+import { headDim as headDimOf, kvHeads, rmsNormEps, ropeTheta, rotaryDims, type Arch, type LayerSpec } from '../arch';
 import { layerWeight, positionRowOffset, type WeightSpec } from '../weights';
 import { FLOAT16_MAX } from './float16';
 import type { OnnxDtype } from '../onnxDtypes';
@@ -31,10 +31,9 @@ import { GraphBuilder, ONNX_FLOAT } from './graph';
 import { DataType, type GraphSpec, type ValueInfo } from './onnxProto';
 
 /** Constants shared with src/measure/ops.ts (core cannot import it): LayerNorm eps (GPT-2, OPT,
- *  GPT-NeoX), RMSNorm eps (Llama), rotary theta, and the additive mask for forbidden keys. */
+ *  GPT-NeoX) and the additive mask for forbidden keys. RMSNorm's eps and the rotary base are the
+ *  arch's (core/arch.ts rmsNormEps, ropeTheta). */
 const LAYER_NORM_EPS = 1e-5;
-const RMS_NORM_EPS = 1e-6;
-const ROPE_THETA = 10000;
 const MASKED = -1e9;
 
 /** Optimum's names for the dynamic axes. */
@@ -127,7 +126,7 @@ export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: b
     // RMSNorm: x / sqrt(mean(x^2) + eps) * weight (Llama's LlamaRMSNorm), the normalising in fp32.
     const x32 = g.cast(x, 'fp32');
     const meanSquare = g.op('ReduceMean', [g.op('Mul', [x32, x32])], { axes: ints([-1]), keepdims: int(1) });
-    const inverse = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [meanSquare, g.floats(RMS_NORM_EPS, 'fp32')])])]);
+    const inverse = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [meanSquare, g.floats(rmsNormEps(arch), 'fp32')])])]);
     return g.op('Mul', [g.cast(g.op('Mul', [x32, inverse]), g.dtype), need(`${name}.weight`)]);
   };
 
@@ -154,7 +153,7 @@ export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: b
     positionsF ??= g.op('Unsqueeze', [g.op('Cast', ['position_ids'], { to: int(DataType.FLOAT) }), g.ints([2])]); // [B, T, 1]
     const rot = rotaryDims(arch, headDim);
     // Hugging Face's inv_freq over the rotated dims: theta^(-2j / rot), j < rot / 2.
-    const invFreq = Array.from({ length: rot / 2 }, (_, j) => Math.pow(ROPE_THETA, (-2 * j) / rot));
+    const invFreq = Array.from({ length: rot / 2 }, (_, j) => Math.pow(ropeTheta(arch), (-2 * j) / rot));
     const freqs = g.op('Mul', [positionsF, g.floats(invFreq, 'fp32')]); // angles in fp32, as Hugging Face computes them
     const angles = g.op('Concat', [freqs, freqs], { axis: int(-1) });
     const rows = {

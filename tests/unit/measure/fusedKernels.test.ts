@@ -55,9 +55,9 @@ describe('norm kernel', () => {
         try {
           expect(canRunFused(NORM_KERNEL)).toBe(true);
           const ln = values(layerNorm(x, w, b));
-          const rms = values(rmsNorm(x, w));
+          const rms = values(rmsNorm(x, w, 1e-6));
           const lnOps = withOps(() => values(layerNorm(x, w, b)));
-          const rmsOps = withOps(() => values(rmsNorm(x, w)));
+          const rmsOps = withOps(() => values(rmsNorm(x, w, 1e-6)));
           // float32 rounding in the ops' sums, relative to the largest output
           expect(maxAbsDiff(ln, lnOps) / Math.max(1, maxAbs(lnOps))).toBeLessThan(1e-5);
           expect(maxAbsDiff(rms, rmsOps) / Math.max(1, maxAbs(rmsOps))).toBeLessThan(1e-5);
@@ -92,7 +92,7 @@ describe('rotary kernel', () => {
         const headDim = 2 * halfDim * (partial ? 2 : 1);
         const rotDim = partial ? headDim / 2 : headDim;
         const x = tf.tensor3d(randomValues(heads * T * headDim, seed), [heads, T, headDim]);
-        const tables = rotaryTables(T + 3, headDim, rotDim);
+        const tables = rotaryTables(T + 3, headDim, rotDim, 10_000);
         const cos = tf.slice(tables.cos, [3, 0], [T, headDim]) as tf.Tensor2D; // positions 3..T+2
         const sin = tf.slice(tables.sin, [3, 0], [T, headDim]) as tf.Tensor2D;
         try {
@@ -133,10 +133,10 @@ describe('where the kernels run', () => {
     const run = () =>
       tf.tidy(() => {
         const t = tf.tensor2d(x, [3, 40]);
-        const rot = rotaryTables(3, 40, 20);
+        const rot = rotaryTables(3, 40, 20, 10_000);
         return tf.concat([
           layerNorm(t, tf.tensor1d(w), tf.tensor1d(w)),
-          rmsNorm(t, tf.tensor1d(w)),
+          rmsNorm(t, tf.tensor1d(w), 1e-6),
           tf.reshape(applyRotary(tf.reshape(t, [1, 3, 40]), rot.cos, rot.sin, 20), [3, 40]),
         ]);
       });

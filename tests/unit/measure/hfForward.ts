@@ -16,12 +16,17 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
   const neox = arch.family === 'neox';
   const rotaryPositions = llama || neox;
   const post = arch.family === 'opt' && arch.normPosition === 'post';
+  // rms_norm_eps and rope_theta as the Hugging Face configs set them: Llama (TinyLlama, SmolLM)
+  // 1e-5 and 10000, Qwen2 (Qwen2.5, llama with q/k/v biases here) 1e-6 and 1e6; GPT-NeoX 10000.
+  const qwen2 = llama && arch.qkvBias === true;
+  const rmsEps = qwen2 ? 1e-6 : 1e-5;
+  const theta = qwen2 ? 1e6 : 1e4;
 
   const matvec = (x: Vec, w: Mat, b?: Vec): Vec => w[0].map((_, j) => x.reduce((acc, xi, i) => acc + xi * w[i][j], b ? b[j] : 0));
   const norm = (x: Vec, prefix: string): Vec => {
     const g = B(`${prefix}.weight`)!;
     if (llama) {
-      const rms = Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length + 1e-6);
+      const rms = Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length + rmsEps);
       return x.map((v, i) => (v / rms) * g[i]);
     }
     const b = B(`${prefix}.bias`)!;
@@ -51,7 +56,7 @@ export function referenceLogits(model: DecoderModel, tokens: Int32Array): Mat {
     const dims = neox ? Math.trunc(x.length * 0.25) : x.length;
     const half = dims / 2;
     const rot = x.slice(0, dims).map((v, i) => {
-      const freq = Math.pow(10000, (-2 * (i % half)) / dims);
+      const freq = Math.pow(theta, (-2 * (i % half)) / dims);
       const rotated = i < half ? -x[i + half] : x[i - half];
       return v * Math.cos(t * freq) + rotated * Math.sin(t * freq);
     });
