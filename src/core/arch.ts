@@ -72,6 +72,12 @@ export function rotaryDims(arch: Arch, headDim: number): number {
 export const ropeTheta = (arch: Arch): number => (arch.family === 'llama' && arch.qkvBias ? 1_000_000 : 10_000);
 export const rmsNormEps = (arch: Arch): number => (arch.qkvBias ? 1e-6 : 1e-5);
 
+/** The Hugging Face model_type an arch is: its family's, but gpt_neox for neox and qwen2 for llama
+ *  with q/k/v biases (core/hfconfig.ts writes configs of these types). */
+export type HfModelType = 'gpt2' | 'opt' | 'llama' | 'qwen2' | 'gpt_neox';
+export const hfModelType = (arch: Arch): HfModelType =>
+  arch.family === 'neox' ? 'gpt_neox' : arch.family === 'llama' && arch.qkvBias ? 'qwen2' : arch.family;
+
 /** True when every layer has the same nHead, nKvHead and dInner. */
 export function isHomogeneous(arch: Arch): boolean {
   const [first] = arch.layers;

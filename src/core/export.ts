@@ -3,7 +3,7 @@
 // turns them into downloads. Latency is labelled with its source and device profile, perplexity
 // (when present) with the fit it comes from, never as measured. Measured latency (timed on a
 // device, state/measurements) sits in columns and fields of its own, with its device and T.
-import { archKey, archSummary, isHomogeneous, kvHeads, type Arch } from './arch';
+import { archKey, archSummary, hfModelType, isHomogeneous, kvHeads, type Arch } from './arch';
 import type { Candidate } from './archive';
 import { HETEROGENEOUS_REASON } from './hfconfig';
 import { estimatePerplexity, type PowerLawFit } from './referenceModels';
@@ -32,6 +32,7 @@ export const CSV_COLUMNS = [
   'summary',
   'key',
   'family',
+  'model_type',
   'n_layer',
   'd_model',
   'n_head',
@@ -87,6 +88,7 @@ export function frontierCsv(cands: readonly Candidate[], fit?: PowerLawFit, meas
       archSummary(a),
       c.key,
       a.family,
+      hfModelType(a),
       a.layers.length,
       a.dModel,
       perLayer(a.layers.map((l) => l.nHead)),

@@ -43,7 +43,7 @@ test('Export CSV: a header and one row per frontier candidate', async () => {
   assert.equal(f.name, 'lm-frontier.csv');
   const lines = f.text.trimEnd().split('\n');
   assert.equal(lines.length, frontier + 1);
-  assert.match(lines[0], /^id,summary,key,family,n_layer,d_model,n_head,n_kv_head,d_inner,params_total,params_decoder/);
+  assert.match(lines[0], /^id,summary,key,family,model_type,n_layer,d_model,n_head,n_kv_head,d_inner,params_total,params_decoder/);
   assert.match(
     lines[0],
     /latency_decode_ms,latency_source,est_ppl,measured_on,measured_tokens,measured_prefill_median_ms,.*,measured_decode_p90_ms$/,

@@ -1,6 +1,7 @@
 // Frontier exports: CSV with one row per frontier candidate and RFC 4180 quoting, JSON with the
 // search settings and labelled latency / perplexity, and an arch JSON that parseArch reads back.
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/core/evaluate';
 import { archJson, CSV_COLUMNS, csvCell, frontierCsv, frontierJson } from '../../../src/core/export';
 import { findPreset } from '../../../src/core/presets';
 import { fitPowerLaw } from '../../../src/core/referenceModels';
@@ -40,9 +41,22 @@ describe('frontier CSV', () => {
       expect(Number(r[col('n_layer')])).toBe(c.arch.layers.length);
       expect(r[col('n_head')].split(';').length).toBe(new Set(c.arch.layers.map((l) => l.nHead)).size > 1 ? c.arch.layers.length : 1);
       expect(r[col('key')]).toBe(c.key);
+      expect([r[col('family')], r[col('model_type')]]).toEqual(['gpt2', 'gpt2']);
       expect(r[col('latency_source')]).toBe('analytic');
       expect(Number(r[col('est_ppl')])).toBeGreaterThan(0);
     });
+  });
+
+  it('names the Hugging Face model_type beside the family: qwen2 for llama with q/k/v biases, gpt_neox', () => {
+    const row = (preset: string) => {
+      const arch = findPreset(preset)!.arch;
+      const rows = parseCsv(frontierCsv([{ ...evaluate(arch), id: 0, objectives: [], violation: 0 }]));
+      return [rows[1][CSV_COLUMNS.indexOf('family')], rows[1][CSV_COLUMNS.indexOf('model_type')]];
+    };
+    expect(row('qwen2.5-0.5b')).toEqual(['llama', 'qwen2']);
+    expect(row('tinyllama-1.1b')).toEqual(['llama', 'llama']);
+    expect(row('pythia-70m')).toEqual(['neox', 'gpt_neox']);
+    expect(row('opt-125m')).toEqual(['opt', 'opt']);
   });
 });
 
