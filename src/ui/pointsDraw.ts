@@ -78,16 +78,30 @@ export function themeColors(el: Element): PointColors {
   return cached;
 }
 
+/** Masks kept at most (least recently used go first). */
+export const MASK_CACHE_LIMIT = 16;
 const masks = new Map<string, MaskSet>();
-function cachedMasks(kind: 'disc' | 'cross', size: number): MaskSet {
-  const key = `${kind}:${size}`;
+
+/**
+ * The mask set of a marker of `size` px, cached. Sizes are rounded to 1/64 px: the device scale is
+ * the canvas's whole pixels over the plot's CSS width, which moves by fractions of a pixel as
+ * tick labels change from one search to the next, and a cache keyed by the exact size kept every
+ * one of them (about 1.4 MB a search in the soak test).
+ */
+export function cachedMasks(kind: 'disc' | 'cross', size: number): MaskSet {
+  const rounded = Math.max(1, Math.round(size * 64)) / 64;
+  const key = `${kind}:${rounded}`;
   let m = masks.get(key);
-  if (!m) {
-    m = maskSet(kind === 'disc' ? (ox, oy) => discMask(size, ox, oy) : () => crossMask(size, 1.2), kind === 'disc' ? 4 : 1);
-    masks.set(key, m);
-  }
+  if (m)
+    masks.delete(key); // re-inserted below: the most recently used
+  else m = maskSet(kind === 'disc' ? (ox, oy) => discMask(rounded, ox, oy) : () => crossMask(rounded, 1.2), kind === 'disc' ? 4 : 1);
+  masks.set(key, m);
+  if (masks.size > MASK_CACHE_LIMIT) masks.delete(masks.keys().next().value!);
   return m;
 }
+
+/** Masks cached now (for tests). */
+export const cachedMaskCount = (): number => masks.size;
 
 const rasters = new WeakMap<HTMLCanvasElement, Raster>();
 

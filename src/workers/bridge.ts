@@ -104,8 +104,12 @@ export const workerStoppedMessage = (worker: string): string => `${worker} worke
 export function createWorkerHost<Api>(createWorker: () => WorkerLike, name: string): WorkerHost<Api> {
   let worker: WorkerLike | undefined;
   let remote: Remote<Api> | undefined;
-  /** Rejects when the current worker fails to load or dies (else a call would wait forever). */
-  let died: Promise<never> = new Promise<never>(() => {});
+  /** The calls under way on the current worker, each rejected if it fails to load or dies (else
+   *  a call would wait forever). A call leaves the set when it settles. Not a race against one
+   *  "died" promise: a promise that never settles keeps every race's reaction, and so every
+   *  call's result, for the worker's life (the page held each search's final snapshot, about
+   *  1.4 MB a search, until this was found by the soak test). */
+  let pending = new Set<(error: Error) => void>();
 
   const drop = () => {
     const w = worker;
@@ -118,29 +122,45 @@ export function createWorkerHost<Api>(createWorker: () => WorkerLike, name: stri
     const w = createWorker();
     worker = w;
     remote = wrap<Api>(w);
-    died = new Promise<never>((_, reject) => {
-      const die = (error: Error) => {
-        if (worker !== w) return; // dropped by this host (abort, a failed call): not a death to report
-        reject(error);
-        drop(); // a dead or broken worker is not reused, even if no call was under way
-      };
-      const onError = (ev: Event) => die(new Error(workerErrorMessage(ev, name)));
-      w.addEventListener('error', onError);
-      w.addEventListener('messageerror', onError);
-      const locks = platformLocks();
-      if (locks) {
-        w.addEventListener('message', (ev: Event) => {
-          const lock = lifeLockName((ev as MessageEvent).data);
-          if (lock) locks.request(lock, () => die(new Error(workerStoppedMessage(name)))).catch(() => {});
-        });
-      }
-    });
-    died.catch(() => {}); // observed through the races in run
+    const calls = new Set<(error: Error) => void>();
+    pending = calls;
+    const die = (error: Error) => {
+      if (worker !== w) return; // dropped by this host (abort, a failed call): not a death to report
+      for (const reject of calls) reject(error);
+      calls.clear();
+      drop(); // a dead or broken worker is not reused, even if no call was under way
+    };
+    const onError = (ev: Event) => die(new Error(workerErrorMessage(ev, name)));
+    w.addEventListener('error', onError);
+    w.addEventListener('messageerror', onError);
+    const locks = platformLocks();
+    if (locks) {
+      w.addEventListener('message', (ev: Event) => {
+        const lock = lifeLockName((ev as MessageEvent).data);
+        if (lock) locks.request(lock, () => die(new Error(workerStoppedMessage(name)))).catch(() => {});
+      });
+    }
     return remote;
   };
 
   return {
-    run: (work) => Promise.race([work(remote ?? start()), died]),
+    run: <T>(work: (api: Remote<Api>) => Promise<T>) => {
+      const api = remote ?? start();
+      const calls = pending;
+      return new Promise<T>((resolve, reject) => {
+        calls.add(reject);
+        const leave = () => calls.delete(reject);
+        try {
+          work(api).then(
+            (value) => (leave(), resolve(value)),
+            (e: unknown) => (leave(), reject(e)),
+          );
+        } catch (e) {
+          leave();
+          reject(e);
+        }
+      });
+    },
     drop,
     get started() {
       return remote !== undefined;

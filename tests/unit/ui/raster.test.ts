@@ -2,7 +2,7 @@
 // positions, the staircase and colour parsing; a zero-size or NaN-size raster or canvas (the plot
 // area of a phone-width window) draws nothing and never throws.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { drawPoints, type ScreenSeries } from '../../../src/ui/pointsDraw';
+import { cachedMaskCount, cachedMasks, drawPoints, MASK_CACHE_LIMIT, type ScreenSeries } from '../../../src/ui/pointsDraw';
 import { createRaster, crossMask, discMask, fillRect, IDENTITY, maskSet, parseColor, stamp, staircase } from '../../../src/ui/raster';
 
 const alphaAt = (r: ReturnType<typeof createRaster>, x: number, y: number) => r.data[(y * r.width + x) * 4 + 3] / 255;
@@ -90,6 +90,22 @@ describe('raster', () => {
     expect(parseColor('#fff')).toEqual([255, 255, 255]);
     expect(parseColor(' rgb(86, 180, 233) ')).toEqual([86, 180, 233]);
     expect(parseColor('hotpink')).toEqual([0, 0, 0]);
+  });
+});
+
+describe('the mask cache', () => {
+  it('keeps one mask set per kind and size (sizes rounded to 1/64 px) and at most its limit, dropping the least recently used', () => {
+    const disc = cachedMasks('disc', 3);
+    expect(cachedMasks('disc', 3 + 1e-4)).toBe(disc); // a device scale a hair off reuses it
+    expect(cachedMasks('cross', 3)).not.toBe(disc);
+    for (let i = 0; i < 200; i++) cachedMasks('disc', 2 + i * 0.013); // a plot whose width keeps moving
+    expect(cachedMaskCount()).toBe(MASK_CACHE_LIMIT);
+    const recent = cachedMasks('disc', 4.5);
+    for (let i = 0; i < MASK_CACHE_LIMIT - 1; i++) {
+      cachedMasks('disc', 10 + i);
+      expect(cachedMasks('disc', 4.5)).toBe(recent); // used again each time, so never the oldest
+    }
+    expect(cachedMasks('disc', 3)).not.toBe(disc); // long gone: made again
   });
 });
 

@@ -1,7 +1,10 @@
 // The worker bridge on its own, over a MessageChannel-backed fake worker: a host starts its worker
 // once and reuses it, a crash rejects the call under way with the worker's words, a worker that
 // ends without an event (self.close(), killed) is seen through its life lock (fake navigator.locks),
-// and a cancellable call rejects at once on abort and drops the worker, but never after it settled.
+// and a cancellable call rejects at once on abort and drops the worker, but never after it settled;
+// a settled call's result is not kept.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { abortable, cancellable, createWorkerHost, isAbortError, workerErrorMessage } from '../../../src/workers/bridge';
 import { fakeWorker, type FakeWorker } from '../state/fakeWorker';
@@ -56,6 +59,24 @@ describe('workerErrorMessage', () => {
 });
 
 describe('createWorkerHost', () => {
+  it('keeps no call’s result once it has settled (a long-lived worker must not hold every result)', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const h = createWorkerHost<{ big: () => Promise<Float64Array> }>(
+      () => fakeWorker({ big: async () => new Float64Array(1 << 16) }),
+      'test',
+    );
+    const refs: WeakRef<Float64Array>[] = [];
+    for (let i = 0; i < 5; i++) refs.push(new WeakRef(await h.run((w) => w.big())));
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+      gc();
+    }
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+    expect(h.started).toBe(true); // the worker itself lives on
+    h.drop();
+  });
+
   it('starts the worker on first use and reuses it until dropped', async () => {
     const { host: h, workers } = host();
     expect(h.started).toBe(false);
