@@ -1,7 +1,9 @@
 // The calibrated device profile (state/measure's "Calibrate"), kept across reloads under a
 // versioned local-storage key with whether the next search uses it. Anything unreadable, or a
 // profile outside core/latency's bounds (validateProfile), is ignored with a reason naming the
-// field and value, and the stated default profile applies.
+// field and value, and the stated default profile applies. An ignored calibration is removed as it
+// is reported, so the reason is said once, not on every load; one saved by a newer version of the
+// app is kept for that version.
 import { isBackendName, type BackendName } from '../core/backendNames';
 import { validateProfile, type DeviceProfile } from '../core/latency';
 import type { StorageLike } from './storage';
@@ -22,7 +24,8 @@ export interface Calibration {
   use: boolean;
 }
 
-export function parseCalibration(text: string | null): { calibration: Calibration | null; dropped?: string } {
+/** `dropped`: why a saved calibration was ignored; `newer`: it is a newer app version's. */
+export function parseCalibration(text: string | null): { calibration: Calibration | null; dropped?: string; newer?: boolean } {
   if (!text) return { calibration: null };
   let o: Calibration;
   try {
@@ -31,7 +34,12 @@ export function parseCalibration(text: string | null): { calibration: Calibratio
     return { calibration: null, dropped: 'the saved calibration was not valid JSON' };
   }
   if (!o || o.version !== CALIBRATION_VERSION) {
-    return { calibration: null, dropped: `the saved calibration is from another version (${String(o?.version)})` };
+    const newer = typeof o?.version === 'number' && o.version > CALIBRATION_VERSION;
+    return {
+      calibration: null,
+      dropped: `the saved calibration is from another version (${String(o?.version)})`,
+      ...(newer ? { newer } : {}),
+    };
   }
   const p = o.profile;
   const wrong = validateProfile(p);
@@ -67,11 +75,22 @@ export function newCalibration(
 }
 
 export function loadCalibration(storage: StorageLike | undefined): { calibration: Calibration | null; dropped?: string } {
+  let loaded: ReturnType<typeof parseCalibration>;
   try {
-    return parseCalibration(storage?.getItem(CALIBRATION_KEY) ?? null);
+    loaded = parseCalibration(storage?.getItem(CALIBRATION_KEY) ?? null);
   } catch {
     return { calibration: null, dropped: 'local storage is not available' };
   }
+  const { newer, ...result } = loaded;
+  if (result.dropped && !newer) {
+    try {
+      if (storage?.removeItem) storage.removeItem(CALIBRATION_KEY);
+      else storage?.setItem(CALIBRATION_KEY, '');
+    } catch {
+      // Still unreadable next time: the reason is said again, nothing is lost.
+    }
+  }
+  return result;
 }
 
 /** Returns an error message when the browser refuses to store. */

@@ -161,6 +161,9 @@ export function createExplorerStore(
   return createStore<ExplorerState>()((set, get) => {
     const measureParts = createMeasure(measureDeps, set, get);
     const setSettings = (patch: Partial<Settings>) => set({ settings: { ...get().settings, ...patch } });
+    /** A change to what a paper preset sets (space, budgets, objectives): the settings are no
+     *  longer the paper's, so its selection and its "Paper vs this run" card go. */
+    const leavePaper = (patch: Partial<Settings>) => setSettings({ ...patch, paper: null });
 
     const finish = (runId: number, outcome: RunOutcome, notice: string | null, errors: string[] = []) => {
       const { run } = get();
@@ -226,10 +229,10 @@ export function createExplorerStore(
     };
 
     const actions: ExplorerActions = {
-      setPreset: (id) => setSettings({ presetId: id, space: presetSpaceForm(id) }),
-      updateSpace: (patch) => setSettings({ presetId: 'custom', space: { ...get().settings.space, ...patch } }),
-      updateBudgets: (patch) => setSettings({ budgets: { ...get().settings.budgets, ...patch } }),
-      updateObjectives: (patch) => setSettings({ objectives: { ...get().settings.objectives, ...patch } }),
+      setPreset: (id) => leavePaper({ presetId: id, space: presetSpaceForm(id) }),
+      updateSpace: (patch) => leavePaper({ presetId: 'custom', space: { ...get().settings.space, ...patch } }),
+      updateBudgets: (patch) => leavePaper({ budgets: { ...get().settings.budgets, ...patch } }),
+      updateObjectives: (patch) => leavePaper({ objectives: { ...get().settings.objectives, ...patch } }),
       setEvaluations: (n) => setSettings({ evaluations: n }),
       setSeed: (n) => setSettings({ seed: n }),
       setProfile: (profile) => setSettings({ profile }),

@@ -42,7 +42,7 @@ test('MeRino: OPT space, 64 M total params, MeRino mode, its search, and the pap
   assert.deepEqual(app.problems, []);
 });
 
-test('LTS: min decoder params 6 and max 100 (decoder), two claims, and "none" hides the card', async () => {
+test('LTS: min decoder params 6 and max 100 (decoder), two claims; "none", or a hand edit of a budget, hides the card', async () => {
   await page.getByLabel('Reproduce a paper').selectOption({ label: 'Reproduce LTS (GPT-2 space)' });
   assert.equal(await page.getByLabel('Min decoder params', { exact: true }).inputValue(), '6');
   assert.equal(await page.getByLabel('Max params', { exact: true }).inputValue(), '100');
@@ -56,5 +56,11 @@ test('LTS: min decoder params 6 and max 100 (decoder), two claims, and "none" hi
   assert.equal(await table.getByRole('row').count(), 3);
   await page.getByLabel('Reproduce a paper').selectOption({ label: 'none' });
   await table.waitFor({ state: 'detached' });
+  // The settings are no longer the paper's once a budget is edited by hand.
+  await page.getByLabel('Reproduce a paper').selectOption({ label: 'Reproduce LTS (GPT-2 space)' });
+  await table.waitFor();
+  await page.getByLabel('Max params', { exact: true }).fill('90');
+  await table.waitFor({ state: 'detached' });
+  assert.equal(await selectedLabel(page, 'Reproduce a paper'), 'none');
   assert.deepEqual(app.problems, []);
 });

@@ -252,4 +252,23 @@ describe('applyPaper', () => {
     expect(store.getState().settings.presetId).toBe('lts-gpt2');
     expect(store.getState().run.status).toBe('idle');
   });
+
+  it('a hand edit of what the paper set (space, budgets, objectives) leaves the paper; evaluations and seed do not', () => {
+    const { store } = setup(600);
+    const edits: [string, () => void][] = [
+      ['space', () => store.getState().actions.updateSpace({ vocabSize: 32_000 })],
+      ['preset', () => store.getState().actions.setPreset('lts-gpt2')],
+      ['budgets', () => store.getState().actions.updateBudgets({ latencyMs: 50 })],
+      ['objectives', () => store.getState().actions.updateObjectives({ merino: false })],
+    ];
+    for (const [what, edit] of edits) {
+      store.getState().actions.applyPaper('merino');
+      store.getState().actions.stopSearch();
+      store.getState().actions.setEvaluations(700);
+      store.getState().actions.setSeed(3);
+      expect(store.getState().settings.paper, `${what}: evaluations and seed keep it`).toBe('merino');
+      edit();
+      expect(store.getState().settings.paper, what).toBeNull();
+    }
+  });
 });

@@ -137,6 +137,20 @@ describe('the stored calibration', () => {
     );
   });
 
+  it('is removed once its reason is given, so a reload says nothing; a newer version’s is kept', () => {
+    const storage = memoryStorage();
+    storage.setItem(CALIBRATION_KEY, stored({ gflops: -1, gbps: 10, overheadMsPerKernel: 0.01, label: 'x' }));
+    expect(loadCalibration(storage).dropped).toMatch(/^its matmul throughput \(gflops\) is -1/);
+    expect(loadCalibration(storage)).toEqual({ calibration: null });
+    storage.setItem(CALIBRATION_KEY, '{not json');
+    expect(loadCalibration(storage).dropped).toBe('the saved calibration was not valid JSON');
+    expect(loadCalibration(storage)).toEqual({ calibration: null });
+    const newer = JSON.stringify({ version: CALIBRATION_VERSION + 1, profile: {} });
+    storage.setItem(CALIBRATION_KEY, newer);
+    expect(loadCalibration(storage).dropped).toBe(`the saved calibration is from another version (${CALIBRATION_VERSION + 1})`);
+    expect(storage.getItem(CALIBRATION_KEY)).toBe(newer);
+  });
+
   it('is used when its values are within bounds', () => {
     const storage = memoryStorage();
     storage.setItem(CALIBRATION_KEY, stored({ gflops: 12, gbps: 3, overheadMsPerKernel: 0.02, label: 'x' }));
