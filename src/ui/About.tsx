@@ -93,12 +93,13 @@ export function About() {
       <section aria-labelledby="about-searched">
         <h3 id="about-searched">What is searched</h3>
         <p>
-          Decoder-only transformers, the shape of GPT-style language models, in three families: GPT-2, OPT and Llama (SwiGLU feed-forward,
-          RMSNorm, rotary positions, grouped-query attention). A candidate is a choice of depth (number of layers), width (d_model),
-          attention heads and feed-forward width (d_inner); in LTS’s heterogeneous spaces every layer picks its own heads and d_inner. The
-          presets are {SPACE_PRESETS.map((s) => s.label).join(', ')}; every choice list can be edited. The default search keeps models of at
-          most {formatCount(DEFAULT_BUDGETS.paramsTotal ?? 0)} total parameters (MeRino’s budget) and runs NSGA-II, an evolutionary search
-          for many objectives at once.
+          Decoder-only transformers, the shape of GPT-style language models, in four families: GPT-2, OPT, Llama (SwiGLU feed-forward,
+          RMSNorm, rotary positions, grouped-query attention; with q/k/v biases it is Qwen2) and GPT-NeoX (Pythia: parallel residual, rotary
+          on a quarter of each head). A candidate is a choice of depth (number of layers), width (d_model), attention heads and feed-forward
+          width (d_inner); in LTS’s heterogeneous spaces every layer picks its own heads and d_inner. The presets are{' '}
+          {SPACE_PRESETS.map((s) => s.label).join(', ')}; every choice list can be edited. The default search keeps models of at most{' '}
+          {formatCount(DEFAULT_BUDGETS.paramsTotal ?? 0)} total parameters (MeRino’s budget) and runs NSGA-II, an evolutionary search for
+          many objectives at once.
         </p>
       </section>
 
