@@ -185,6 +185,10 @@ function whole(label: string, v: number, limit: number, errors: string[]): void 
  * checks here cover core's validateSpace; its messages (field names, for the CLI) are only a
  * safety net, translated.
  */
+/** Families whose output head may be its own matrix: Llama (TinyLlama's is, SmolLM's is tied)
+ *  and GPT-NeoX (Pythia's is); GPT-2's and OPT's are always the token table. */
+export const tieable = (family: Family): boolean => family === 'llama' || family === 'neox';
+
 export function formToSpace(f: SpaceForm): { space?: SearchSpace; errors: string[] } {
   const errors: string[] = [];
   const L = SPACE_LABELS;
@@ -217,7 +221,7 @@ export function formToSpace(f: SpaceForm): { space?: SearchSpace; errors: string
     family: f.family,
     vocabSize: f.vocabSize,
     contextLength: f.contextLength,
-    tieEmbeddings: f.family === 'llama' ? f.tieEmbeddings : true,
+    tieEmbeddings: tieable(f.family) ? f.tieEmbeddings : true,
     nLayer,
     dModel,
     nHead,

@@ -1,7 +1,7 @@
 // Search space: a preset, then every choice list and rule of it, editable.
 import { FAMILIES, type Family } from '../core/arch';
 import type { SpacePresetId } from '../core/space';
-import { PRESET_OPTIONS, SPACE_LABELS } from '../state/settings';
+import { PRESET_OPTIONS, SPACE_LABELS, tieable } from '../state/settings';
 import { useActions, useExplorer } from '../state/store';
 import { Checkbox, NumberInput, Panel, RangeInputs, Select, TextInput } from './controls';
 
@@ -35,7 +35,13 @@ export function SpacePanel() {
         value={f.family}
         options={FAMILIES.map((x) => ({ value: x, label: FAMILY_LABEL[x] }))}
         // Llama needs KV-head choices: start from the head choices (plain multi-head attention).
-        onChange={(family) => updateSpace({ family, ...(family === 'llama' && !f.kvHeads.trim() ? { kvHeads: f.heads } : {}) })}
+        onChange={(family) =>
+          updateSpace({
+            family,
+            ...(family === 'llama' && !f.kvHeads.trim() ? { kvHeads: f.heads } : {}),
+            ...(family === 'neox' ? { tieEmbeddings: false } : {}), // Pythia's head is its own
+          })
+        }
       />
       <RangeInputs
         label={SPACE_LABELS.nLayer}
@@ -97,7 +103,7 @@ export function SpacePanel() {
           onChange={(v) => updateSpace({ contextLength: v ?? NaN })}
         />
       </div>
-      {f.family === 'llama' ? (
+      {tieable(f.family) ? (
         <Checkbox
           label="Tie output head to token table"
           checked={f.tieEmbeddings}

@@ -28,6 +28,13 @@ describe('settings', () => {
     expect(formToSpace(spaceToForm(space))).toEqual({ space, errors: [] });
   });
 
+  it('lets Llama and GPT-NeoX untie the head; GPT-2 and OPT always tie it', () => {
+    const f = spaceToForm(SPACE_PRESETS[0].space);
+    const tie = (family: 'gpt2' | 'opt' | 'llama' | 'neox') =>
+      formToSpace({ ...f, family, kvHeads: f.heads, tieEmbeddings: false }).space!.tieEmbeddings;
+    expect([tie('gpt2'), tie('opt'), tie('llama'), tie('neox')]).toEqual([true, true, false, false]);
+  });
+
   it('reports range and list mistakes in words', () => {
     const f = spaceToForm(SPACE_PRESETS[0].space);
     expect(formToSpace({ ...f, layersMin: 20 }).errors).toEqual(['Layers: "from" 20 is larger than "to" 16']);
