@@ -22,6 +22,7 @@ import type { MeasureOutcome } from '../workers/measure.worker';
 import { loadCalibration, newCalibration, saveCalibration, type Calibration } from './calibration';
 import type { BackendSession, MeasureRunner } from './measureClient';
 import { MEASURE_WARMUP, measureTargets, validateMeasureForm, type MeasureForm } from './measureForm';
+import { progressUpdate } from './measureProgress';
 import { createDeviceSeriesActions, latestSeries, type DeviceSeriesActions } from './deviceSeries';
 import { deleteUnreadable, dismissUnreadable, loadMeasurements, saveMeasurements, type StorageLike, type UnreadableData } from './storage';
 
@@ -119,9 +120,6 @@ export interface MeasureHost {
 type Set = (partial: Pick<MeasureHost, 'measure'>) => void;
 type Get = () => MeasureHost;
 
-const PHASES: Record<MeasurePhase, [number, number]> = { build: [0, 0.1], prefill: [0.1, 0.5], decode: [0.6, 0.35], peak: [0.95, 0.05] };
-/** Least time between two updates of a candidate's counts within a phase and percent. */
-const PROGRESS_TEXT_MS = 250;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure: MeasureState; actions: MeasureActions } {
@@ -226,15 +224,11 @@ export function createMeasure(deps: MeasureDeps, set: Set, get: Get): { measure:
         let updatedAt = 0;
         const run = runner.measure([archs[i]], options, (_, phase, n, of) => {
           if (!live(t)) return;
-          // At most one update per phase, percent or PROGRESS_TEXT_MS (for the counts in a slow
-          // phase): a thousand fast runs must not flood React.
-          const fraction = (r + PHASES[phase][0] + PHASES[phase][1] * (of > 0 ? n / of : 0)) / rounds;
-          const item = get().measure.items[i];
           const now = Date.now();
-          const newPhase = item?.phase !== phase;
-          if (item && !newPhase && fraction - item.fraction < 0.01 && now - updatedAt < PROGRESS_TEXT_MS) return;
+          const update = progressUpdate(get().measure.items[i], { phase, n, of, round: r, rounds }, now, updatedAt);
+          if (!update) return;
           updatedAt = now;
-          setItem(i, { phase, fraction, run: n, of, ...(newPhase ? { phaseStartedAt: now } : {}) });
+          setItem(i, update);
         });
         current = run;
         let outcome: MeasureOutcome;
