@@ -108,6 +108,21 @@ describe('share link', () => {
     expect(none.state.settings.profile).not.toHaveProperty('backend');
   });
 
+  it('a calibrated profile shared before the backend row takes the backend its label names', async () => {
+    for (const [label, backend] of [
+      ['measured on webgl (ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device)), SwiftShader driver): 1.2 GFLOP/s (matmul)', 'webgl'],
+      ['measured on wasm (SIMD, 1 thread): 31.1 GFLOP/s (matmul), 13.4 GB/s', 'wasm'],
+    ] as const) {
+      const state = defaults();
+      state.settings.profile = { gflops: 10, gbps: 5, overheadMsPerKernel: 0.01, label }; // no backend: as an old link reads
+      const back = await decodeShareLink(payloadOf((await encodeShareLink(state)).hash));
+      expect(back.state.settings.profile.backend, label).toBe(backend);
+    }
+    const { backendFromLabel } = await import('../../../src/state/calibration');
+    expect(backendFromLabel('measured on metal: 1 GFLOP/s')).toBeUndefined();
+    expect(backendFromLabel('default (a mid-range phone)')).toBeUndefined();
+  });
+
   it('a link made before the paper rows opens with no minimum, every baseline and no paper', async () => {
     const { version, payload } = readLinkHash(SAVED[1])!;
     const values = JSON.parse(
