@@ -18,7 +18,7 @@
 // query i sits at position past + i, key j at j, and keys in its future or where attention_mask
 // is 0 get MASKED added to their scores.
 //
-// fp16 (GraphOptions.float): weights, activations, the cache and the logits are FLOAT16, as an
+// fp16 (GraphOptions.dtype): weights, activations, the cache and the logits are FLOAT16, as an
 // Optimum export with --dtype fp16 has them. Where Hugging Face's modelling code computes in fp32
 // under fp16 (LlamaRMSNorm's variance, the rotary angles), so does the graph, casting around it;
 // LayerNormalization computes in fp32 by its default stash_type. Masked keys get -65504, the
