@@ -183,11 +183,21 @@ function leastSquares({ g, r }: Normal, cols: readonly number[]): number[] | nul
  * deterministic). One coefficient per column (0 for those left out) and the squared error,
  * bᵀb - 2 xᵀAᵀb + xᵀAᵀA x.
  */
+const subsetsByCount = new Map<number, number[][]>();
+/** Every non-empty subset of columns 0..p-1, each in increasing order (made once per p). */
+function columnSubsets(p: number): number[][] {
+  let subsets = subsetsByCount.get(p);
+  if (!subsets) {
+    subsets = Array.from({ length: (1 << p) - 1 }, (_, i) => Array.from({ length: p }, (_, j) => j).filter((j) => (i + 1) & (1 << j)));
+    subsetsByCount.set(p, subsets);
+  }
+  return subsets;
+}
+
 function nnlsNormal(n: Normal): { x: number[]; sse: number } {
   const p = n.r.length;
   let best: { x: number[]; sse: number } | null = null;
-  for (let mask = 1; mask < 1 << p; mask++) {
-    const cols = Array.from({ length: p }, (_, j) => j).filter((j) => mask & (1 << j));
+  for (const cols of columnSubsets(p)) {
     const sol = leastSquares(n, cols);
     if (!sol || sol.some((v) => !(v >= 0))) continue;
     const x = new Array<number>(p).fill(0);
