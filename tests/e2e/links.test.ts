@@ -53,6 +53,9 @@ test('the URL follows the explorer; a share link reproduces search, view and sel
   const { page } = a;
   await page.getByLabel('log x').check();
   await page.locator('table.candidates tbody tr').nth(3).click();
+  // The card shows est. ppl too: read it once the LTS fit has loaded (under load it can still say
+  // '…' right after the click, which the fresh browser, read later, no longer does).
+  await estPplFilled(page);
   const selected = (await page.locator('.arch-card').textContent()) ?? '';
   await page.waitForFunction(() => location.hash.startsWith('#v=1&s='), null, { polling: 100 });
   await page.getByRole('button', { name: 'Share', exact: true }).click();
