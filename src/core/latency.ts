@@ -88,6 +88,19 @@ const BYTES = 4;
 export type KernelSet = 'fused' | 'ops';
 export const kernelSetOf = (backend: BackendName | undefined): KernelSet => (backend === 'webgl' || backend === 'webgpu' ? 'ops' : 'fused');
 
+/** How Calibrate's label begins ("measured on webgl (ANGLE ...): 1.2 GFLOP/s ...";
+ *  src/measure/profile.ts writes it). */
+export const MEASURED_LABEL_PREFIX = 'measured on ';
+
+/** The backend a profile was measured on: its own field, or, for one saved or shared before
+ *  profiles named it, the backend its Calibrate label names. */
+export function profileBackend(profile: DeviceProfile): BackendName | undefined {
+  if (profile.backend) return profile.backend;
+  if (!profile.label.startsWith(MEASURED_LABEL_PREFIX)) return undefined;
+  const name = /^\w+/.exec(profile.label.slice(MEASURED_LABEL_PREFIX.length))?.[0];
+  return name !== undefined && isBackendName(name) ? name : undefined;
+}
+
 /** Kernels of one row's norm as tfjs ops (moments, casts, reshapes and a batchNorm); 1 fused. */
 const normOps = (arch: Arch): number => (arch.family === 'llama' ? 7 : 11);
 /** Kernels of rotary on one tensor as tfjs ops (slices, neg, concat, muls, add; GPT-NeoX's
@@ -185,7 +198,7 @@ export function analyticLatencyMs(arch: Arch, profile: DeviceProfile, tokens: nu
     (flops, values, times) => {
       seconds += Math.max(flops / flopRate, (values * BYTES) / byteRate) * times;
     },
-    kernelSetOf(profile.backend),
+    kernelSetOf(profileBackend(profile)),
   );
   return seconds * 1000 + kernels * profile.overheadMsPerKernel;
 }

@@ -8,7 +8,15 @@
 // the lowest leave-one-out median error is kept. Deterministic: the same samples give the same
 // coefficients on every engine (only +, -, *, / and comparisons).
 import type { Arch } from './arch';
-import { analyticLatencyMs, kernelSetOf, visitKernels, type DeviceProfile, type LatencyEstimate, type Workload } from './latency';
+import {
+  analyticLatencyMs,
+  kernelSetOf,
+  profileBackend,
+  visitKernels,
+  type DeviceProfile,
+  type LatencyEstimate,
+  type Workload,
+} from './latency';
 import { median, spearman } from './stats';
 
 /** Fewer whole-model measurements than this and a fit refuses (4 coefficients need slack). */
@@ -101,7 +109,7 @@ function kernelSums(arch: Arch, workload: Workload, tokens: number, reference: D
       if (f > v * ratio) sums.computeFlops += f * times;
       else sums.memoryValues += v * times;
     },
-    kernelSetOf(reference.backend),
+    kernelSetOf(profileBackend(reference)),
   );
   return sums;
 }

@@ -20,7 +20,7 @@
 // GPU readback (milliseconds on WebGL) is paid once per batch, not once per op. Sizes are
 // parameters: the pure-JS cpu backend does about 1 GFLOP/s, so its defaults are small.
 import * as tf from '@tensorflow/tfjs';
-import type { DeviceProfile } from '../core/latency';
+import { MEASURED_LABEL_PREFIX, type DeviceProfile } from '../core/latency';
 import { median } from '../core/stats';
 import { deviceInfo } from './device';
 import { describeDevice } from '../core/deviceInfo';
@@ -182,7 +182,7 @@ export async function measureDeviceProfile(options: ProfileOptions = {}): Promis
     const gflops = Math.max(...matmul.map((m) => m.gflops));
     const info = await deviceInfo();
     const label =
-      `measured on ${describeDevice(info)}: ${gflops.toPrecision(3)} GFLOP/s (matmul), ` +
+      `${MEASURED_LABEL_PREFIX}${describeDevice(info)}: ${gflops.toPrecision(3)} GFLOP/s (matmul), ` +
       `${gemv.gbps.toPrecision(3)} GB/s (GEMV), ${(overheadMs * 1000).toPrecision(3)} µs/kernel`;
     return {
       gflops,

@@ -61,13 +61,6 @@ const profileOf = (p: DeviceProfile, backend: string): DeviceProfile => ({
   ...(isBackendName(backend) ? { backend } : {}),
 });
 
-/** The backend a calibrated profile's label names ("measured on webgl (ANGLE ...): ...", as
- *  src/measure/profile.ts writes it), for profiles saved or shared before they named it. */
-export function backendFromLabel(label: string): BackendName | undefined {
-  const name = /^measured on (\w+)/.exec(label)?.[1];
-  return name !== undefined && isBackendName(name) ? name : undefined;
-}
-
 /** A calibration from a profile just measured on `backend` (device: its series label), in use;
  *  or, outside core/latency's bounds, why it is not. */
 export function newCalibration(

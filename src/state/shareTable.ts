@@ -11,7 +11,6 @@ import { PROXY_IDS } from '../core/proxies';
 import { SPACE_PRESETS } from '../core/space';
 import { LIMITS } from '../core/validate';
 import { X_METRICS, Y_METRICS } from '../view/axes';
-import { backendFromLabel } from './calibration';
 import type { ViewSettings } from '../view/chartData';
 import type { EntropyParams } from '../core/proxies';
 import { PROFILE_GBPS_BOUNDS, PROFILE_GFLOPS_BOUNDS, PROFILE_OVERHEAD_US_BOUNDS, type DeviceProfile } from '../core/latency';
@@ -93,14 +92,12 @@ const profile = <K extends keyof DeviceProfile>(k: K): Access<DeviceProfile[K]> 
 ];
 /** The profile's backend ('' for none): it picks which kernels the analytic latency counts, so
  *  the recipient's search scores candidates as the sender's did. A link made before this row
- *  reads as '': a calibrated profile then takes the backend its label names (read before this
- *  row), since Calibrate has always labelled it "measured on <backend> ...". */
+ *  reads as ''; core/latency's profileBackend then reads a calibrated profile's label. */
 const profileBackend: Access<'' | BackendName> = [
   (s) => s.settings.profile.backend ?? '',
   (s, v) => {
     const { backend: _old, ...rest } = s.settings.profile;
-    const backend = v === '' ? backendFromLabel(rest.label) : v;
-    s.settings.profile = backend ? { ...rest, backend } : rest;
+    s.settings.profile = v === '' ? rest : { ...rest, backend: v };
   },
 ];
 const view = <K extends keyof ViewSettings>(k: K): Access<ViewSettings[K]> => [

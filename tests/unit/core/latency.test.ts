@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { homogeneous, type Arch } from '../../../src/core/arch';
 import {
+  profileBackend,
   analyticLatency,
   analyticLatencyMs,
   DEFAULT_PROFILE,
@@ -83,7 +84,18 @@ describe('analytic latency', () => {
         expect(analyticLatencyMs(a, { ...fast, backend }, 1, 8)).toBeCloseTo(count('ops'), 3);
       for (const backend of ['wasm', 'cpu', undefined] as const)
         expect(analyticLatencyMs(a, { ...fast, backend }, 1, 8)).toBeCloseTo(count('fused'), 3);
+      // A calibration saved or shared before profiles named their backend: its label names it.
+      expect(analyticLatencyMs(a, { ...fast, label: 'measured on webgpu (SwiftShader): 2 GFLOP/s' }, 1, 8)).toBeCloseTo(count('ops'), 3);
+      expect(analyticLatencyMs(a, { ...fast, label: 'measured on wasm (SIMD, 1 thread): 30 GFLOP/s' }, 1, 8)).toBeCloseTo(
+        count('fused'),
+        3,
+      );
+      expect(analyticLatencyMs(a, { ...fast, backend: 'wasm', label: 'measured on webgl: 1 GFLOP/s' }, 1, 8)).toBeCloseTo(
+        count('fused'),
+        3,
+      );
     }
+    expect(profileBackend({ ...fast, label: 'measured on metal: 1 GFLOP/s' })).toBeUndefined();
   });
 
   it('decode of a large model with no overhead is about weight bytes / bandwidth', () => {
