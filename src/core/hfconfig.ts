@@ -5,7 +5,17 @@
 // same model whose parameters core/params counts. Hugging Face configs hold one shape for every
 // layer: a heterogeneous arch (LTS's per-layer nHead / dInner) cannot be expressed, and the
 // caller is told so instead of getting a silently homogenised config.
-import { archSummary, isHomogeneous, kvHeads, NEOX_ROTARY_PCT, rmsNormEps, ropeTheta, type Arch } from './arch';
+import {
+  archSummary,
+  hfModelType,
+  isHomogeneous,
+  kvHeads,
+  NEOX_ROTARY_PCT,
+  rmsNormEps,
+  ropeTheta,
+  type Arch,
+  type HfModelType,
+} from './arch';
 
 export type HfConfig = Record<string, unknown>;
 
@@ -151,17 +161,17 @@ function neoxConfig(arch: Arch): HfConfig {
 /** The Hugging Face config of a homogeneous arch; a reason instead for a heterogeneous one. */
 export function toHfConfig(arch: Arch): HfConfigResult {
   if (!isHomogeneous(arch)) return { ok: false, reason: `${HETEROGENEOUS_REASON} (${archSummary(arch)})` };
-  switch (arch.family) {
-    case 'gpt2':
-      return { ok: true, config: gpt2Config(arch) };
-    case 'opt':
-      return { ok: true, config: optConfig(arch) };
-    case 'llama':
-      return { ok: true, config: arch.qkvBias ? qwen2Config(arch) : llamaConfig(arch) };
-    case 'neox':
-      return { ok: true, config: neoxConfig(arch) };
-  }
+  return { ok: true, config: CONFIG_WRITERS[hfModelType(arch)](arch) };
 }
+
+/** One writer per Hugging Face model_type (core/arch hfModelType picks it). */
+const CONFIG_WRITERS: Record<HfModelType, (arch: Arch) => HfConfig> = {
+  gpt2: gpt2Config,
+  opt: optConfig,
+  llama: llamaConfig,
+  qwen2: qwen2Config,
+  gpt_neox: neoxConfig,
+};
 
 const int = (c: HfConfig, key: string, fallback?: number): number => {
   const v = c[key] ?? fallback;

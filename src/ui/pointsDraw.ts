@@ -86,7 +86,7 @@ const masks = new Map<string, MaskSet>();
  * The mask set of a marker of `size` px, cached. Sizes are rounded to 1/64 px: the device scale is
  * the canvas's whole pixels over the plot's CSS width, which moves by fractions of a pixel as
  * tick labels change from one search to the next, and a cache keyed by the exact size kept every
- * one of them (about 1.4 MB a search in the soak test).
+ * one of them.
  */
 export function cachedMasks(kind: 'disc' | 'cross', size: number): MaskSet {
   const rounded = Math.max(1, Math.round(size * 64)) / 64;
