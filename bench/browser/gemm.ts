@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { median } from '../../src/core/stats';
 import { concatBytes } from '../../src/core/onnx/protobuf';
 import { GraphBuilder } from '../../src/core/onnx/graph';
-import { DataType, modelProto } from '../../src/core/onnx/onnxProto';
+import { DataType, floatTensor, modelProto } from '../../src/core/onnx/onnxProto';
 import { linear } from '../../src/measure/ops';
 import { selectedOrt } from '../../src/ort/runtime';
 
@@ -34,8 +34,8 @@ const filled = (n: number, seed: number) => Float32Array.from({ length: n }, (_,
 
 function linearModel(k: number, n: number): Uint8Array {
   const g = new GraphBuilder();
-  const w = g.weight('w', filled(k * n, 2), [k, n]);
-  const b = g.weight('b', filled(n, 3), [n]);
+  const w = g.initializer(floatTensor(filled(k * n, 2), [k, n], 'w'));
+  const b = g.initializer(floatTensor(filled(n, 3), [n], 'b'));
   g.op('Add', [g.op('MatMul', ['x', w]), b], undefined, 'y');
   const graph = g.build(
     'linear',

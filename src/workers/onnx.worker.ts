@@ -9,7 +9,7 @@ import type { Arch } from '../core/arch';
 import { archKey, archSummary } from '../core/arch';
 import { archJson } from '../core/export';
 import { toHfConfig } from '../core/hfconfig';
-import { exportOnnxChunks, graphIO, ONNX_FILES, onnxExportErrors, OPSET, type OnnxDtype } from '../core/onnx';
+import { exportOnnxChunks, graphIO, ONNX_FILES, onnxExportErrors, OPSET, type ExportOptions } from '../core/onnx';
 import type { ValueInfo } from '../core/onnx/onnxProto';
 import { specParamCount, weightSpecs } from '../core/weights';
 import { ZipTooLargeError, zipStore, type ZipEntry } from '../core/zip';
@@ -39,11 +39,9 @@ export type OnnxExportResult =
 
 const ELEM_TYPES: Record<number, string> = { 1: 'float32', 7: 'int64', 9: 'bool', 10: 'float16' };
 
-/** What an export writes: the weights' seed and the float type of weights, cache and logits. */
-export interface OnnxExportOptions {
-  seed: number;
-  dtype: OnnxDtype;
-}
+/** What an export writes: the weights' seed and the float type of weights, cache and logits
+ *  (core/onnx's options, both given). */
+export type OnnxExportOptions = Required<Pick<ExportOptions, 'seed' | 'dtype'>>;
 
 /** Inputs or outputs, one per line; per-layer names whose shape is the same for every layer
  *  become one line ("present.{i}.key ... (i = 0..11)"), so a deep model's README stays short. */

@@ -24,11 +24,11 @@
 // LayerNormalization computes in fp32 by its default stash_type. Masked keys get -65504, the
 // largest fp16 magnitude (PyTorch's finfo(float16).min), since -1e9 is not an fp16 number.
 import { headDim as headDimOf, kvHeads, rmsNormEps, ropeTheta, rotaryDims, type Arch, type LayerSpec } from '../arch';
-import { layerWeight, positionRowOffset, type WeightSpec } from '../weights';
+import { layerWeight, positionRowOffset } from '../weights';
 import { FLOAT16_MAX } from './float16';
 import type { OnnxDtype } from '../onnxDtypes';
 import { GraphBuilder, ONNX_FLOAT } from './graph';
-import { DataType, type GraphSpec, type ValueInfo } from './onnxProto';
+import { DataType, type GraphSpec, type TensorData, type ValueInfo } from './onnxProto';
 
 /** Constants shared with src/measure/ops.ts (core cannot import it): LayerNorm eps (GPT-2, OPT,
  *  GPT-NeoX) and the additive mask for forbidden keys. RMSNorm's eps and the rotary base are the
@@ -91,16 +91,12 @@ export function graphErrors(arch: Arch): string[] {
   return errors;
 }
 
-export interface Weight {
-  spec: WeightSpec;
-  values: Float32Array;
-}
-
-/** The graph of `arch` over `weights` (weightSpecs order; each becomes an initializer). */
-export function decoderGraph(arch: Arch, weights: readonly Weight[], withPast: boolean, options: GraphOptions = {}): GraphSpec {
+/** The graph of `arch` over its weights, encoded as initializers in `options.dtype` (weightSpecs
+ *  order and names). */
+export function decoderGraph(arch: Arch, weights: readonly TensorData[], withPast: boolean, options: GraphOptions = {}): GraphSpec {
   const g = new GraphBuilder(options.dtype);
   const names = new Set<string>();
-  for (const { spec, values } of weights) names.add(g.weight(spec.name, values, spec.shape));
+  for (const w of weights) names.add(g.initializer(w));
   const has = (name: string) => names.has(name);
   const need = (name: string) => {
     if (!has(name)) throw new Error(`internal: weight ${name} missing`);

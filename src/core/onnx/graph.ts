@@ -42,11 +42,14 @@ export class GraphBuilder {
     return out;
   }
 
-  /** A learned weight (graph initializer), in the graph's float type. */
-  weight(name: string, values: Float32Array, dims: readonly number[]): string {
-    if (this.initializerNames.has(name)) throw new Error(`internal: initializer ${name} added twice`);
+  /** A learned weight (graph initializer), already encoded in the graph's float type (the
+   *  caller encodes each weight once for both graphs); returns its name. */
+  initializer(tensor: TensorData): string {
+    const { name } = tensor;
+    if (name === undefined || this.initializerNames.has(name)) throw new Error(`internal: initializer ${name} unnamed or added twice`);
+    if (tensor.dataType !== ONNX_FLOAT[this.dtype]) throw new Error(`internal: initializer ${name} is not ${this.dtype}`);
     this.initializerNames.add(name);
-    this.initializers.push(this.dtype === 'fp16' ? halfTensor(values, dims, name) : floatTensor(values, dims, name));
+    this.initializers.push(tensor);
     return name;
   }
 

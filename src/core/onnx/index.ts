@@ -5,9 +5,9 @@
 import { archKey, type Arch } from '../arch';
 import { formatErrors, validateArch } from '../validate';
 import { fillWeight, specParamCount, weightSpecs } from '../weights';
-import { decoderGraph, graphErrors, type GraphOptions, type Weight } from './decoderGraph';
+import { decoderGraph, graphErrors, type GraphOptions } from './decoderGraph';
 import type { OnnxDtype } from '../onnxDtypes';
-import { modelProto, OPSET, type GraphSpec } from './onnxProto';
+import { floatTensor, halfTensor, modelProto, OPSET, type GraphSpec } from './onnxProto';
 import { concatBytes } from './protobuf';
 
 export { DIMS, graphIO, type GraphOptions } from './decoderGraph';
@@ -64,7 +64,15 @@ export function exportOnnxChunks(arch: Arch, options: ExportOptions = {}): OnnxE
   if (errors.length) throw new RangeError(`cannot export to ONNX: ${errors.join('; ')}`);
   const seed = options.seed ?? 1;
   const state = { seed };
-  const weights: Weight[] = weightSpecs(arch).map((spec) => ({ spec, values: fillWeight(spec, state) }));
+  // Each weight is encoded once and shared by both graphs (an fp32 initializer is a view of the
+  // filled values; an fp16 one a rounded copy, after which the fp32 values can go).
+  const encodeWeight = dtype === 'fp16' ? halfTensor : floatTensor;
+  let initializerParams = 0;
+  const weights = weightSpecs(arch).map((spec) => {
+    const values = fillWeight(spec, state);
+    initializerParams += values.length;
+    return encodeWeight(values, spec.shape, spec.name);
+  });
   const encode = (graph: GraphSpec) =>
     modelProto({
       graph,
@@ -76,7 +84,7 @@ export function exportOnnxChunks(arch: Arch, options: ExportOptions = {}): OnnxE
   return {
     decoder: encode(decoderGraph(arch, weights, false, options)),
     decoderWithPast: encode(decoderGraph(arch, weights, true, options)),
-    initializerParams: weights.reduce((n, w) => n + w.values.length, 0),
+    initializerParams,
   };
 }
 
