@@ -9,7 +9,7 @@ import type { Arch } from '../core/arch';
 import { archKey, archSummary } from '../core/arch';
 import { archJson } from '../core/export';
 import { toHfConfig } from '../core/hfconfig';
-import { exportOnnxChunks, graphIO, ONNX_FILES, onnxExportErrors, OPSET, type ExportOptions } from '../core/onnx';
+import { exportOnnxChunks, graphIO, ONNX_FILES, onnxExportErrors, OPSET, type ExportOptions, type OnnxDtype } from '../core/onnx';
 import type { ValueInfo } from '../core/onnx/onnxProto';
 import { specParamCount, weightSpecs } from '../core/weights';
 import { ZipTooLargeError, zipStore, type ZipEntry } from '../core/zip';
@@ -100,7 +100,7 @@ export const api = {
       if (errors.length) return { ok: false, reason: `Cannot export to ONNX: ${errors.join('; ')}.` };
       // Not awaited: the page must not hold up the writing; one port keeps the calls in order.
       void onProgress?.({ stage: 'weights', fraction: 0 });
-      const model = allocating(arch, () => exportOnnxChunks(arch, options));
+      const model = allocating(arch, options.dtype, () => exportOnnxChunks(arch, options));
       const hf = toHfConfig(arch);
       const entries: ZipEntry[] = [
         { name: ONNX_FILES.decoder, data: model.decoder },
@@ -135,7 +135,7 @@ export const api = {
         if (e instanceof ZipTooLargeError) return { ok: false, reason: `Cannot export to ONNX: ${e.message}.` };
         throw e;
       }
-      const zip = allocating(arch, () => new Blob(parts as Uint8Array<ArrayBuffer>[], { type: 'application/zip' }));
+      const zip = allocating(arch, options.dtype, () => new Blob(parts as Uint8Array<ArrayBuffer>[], { type: 'application/zip' }));
       const files = entries.map((e) => ({ name: e.name, bytes: dataBytes(e.data) }));
       return { ok: true, zip, bytes: zip.size, params: model.initializerParams, files };
     } finally {
@@ -154,15 +154,17 @@ const dataBytes = (data: ZipEntry['data']): number =>
 /** Runs `allocate`; an allocation that fails (V8's RangeError "Array buffer allocation failed",
  *  a Blob the browser cannot hold) becomes a sentence with the memory the export needs: the fp32
  *  weights, then a copy of both files in the Blob. */
-function allocating<T>(arch: Arch, allocate: () => T): T {
+function allocating<T>(arch: Arch, dtype: OnnxDtype, allocate: () => T): T {
   try {
     return allocate();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (!/allocat|out of memory|invalid (typed )?array length/i.test(message)) throw e;
-    const weights = 4 * specParamCount(weightSpecs(arch));
+    const params = specParamCount(weightSpecs(arch));
+    // The fp32 weights, their fp16 copy (an fp32 initializer is a view), then both files in the zip.
+    const bytes = params * (dtype === 'fp16' ? 4 + 2 + 2 * 2 : 4 + 2 * 4);
     throw new Error(
-      `Out of memory building the ONNX files: this export holds about ${gib(3 * weights)} at once (the fp32 weights, ` +
+      `Out of memory building the ONNX files: this export holds about ${gib(bytes)} at once (the weights, ` +
         `then both files in the zip). Close other tabs, choose a smaller candidate, or use the CLI (npm run cli -- export-onnx). ` +
         `(${message})`,
     );
