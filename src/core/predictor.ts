@@ -88,11 +88,12 @@ interface KernelSums {
   kernels: number;
 }
 
-function kernelSums(arch: Arch, workload: Workload, tokens: number, reference: DeviceProfile): KernelSums {
+/** `withAnalytic`: also the analytic latency (a second walk), which only 'scaled' reads; NaN without. */
+function kernelSums(arch: Arch, workload: Workload, tokens: number, reference: DeviceProfile, withAnalytic: boolean): KernelSums {
   const [T, cached] = workloadShape(workload, tokens);
   const ratio = (reference.gflops * 1e9) / ((reference.gbps * 1e9) / 4); // FLOPs per value at the ridge
   const sums = {
-    analyticMs: analyticLatencyMs(arch, reference, T, cached),
+    analyticMs: withAnalytic ? analyticLatencyMs(arch, reference, T, cached) : NaN,
     computeFlops: 0,
     memoryValues: 0,
     flops: 0,
@@ -123,7 +124,8 @@ function featuresOf(model: PredictorModel, s: KernelSums, cacheBytes = 0): numbe
   return [s.flops / 1e9, within / 1e9, (s.values - within) / 1e9, s.kernels / 1e3, 1];
 }
 
-/** The features of `arch` for `model` (`cacheBytes`: the 'cache' model's C). */
+/** The features of `arch` for `model` (`cacheBytes`: the 'cache' model's C). Once per workload
+ *  of every candidate a search evaluates under a predictor: one walk of the kernels. */
 export function features(
   model: PredictorModel,
   arch: Arch,
@@ -132,7 +134,8 @@ export function features(
   reference: DeviceProfile,
   cacheBytes = 0,
 ): number[] {
-  return featuresOf(model, kernelSums(arch, workload, tokens, reference), cacheBytes);
+  if (model === 'scaled') return [analyticLatencyMs(arch, reference, ...workloadShape(workload, tokens)), 1];
+  return featuresOf(model, kernelSums(arch, workload, tokens, reference, false), cacheBytes);
 }
 
 /** The normal equations of rows A against b: the Gram matrix AᵀA, Aᵀb and bᵀb. Least squares
@@ -287,7 +290,7 @@ export function fitWorkload(samples: readonly LatencySample[], workload: Workloa
   }
   const t = samples.map((s) => (workload === 'prefill' ? s.prefillMs : s.decodeMs));
   if (!t.every((v) => v > 0 && Number.isFinite(v))) throw new RangeError('every measured latency must be a positive number of ms');
-  const sums = samples.map((s) => kernelSums(s.arch, workload, tokens, reference));
+  const sums = samples.map((s) => kernelSums(s.arch, workload, tokens, reference, true));
   const tried: WorkloadFit['tried'] = {};
   let best: WorkloadFit | null = null;
   for (const model of PREDICTOR_MODELS) {
